@@ -1,0 +1,68 @@
+"""The document model every loader produces and every check reads.
+
+A document is a mapping of field names to values plus where it came from, so that every
+failure can point at ``file:line``. A record a loader cannot read becomes an
+:class:`UnreadableRecord` instead: reported as a failure with its location, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One scraped document: its fields and its origin."""
+
+    id: str
+    path: str
+    line: int
+    fields: dict[str, Any] = field(compare=False)
+    # For text dumps the whole file is one field; offsets in it map to file lines.
+    text_field: str | None = None
+
+    @property
+    def source(self) -> str:
+        """``path:line`` of the record (for JSON arrays and Parquet, ``path:#index``)."""
+        return f"{self.path}:{self.line}"
+
+    def get(self, name: str) -> Any:
+        """Return a field's value; dotted names reach into nested objects; missing is None."""
+        fields = self.fields
+        if name in fields:
+            return fields[name]
+        if "." not in name:
+            return None
+        value: Any = fields
+        for part in name.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+        return value
+
+    def source_at(self, field_name: str, offset: int | None) -> str:
+        """Return ``path:line`` of an offset inside a field (exact for text dumps)."""
+        if offset is None or field_name != self.text_field:
+            return self.source
+        value = self.fields.get(field_name)
+        if not isinstance(value, str):
+            return self.source
+        return f"{self.path}:{self.line + value.count(chr(10), 0, offset)}"
+
+
+@dataclass(frozen=True)
+class UnreadableRecord:
+    """A record or file that could not be read; it fails every expectation's 'readable' gate."""
+
+    path: str
+    line: int
+    message: str
+
+    @property
+    def source(self) -> str:
+        """``path:line`` of the unreadable record (line 0 when the whole file failed)."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+Loaded = Document | UnreadableRecord

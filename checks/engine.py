@@ -1,0 +1,263 @@
+"""The engine: one streaming pass over the documents for every expectation of a suite.
+
+It knows nothing of pytest, of file formats or of terminals: it takes a suite and an iterable
+of loaded records and returns a :class:`~checks.result.RunResult`. Row checks see one value at
+a time; corpus checks fold their compact state as the documents stream past.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from checks.documents import Document, Loaded, UnreadableRecord
+from checks.regex import compile_pattern
+from checks.registry import CheckContext, CheckType, DocRef, Violation, get_check
+from checks.result import (
+    READABLE_CHECK,
+    READABLE_NAME,
+    ExpectationResult,
+    Failure,
+    RunResult,
+)
+from checks.suite import DerivedField, Expectation, Suite, Where
+from checks.textnorm import snippet
+
+Transform = Callable[[Document], Document]
+Progress = Callable[[int], None]
+
+
+def type_name(value: Any) -> str:
+    """A JSON-ish name for a value's type, for messages."""
+    return {bool: "boolean", int: "number", float: "number", list: "list", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class _WhereFilter:
+    def __init__(self, where: Where) -> None:
+        self.where = where
+        self.pattern = compile_pattern(where.matches) if where.matches is not None else None
+        self.field_seen = False
+
+    def applies(self, doc: Document) -> bool:
+        value = doc.get(self.where.field)
+        if value is None:
+            return False
+        self.field_seen = True
+        if self.pattern is not None:
+            return isinstance(value, str) and self.pattern.search(value) is not None
+        if self.where.in_ is not None:
+            return value in self.where.in_
+        return bool(value == self.where.equals)
+
+
+@dataclass
+class _Running:
+    """Mutable bookkeeping for one expectation during a run."""
+
+    spec: Expectation
+    check: CheckType
+    evaluator: Any
+    where: _WhereFilter | None
+    evaluated: int = 0
+    failed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+
+class _Derivation:
+    def __init__(self, fields: Iterable[DerivedField]) -> None:
+        self.fields = [(d.name, d.source, compile_pattern(d.pattern)) for d in fields]
+
+    def apply(self, doc: Document, origins: dict[str, tuple[str, int]]) -> None:
+        for name, source, pattern in self.fields:
+            text = doc.fields.get(source)
+            if not isinstance(text, str):
+                doc.fields[name] = None
+                continue
+            m = pattern.search(text)
+            if m is None or m.group("value") is None:
+                doc.fields[name] = None
+                continue
+            doc.fields[name] = m.group("value").strip()
+            origins[name] = (source, m.start("value"))
+
+
+def _failure(doc: Document, field_name: str | None, value: Any, v: Violation,
+             origins: dict[str, tuple[str, int]]) -> Failure:
+    text = value if isinstance(value, str) else None
+    shown = ""
+    source = doc.source
+    if text is not None and v.start is not None:
+        end = v.end if v.end is not None else v.start
+        shown = snippet(text, v.start, end)
+    if field_name is not None and v.start is not None:
+        if field_name in origins:
+            origin_field, offset = origins[field_name]
+            source = doc.source_at(origin_field, offset + v.start)
+        else:
+            source = doc.source_at(field_name, v.start)
+    elif field_name in origins:
+        origin_field, offset = origins[field_name]
+        source = doc.source_at(origin_field, offset)
+    return Failure(doc.id, source, field_name, v.message, v.start, v.end, shown)
+
+
+def _missing(field_name: str, doc: Document) -> Violation:
+    return Violation(f"field {field_name!r} is missing or null")
+
+
+class Engine:
+    """Runs one suite over a stream of records."""
+
+    def __init__(self, suite: Suite, now: datetime | None = None) -> None:
+        self.suite = suite
+        self.ctx = CheckContext(now or datetime.now(timezone.utc))
+        self.derivation = _Derivation(suite.documents.fields)
+
+    def _prepare(self) -> list[_Running]:
+        running = []
+        for spec in self.suite.expectations:
+            check = get_check(spec.check)
+            running.append(
+                _Running(
+                    spec=spec,
+                    check=check,
+                    evaluator=check.factory(spec.params, self.ctx),
+                    where=_WhereFilter(spec.where) if spec.where else None,
+                )
+            )
+        return running
+
+    def run(
+        self,
+        records: Iterable[Loaded],
+        inputs: Iterable[str] = (),
+        transform: Transform | None = None,
+        progress: Progress | None = None,
+    ) -> RunResult:
+        """Evaluate every expectation over ``records`` in one pass."""
+        started = time.perf_counter()
+        running = self._prepare()
+        unreadable: list[Failure] = []
+        documents = 0
+        records_seen = 0
+        for item in records:
+            records_seen += 1
+            if progress is not None and records_seen % 1000 == 0:
+                progress(records_seen)
+            if isinstance(item, UnreadableRecord):
+                unreadable.append(Failure(None, item.source, None, item.message))
+                continue
+            doc = transform(item) if transform is not None else item
+            documents += 1
+            origins: dict[str, tuple[str, int]] = {}
+            if self.derivation.fields:
+                self.derivation.apply(doc, origins)
+            self._evaluate(doc, running, origins)
+        if progress is not None:
+            progress(records_seen)
+        results = [
+            ExpectationResult(
+                name=READABLE_NAME,
+                check=READABLE_CHECK,
+                field=None,
+                severity="error",
+                mostly=1.0,
+                evaluated=records_seen,
+                failed=len(unreadable),
+                failures=tuple(unreadable),
+                description="Every record and file could be read and parsed.",
+            )
+        ]
+        warnings = []
+        for r in running:
+            if r.check.corpus:
+                for cv in r.evaluator.finish():
+                    if cv.doc is None:
+                        r.failed += 1
+                        r.failures.append(
+                            Failure(None, ", ".join(inputs) or "corpus", None, cv.violation.message)
+                        )
+                    else:
+                        r.failed += 1
+                        r.failures.append(
+                            Failure(cv.doc.id, cv.doc.source, r.spec.field, cv.violation.message)
+                        )
+                if not r.check.needs_field:
+                    r.evaluated = 1
+            if r.where is not None and not r.where.field_seen and documents:
+                warnings.append(
+                    f"{r.spec.location}: 'where' in {r.spec.name!r} uses field "
+                    f"{r.where.where.field!r}, which no document has; the expectation checked "
+                    "nothing"
+                )
+            results.append(
+                ExpectationResult(
+                    name=r.spec.name,
+                    check=r.spec.check,
+                    field=r.spec.field,
+                    severity=r.spec.severity,
+                    mostly=r.spec.mostly,
+                    evaluated=r.evaluated,
+                    failed=r.failed,
+                    failures=tuple(r.failures),
+                    description=r.spec.description,
+                    source=str(r.spec.location),
+                )
+            )
+        if documents == 0:
+            warnings.append("no documents were checked; is the input empty?")
+        return RunResult(
+            suite=self.suite.name,
+            suite_path=self.suite.path,
+            inputs=tuple(inputs),
+            documents=documents,
+            expectations=tuple(results),
+            duration_s=time.perf_counter() - started,
+            warnings=tuple(warnings),
+        )
+
+    def _evaluate(self, doc: Document, running: list[_Running],
+                  origins: dict[str, tuple[str, int]]) -> None:
+        ref: DocRef | None = None
+        for r in running:
+            if r.where is not None and not r.where.applies(doc):
+                continue
+            field_name = r.spec.field
+            value = doc.get(field_name) if field_name is not None else None
+            r.evaluated += 1
+            check = r.check
+            if check.corpus:
+                if value is None and check.missing_fails and check.needs_field:
+                    violations = [_missing(field_name or "", doc)]
+                else:
+                    if ref is None:
+                        ref = DocRef(doc.id, doc.source)
+                    violations = r.evaluator.observe(value, ref)
+            elif value is None and check.missing_fails:
+                violations = [_missing(field_name or "", doc)]
+            elif check.text_only and not isinstance(value, str):
+                violations = [
+                    Violation(f"field {field_name!r} is a {type_name(value)}, expected text")
+                ]
+            else:
+                violations = r.evaluator(value)
+            if violations:
+                r.failed += 1
+                r.failures.extend(_failure(doc, field_name, value, v, origins) for v in violations)
+
+
+def run_suite(
+    suite: Suite,
+    records: Iterable[Loaded],
+    inputs: Iterable[str] = (),
+    now: datetime | None = None,
+    transform: Transform | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Convenience: build an engine for ``suite`` and run it over ``records``."""
+    return Engine(suite, now).run(records, inputs, transform, progress)

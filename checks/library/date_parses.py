@@ -1,0 +1,118 @@
+"""date_parses: the field holds a real date, optionally within ``not_before`` / ``not_after``.
+
+Catches selectors that grab the wrong element for the date (``Tweet of the Week #67``) and
+pages whose date format changed. With ``formats`` (strftime patterns or ``iso8601``) only those
+are accepted; otherwise a multilingual parser copes with prefix words (``Updated:``,
+``Veröffentlicht am:``), month names in English, German, French, Spanish, Portuguese, Italian
+and Dutch, and numeric dates whose day/month order follows ``languages`` or ``day_first``.
+Strings of numbers without a date shape are rejected, and relative dates (``3 hours ago``)
+only count with ``allow_relative: true``. Bounds take ``today``, ``now`` or a date; the
+failure quotes the value.
+
+Passes::
+
+    expectation: {name: date parses, check: date_parses, field: date, not_after: today}
+    document: {date: "Jul 4, 2025"}
+
+Fails::
+
+    expectation: {name: date parses, check: date_parses, field: date}
+    document: {date: "Tweet of the Week #67"}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checks.dates import DateError, DateParser, is_after, is_before, parse_bound, to_iso
+from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
+
+SCHEMA: dict[str, Any] = {
+    "formats": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "description": "Accepted formats: strftime patterns such as '%b %d, %Y', or 'iso8601'.",
+    },
+    "languages": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[a-z]{2}$"},
+        "description": "Languages of month names and day/month order, e.g. [en, de].",
+    },
+    "day_first": {
+        "type": "boolean",
+        "description": "Read 04/07/2025 as 4 July (true) or April 7 (false); default by language.",
+    },
+    "allow_relative": {
+        "type": "boolean",
+        "default": False,
+        "description": "Accept relative dates such as '3 hours ago' (measured from the run).",
+    },
+    "not_before": {
+        "type": "string",
+        "description": "Earliest allowed date: 'today', 'now' or YYYY-MM-DD.",
+    },
+    "not_after": {
+        "type": "string",
+        "description": "Latest allowed date: 'today', 'now' or YYYY-MM-DD.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class DateParsesParams:
+    """Accepted formats, languages and bounds."""
+
+    formats: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    day_first: bool | None = None
+    allow_relative: bool = False
+    not_before: str | None = None
+    not_after: str | None = None
+
+
+@check("date_parses", params=DateParsesParams, schema=SCHEMA)
+def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
+    """Build the evaluator."""
+    bounds = {}
+    for key in ("not_before", "not_after"):
+        text = getattr(params, key)
+        if text is not None:
+            try:
+                bounds[key] = parse_bound(text, ctx.now)
+            except ValueError as exc:
+                raise ParamError(key, str(exc)) from None
+    parser = DateParser(
+        formats=params.formats,
+        languages=params.languages,
+        day_first=params.day_first,
+        allow_relative=params.allow_relative,
+        reference=ctx.now,
+    )
+    low, high = bounds.get("not_before"), bounds.get("not_after")
+
+    def evaluate(value: str) -> list[Violation]:
+        parsed = parser.parse(value)
+        if isinstance(parsed, DateError):
+            return [Violation(parsed.message, 0, len(value))]
+        if low is not None and is_before(parsed.value, low):
+            return [
+                Violation(
+                    f"date {value!r} ({to_iso(parsed.value)}) is before {params.not_before}"
+                    f" ({to_iso(low)})",
+                    parsed.start,
+                    parsed.end,
+                )
+            ]
+        if high is not None and is_after(parsed.value, high):
+            return [
+                Violation(
+                    f"date {value!r} ({to_iso(parsed.value)}) is after {params.not_after}"
+                    f" ({to_iso(high)})",
+                    parsed.start,
+                    parsed.end,
+                )
+            ]
+        return []
+
+    return evaluate

@@ -1,0 +1,97 @@
+"""Boilerplate packs: named, reviewed patterns for page chrome scrapers leave in text.
+
+Each pack is a YAML data file beside this module. A rule matches either a whole line
+(``match: line``, the default, for generic words such as ``Comments`` or ``CLOSE`` that prose
+also uses) or anywhere (``match: inline``, for phrases no article contains, such as
+``comments powered by Disqus``). Every rule carries at least one real-looking example, and a
+test proves each example matches its rule.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from checks.errors import did_you_mean
+
+MATCH_KINDS = ("line", "inline")
+
+
+@dataclass(frozen=True)
+class PackRule:
+    """One boilerplate pattern: its name, RE2 source, match kind and examples."""
+
+    pack: str
+    name: str
+    pattern: str
+    match: str
+    description: str
+    examples: tuple[str, ...]
+
+    @property
+    def qualified_name(self) -> str:
+        """``pack/rule`` as shown in messages."""
+        return f"{self.pack}/{self.name}"
+
+    @property
+    def compiled_source(self) -> str:
+        """The RE2 pattern actually scanned: case-insensitive, anchored to a line if asked."""
+        return compile_source(self.pattern, self.match)
+
+
+def compile_source(pattern: str, match: str) -> str:
+    """Wrap a rule pattern for scanning (case-insensitive; whole-line rules anchored)."""
+    if match == "line":
+        return rf"(?im)^[ \t]*(?:{pattern})[ \t]*$"
+    return rf"(?i)(?:{pattern})"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A named list of rules."""
+
+    name: str
+    description: str
+    rules: tuple[PackRule, ...]
+
+
+def available_packs() -> tuple[str, ...]:
+    """Names of the packs shipped with scrapegate, sorted."""
+    root = resources.files(__package__)
+    return tuple(
+        sorted(p.name[: -len(".yaml")] for p in root.iterdir() if p.name.endswith(".yaml"))
+    )
+
+
+class UnknownPackError(KeyError):
+    """A pack name that is not shipped; the message lists the options."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@functools.cache
+def load_pack(name: str) -> Pack:
+    """Load a shipped pack by name, or raise :class:`UnknownPackError`."""
+    packs = available_packs()
+    if name not in packs:
+        raise UnknownPackError(
+            f"unknown pack {name!r}{did_you_mean(name, packs)} (available: {', '.join(packs)})"
+        )
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    rules = tuple(
+        PackRule(
+            pack=name,
+            name=str(rule["name"]),
+            pattern=str(rule["pattern"]),
+            match=str(rule.get("match", "line")),
+            description=str(rule.get("description", "")),
+            examples=tuple(str(e) for e in rule.get("examples", ())),
+        )
+        for rule in data["rules"]
+    )
+    return Pack(name=name, description=str(data.get("description", "")), rules=rules)

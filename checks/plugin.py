@@ -1,0 +1,181 @@
+"""The pytest plugin: every expectation of a suite is a test item.
+
+Suites are collected when passed on the command line (``pytest expectations/news.yaml``) or
+listed under ``[tool.scrapegate] suites`` in ``pyproject.toml`` (then a bare ``pytest`` runs
+them). The engine runs once per suite, on the first item; each item reports its
+expectation's verdict. A failing item prints the failing documents with their evidence, never
+a Python traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checks.errors import ConfigError, ScrapegateError
+from checks.reports.text import describe, summary_line
+from checks.result import READABLE_NAME, ExpectationResult, RunResult
+
+SUITE_SUFFIXES = (".yaml", ".yml")
+
+
+class ScrapegateWarning(UserWarning):
+    """A warn-severity expectation that failed, or a warning from the run."""
+
+
+class ExpectationFailed(Exception):
+    """Raised by an item whose error-severity expectation did not meet ``mostly``."""
+
+    def __init__(self, result: ExpectationResult) -> None:
+        super().__init__(result.name)
+        self.result = result
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register ``--docs`` and the ini/pyproject settings."""
+    group = parser.getgroup("scrapegate", "scrapegate: expectations for scraped documents")
+    group.addoption(
+        "--docs",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="Documents to check instead of each suite's documents.paths (repeatable).",
+    )
+    group.addoption(
+        "--scrapegate-max-failures",
+        type=int,
+        default=20,
+        metavar="N",
+        help="Failures shown per failing expectation (default 20).",
+    )
+
+
+def configured_suites(rootpath: Path) -> list[str]:
+    """Suite paths listed under ``[tool.scrapegate] suites`` in the root's pyproject.toml."""
+    pyproject = rootpath / "pyproject.toml"
+    if not pyproject.is_file():
+        return []
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    suites = data.get("tool", {}).get("scrapegate", {}).get("suites", [])
+    return [str(rootpath / s) for s in suites if isinstance(s, str)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """When no paths were given, add the configured suites to what pytest collects."""
+    config.addinivalue_line("markers", "scrapegate: an expectation from a scrapegate suite")
+    configured = configured_suites(config.rootpath)
+    config.stash[_CONFIGURED] = {os.path.abspath(p) for p in configured}
+    if configured and config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args = [*config.args, *configured]
+
+
+_CONFIGURED = pytest.StashKey[set[str]]()
+
+
+def _explicit(config: pytest.Config, path: Path) -> bool:
+    target = os.path.abspath(path)
+    if target in config.stash.get(_CONFIGURED, set()):
+        return True
+    for arg in config.args:
+        candidate = os.path.abspath(arg.split("::")[0])
+        if candidate == target:
+            return True
+    return False
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile | None:
+    """Collect a YAML file as a suite when it was named explicitly or configured."""
+    if file_path.suffix in SUITE_SUFFIXES and _explicit(parent.config, file_path):
+        return SuiteFile.from_parent(parent, path=file_path)
+    return None
+
+
+class SuiteFile(pytest.File):
+    """A suite file: yields one item per expectation, runs the engine once."""
+
+    _result: RunResult | None = None
+    _error: ScrapegateError | None = None
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """Load and validate the suite; a bad suite is a collection error with its message."""
+        from checks.suite import load_suite
+
+        try:
+            self.suite = load_suite(self._display_path())
+        except ConfigError as exc:
+            raise pytest.Collector.CollectError(str(exc)) from None
+        yield ExpectationItem.from_parent(self, name=READABLE_NAME, line=0)
+        for exp in self.suite.expectations:
+            yield ExpectationItem.from_parent(self, name=exp.name, line=exp.location.line)
+
+    def _display_path(self) -> str:
+        try:
+            return os.path.relpath(self.path)
+        except ValueError:
+            return str(self.path)
+
+    def run_once(self) -> RunResult:
+        """Run the suite (first call) or return the cached result."""
+        if self._error is not None:
+            raise self._error
+        if self._result is None:
+            from checks.runner import run_paths
+
+            docs = self.config.getoption("--docs") or None
+            try:
+                self._result = run_paths(self.suite, docs)
+            except ScrapegateError as exc:
+                self._error = exc
+                raise
+            for warning in self._result.warnings:
+                warnings.warn(ScrapegateWarning(warning), stacklevel=1)
+        return self._result
+
+
+class ExpectationItem(pytest.Item):
+    """One expectation of a suite as a test."""
+
+    def __init__(self, *, line: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.line = line
+        self.add_marker("scrapegate")
+
+    def runtest(self) -> None:
+        """Fail when the expectation's error-severity verdict is FAIL."""
+        parent = self.parent
+        assert isinstance(parent, SuiteFile)
+        result = parent.run_once().expectation(self.name)
+        if result is None:
+            raise ScrapegateError(f"expectation {self.name!r} has no result")
+        if result.passed:
+            return
+        if result.severity == "warn":
+            warnings.warn(ScrapegateWarning(summary_line(result)), stacklevel=1)
+            return
+        raise ExpectationFailed(result)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        """The expectation's evidence, or our error's message, without a traceback."""
+        if isinstance(excinfo.value, ExpectationFailed):
+            limit = self.config.getoption("--scrapegate-max-failures")
+            return describe(excinfo.value.result, limit=limit)
+        if isinstance(excinfo.value, ScrapegateError):
+            return f"error: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Point at the expectation's line in the suite file."""
+        return self.path, max(self.line - 1, 0), f"{self.parent.name}::{self.name}"

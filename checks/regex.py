@@ -1,0 +1,93 @@
+"""Every user and pack pattern runs on RE2: linear time whatever the scraped text holds.
+
+Patterns are restricted to the syntax RE2 accepts; constructs it rejects (look-around,
+back-references, atomic groups) are reported with what to use instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_OPTIONS.max_mem = 64 << 20
+
+_UNSUPPORTED = (
+    (re.compile(r"\(\?<[=!]"), "look-behind '(?<=' / '(?<!'"),
+    (re.compile(r"\(\?[=!]"), "look-ahead '(?=' / '(?!'"),
+    (re.compile(r"\(\?>"), "atomic group '(?>'"),
+    (re.compile(r"\\[1-9]"), "back-reference like '\\1'"),
+    (re.compile(r"\(\?P=\w+\)"), "named back-reference '(?P=name)'"),
+    (re.compile(r"[*+?}]\+"), "possessive quantifier like '*+'"),
+)
+
+
+class PatternError(ValueError):
+    """A pattern RE2 cannot compile; the message says which construct and what to do."""
+
+
+def explain_error(pattern: str, raw: str) -> str:
+    """Turn an RE2 compile error into a message that names the unsupported construct."""
+    for detector, construct in _UNSUPPORTED:
+        if detector.search(pattern):
+            return (
+                f"pattern {pattern!r} uses {construct}, which RE2 does not support "
+                "(scrapegate runs patterns in linear time); rewrite it without that construct"
+            )
+    return f"pattern {pattern!r} does not compile: {raw}"
+
+
+def compile_pattern(pattern: str) -> Any:
+    """Compile ``pattern`` with RE2 or raise :class:`PatternError` with an actionable message."""
+    try:
+        return re2.compile(pattern, _OPTIONS)
+    except re2.error as exc:
+        raw = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise PatternError(explain_error(pattern, raw)) from None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A match inside a string: character offsets and the matched text."""
+
+    start: int
+    end: int
+    text: str
+
+
+class PatternSet:
+    """Several patterns scanned in one RE2 pass; exact spans located only on a hit."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self._compiled = [compile_pattern(p) for p in self.patterns]
+        self._set: Any = None
+        if len(self.patterns) > 1:
+            rset = re2.Set.SearchSet(_OPTIONS)
+            for pattern in self.patterns:
+                rset.Add(pattern)
+            rset.Compile()
+            self._set = rset
+
+    def hits(self, text: str) -> list[int]:
+        """Indices of the patterns that match somewhere in ``text``, in pattern order."""
+        if not self._compiled:
+            return []
+        if self._set is None:
+            return [0] if self._compiled[0].search(text) else []
+        return sorted(self._set.Match(text) or ())
+
+    def first(self, text: str, index: int) -> Span | None:
+        """The first match of pattern ``index`` in ``text``."""
+        m = self._compiled[index].search(text)
+        return Span(m.start(), m.end(), m.group(0)) if m else None
+
+    def all(self, text: str, index: int) -> Iterator[Span]:
+        """Every match of pattern ``index`` in ``text``."""
+        for m in self._compiled[index].finditer(text):
+            yield Span(m.start(), m.end(), m.group(0))

@@ -1,0 +1,204 @@
+"""The check registry: check types by name, built-in and from third parties.
+
+A check type is a frozen params dataclass, a JSON Schema for its keys and a factory that turns
+params into an evaluator. Row checks look at one value at a time; corpus checks see every
+document and keep compact state. Third-party packages register theirs through the
+``scrapegate.checks`` entry-point group: the entry point names a module, importing it runs its
+``@check`` decorators.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import entry_points
+from typing import Any, Protocol
+
+from checks.errors import did_you_mean
+
+ENTRY_POINT_GROUP = "scrapegate.checks"
+
+# Built-in check modules, imported on first use of the registry.
+BUILTIN_MODULES = (
+    "checks.library.not_empty",
+    "checks.library.date_parses",
+    "checks.library.no_boilerplate",
+    "checks.library.attribution_present",
+    "checks.library.matches",
+    "checks.library.length",
+    "checks.library.no_html",
+    "checks.library.unique",
+    "checks.library.count",
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One reason a document fails a check, with the span of the offending text if any."""
+
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """Enough of a document to name it in a failure."""
+
+    id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CorpusViolation:
+    """A violation found by a corpus check: for a document, or for the corpus (doc None)."""
+
+    doc: DocRef | None
+    violation: Violation
+
+
+class RowCheck(Protocol):
+    """Evaluates one field value; returns the violations (empty when it passes)."""
+
+    def __call__(self, value: Any, /) -> list[Violation]: ...
+
+
+class CorpusCheck(Protocol):
+    """Sees every document once, then reports corpus-level violations at the end."""
+
+    def observe(self, value: Any, doc: DocRef, /) -> list[Violation]:
+        """Record a value; return violations of this document found now."""
+        ...
+
+    def finish(self) -> Iterable[CorpusViolation]:
+        """Violations known only once the whole corpus has been seen."""
+        ...
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may depend on besides its params: the run's clock."""
+
+    now: datetime
+
+
+class ParamError(ValueError):
+    """A parameter value a check cannot use; ``key`` locates it in the suite."""
+
+    def __init__(self, key: str | tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.key: tuple[str | int, ...] = (key,) if isinstance(key, str) else key
+        self.message = message
+
+
+Factory = Callable[[Any, CheckContext], Any]
+
+
+@dataclass(frozen=True)
+class CheckType:
+    """A registered check type."""
+
+    name: str
+    params: type
+    factory: Factory
+    schema: Mapping[str, Any]
+    required: tuple[str, ...] = ()
+    needs_field: bool = True
+    corpus: bool = False
+    # Text checks fail values that are not strings; others see any JSON value.
+    text_only: bool = True
+    # Whether a missing or null value is simply a failure (True) or passed to the check.
+    missing_fails: bool = True
+    module: str = ""
+    doc: str = field(default="", compare=False)
+
+
+class DuplicateCheckError(ValueError):
+    """Two check types registered under one name."""
+
+
+_REGISTRY: dict[str, CheckType] = {}
+
+
+def check(
+    name: str,
+    *,
+    params: type,
+    schema: Mapping[str, Any],
+    required: tuple[str, ...] = (),
+    needs_field: bool = True,
+    corpus: bool = False,
+    text_only: bool = True,
+    missing_fails: bool = True,
+) -> Callable[[Factory], Factory]:
+    """Register the decorated factory as check type ``name``."""
+
+    def register(factory: Factory) -> Factory:
+        existing = _REGISTRY.get(name)
+        module = factory.__module__
+        if existing is not None and existing.module != module:
+            raise DuplicateCheckError(
+                f"check {name!r} is registered twice: by {existing.module} and by {module}"
+            )
+        doc = (importlib.import_module(module).__doc__ or "") if module else ""
+        _REGISTRY[name] = CheckType(
+            name=name,
+            params=params,
+            factory=factory,
+            schema=schema,
+            required=required,
+            needs_field=needs_field,
+            corpus=corpus,
+            text_only=text_only,
+            missing_fails=missing_fails,
+            module=module,
+            doc=doc,
+        )
+        return factory
+
+    return register
+
+
+@functools.cache
+def _load_plugins() -> tuple[str, ...]:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+    loaded = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        ep.load()
+        loaded.append(ep.name)
+    return tuple(loaded)
+
+
+def registry() -> Mapping[str, CheckType]:
+    """Every registered check type by name (built-ins and entry-point plugins)."""
+    _load_plugins()
+    return dict(_REGISTRY)
+
+
+def builtin_names() -> tuple[str, ...]:
+    """Names of the check types shipped with scrapegate."""
+    _load_plugins()
+    return tuple(
+        sorted(n for n, c in _REGISTRY.items() if c.module in BUILTIN_MODULES)
+    )
+
+
+class UnknownCheckError(KeyError):
+    """A check name nobody registered."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def get_check(name: str) -> CheckType:
+    """Look a check type up by name, with a did-you-mean when it is unknown."""
+    checks = registry()
+    if name not in checks:
+        raise UnknownCheckError(
+            f"unknown check {name!r}{did_you_mean(name, checks)}"
+        )
+    return checks[name]

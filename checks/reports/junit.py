@@ -1,0 +1,51 @@
+"""JUnit XML for CI systems: one testcase per expectation, failure text in the body."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from checks.atomic import write_bytes_atomic
+from checks.reports.text import describe
+from checks.result import RunResult
+
+
+def _clean(text: str) -> str:
+    # XML 1.0 cannot carry most control characters, whatever the escaping.
+    return "".join(ch if ch in "\t\n\r" or ch >= " " else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def render_junit(results: list[RunResult]) -> bytes:
+    """A <testsuites> document with one <testsuite> per run."""
+    root = ET.Element("testsuites")
+    for result in results:
+        failures = sum(1 for e in result.expectations if not e.passed and e.severity == "error")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=_clean(result.suite),
+            tests=str(len(result.expectations)),
+            failures=str(failures),
+            errors="0",
+            time=f"{result.duration_s:.3f}",
+        )
+        for er in result.expectations:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=_clean(result.suite_path or result.suite),
+                name=_clean(er.name),
+                time="0",
+            )
+            if not er.passed:
+                tag = "failure" if er.severity == "error" else "system-out"
+                node = ET.SubElement(case, tag)
+                if tag == "failure":
+                    node.set("message", _clean(f"{er.failed} of {er.evaluated} documents failed"))
+                node.text = _clean(describe(er, limit=None))
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_junit(results: list[RunResult], path: str) -> None:
+    """Write JUnit XML for ``results`` to ``path``."""
+    write_bytes_atomic(path, render_junit(results))

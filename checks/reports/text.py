@@ -1,0 +1,73 @@
+"""Plain-text renderings shared by the terminal, the pytest plugin and JUnit.
+
+Scraped text is hostile: control characters (including terminal escape sequences) are
+shown as escapes, never emitted raw.
+"""
+
+from __future__ import annotations
+
+from checks.result import ExpectationResult, Failure
+
+_VISIBLE = {"\n": "⏎", "\r": "\\r", "\t": "→"}
+
+
+def printable(text: str) -> str:
+    """``text`` with newlines shown as ⏎ and other control characters escaped."""
+    out = []
+    for ch in text:
+        if ch in _VISIBLE:
+            out.append(_VISIBLE[ch])
+        elif ch < " " or "\x7f" <= ch < "\xa0" or ch in "\u2028\u2029\u202e\u202d\u2066\u2067":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def percent(rate: float) -> str:
+    """A rate as a percentage with one decimal, never rounding a failure up to 100%."""
+    value = rate * 100
+    if rate < 1.0 and value > 99.9:
+        return ">99.9%"
+    return f"{value:.1f}%"
+
+
+def verdict(er: ExpectationResult) -> str:
+    """PASS, FAIL or WARN (a failing warn-severity expectation)."""
+    if er.passed:
+        return "PASS"
+    return "WARN" if er.severity == "warn" else "FAIL"
+
+
+def summary_line(er: ExpectationResult) -> str:
+    """One line: how many failed, the pass rate against mostly."""
+    what = f"{er.check} on {er.field}" if er.field else er.check
+    rel = ">=" if er.passed else "<"
+    return (
+        f"{er.name!r} ({what}): {er.failed} of {er.evaluated} failed, "
+        f"pass rate {percent(er.pass_rate)} {rel} mostly {percent(er.mostly)}"
+    )
+
+
+def failure_lines(failure: Failure) -> list[str]:
+    """Evidence for one failure: location, field and message, then the snippet."""
+    doc = "" if failure.doc in (None, failure.source, failure.source.split(":")[0]) else (
+        f" ({printable(str(failure.doc))})"
+    )
+    field = f" [{failure.field}]" if failure.field else ""
+    lines = [f"{failure.source}{doc}{field}: {printable(failure.message)}"]
+    if failure.snippet:
+        lines.append(f"    {printable(failure.snippet)}")
+    return lines
+
+
+def describe(er: ExpectationResult, limit: int | None = 20) -> str:
+    """The failure text of an expectation: summary, then up to ``limit`` failures."""
+    lines = [summary_line(er)]
+    shown = er.failures if limit is None else er.failures[:limit]
+    for failure in shown:
+        lines.extend("  " + line for line in failure_lines(failure))
+    hidden = len(er.failures) - len(shown)
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more (write them all with --json FILE)")
+    return "\n".join(lines)

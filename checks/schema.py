@@ -1,0 +1,149 @@
+"""The JSON Schema of the suite format, generated from the registered check types.
+
+The schema shipped in ``checks/schema/suite.schema.json`` covers the built-in checks and is
+what editors use for completion and inline errors; at run time the same generator also
+includes check types from installed plugins. A test keeps the shipped file up to date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from checks.registry import CheckType
+
+SCHEMA_ID = "https://scrapegate.dev/schema/suite.schema.json"
+FORMATS = ("jsonl", "json", "csv", "parquet", "text")
+
+WHERE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Apply the expectation only to documents whose field matches.",
+    "additionalProperties": False,
+    "required": ["field"],
+    "properties": {
+        "field": {"type": "string", "description": "Field to test."},
+        "equals": {"description": "The field equals this value."},
+        "in": {"type": "array", "description": "The field equals one of these values."},
+        "matches": {"type": "string", "description": "The field matches this RE2 pattern."},
+    },
+    "oneOf": [{"required": ["equals"]}, {"required": ["in"]}, {"required": ["matches"]}],
+}
+
+COMMON_PROPERTIES: dict[str, Any] = {
+    "name": {
+        "type": "string",
+        "minLength": 1,
+        "description": "Unique name within the suite; shown in every message and test id.",
+    },
+    "check": {"type": "string", "description": "Registered check type."},
+    "field": {"type": "string", "minLength": 1, "description": "Document field to check."},
+    "description": {"type": "string", "description": "Why this expectation exists."},
+    "mostly": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "default": 1.0,
+        "description": "Share of evaluated documents that must pass (default 1.0).",
+    },
+    "severity": {
+        "enum": ["error", "warn"],
+        "default": "error",
+        "description": "error fails the run; warn only reports.",
+    },
+    "where": WHERE_SCHEMA,
+}
+
+DOCUMENTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Where the documents are and how to read them.",
+    "additionalProperties": False,
+    "properties": {
+        "paths": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "Default inputs (files or folders), relative to the suite file.",
+        },
+        "id": {"type": "string", "description": "Field that names a document in messages."},
+        "format": {"enum": list(FORMATS), "description": "Input format; default by extension."},
+        "fields": {
+            "type": "object",
+            "description": "Derived fields: a regex group 'value' captured from another field.",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["from", "pattern"],
+                "properties": {
+                    "from": {"type": "string", "description": "Field to read."},
+                    "pattern": {
+                        "type": "string",
+                        "description": "RE2 pattern with a named group 'value'.",
+                    },
+                },
+            },
+        },
+    },
+}
+
+CLEANERS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "description": "Cleaner pipeline for `scrapegate clean` and `check --clean`.",
+    "items": {
+        "description": "A cleaner name, or {name: {params}}.",
+        "oneOf": [
+            {"type": "string"},
+            {"type": "object", "minProperties": 1, "maxProperties": 1},
+        ],
+    },
+}
+
+
+def expectation_branch(check: CheckType) -> dict[str, Any]:
+    """The if/then branch that validates one check type's keys."""
+    properties = dict(COMMON_PROPERTIES)
+    if not check.needs_field:
+        del properties["field"]
+    properties.update(check.schema)
+    required = ["name", "check", *check.required]
+    if check.needs_field:
+        required.append("field")
+    return {
+        "if": {"properties": {"check": {"const": check.name}}, "required": ["check"]},
+        "then": {
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        },
+    }
+
+
+def suite_schema(checks: Mapping[str, CheckType]) -> dict[str, Any]:
+    """The whole suite schema for the given check types."""
+    names = sorted(checks)
+    expectation = {
+        "type": "object",
+        "description": "One expectation: a named check of one field.",
+        "required": ["name", "check"],
+        "properties": {**COMMON_PROPERTIES, "check": {"enum": names, "description": "Check."}},
+        "allOf": [expectation_branch(checks[n]) for n in names],
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "scrapegate suite",
+        "description": "Expectations for scraped documents, checked by scrapegate.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["suite", "expectations"],
+        "properties": {
+            "suite": {"type": "string", "minLength": 1, "description": "Suite name."},
+            "description": {"type": "string", "description": "What the suite is for."},
+            "documents": DOCUMENTS_SCHEMA,
+            "cleaners": CLEANERS_SCHEMA,
+            "expectations": {
+                "type": "array",
+                "minItems": 1,
+                "description": "The expectations to hold every run to.",
+                "items": expectation,
+            },
+        },
+    }

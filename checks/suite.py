@@ -1,0 +1,389 @@
+"""Suites: YAML files of expectations, loaded safely and validated with every problem at once.
+
+Validation has two layers. The JSON Schema (generated from the registered checks) catches
+unknown keys, wrong types and unknown check names; each check's factory then catches what a
+schema cannot (patterns RE2 rejects, unknown packs, impossible bounds). Every problem is
+reported as ``file:line:col: message in key.path``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
+from typing import Any
+
+import jsonschema
+
+from checks.errors import ConfigError, Location, Problem, did_you_mean
+from checks.regex import PatternError, compile_pattern
+from checks.registry import CheckContext, CheckType, ParamError, registry
+from checks.schema import suite_schema
+from checks.yamlsource import KeyPath, MarkedDocument, format_path, read_marked
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+}
+
+
+def _describe(value: Any) -> str:
+    kind = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+    shown = repr(value)
+    return f"{kind} {shown[:40]}{'...' if len(shown) > 40 else ''}" if value is not None else kind
+
+
+@dataclass(frozen=True)
+class DerivedField:
+    """A field captured by a regex group ``value`` from another field."""
+
+    name: str
+    source: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Where:
+    """A filter: the expectation applies only to documents whose field matches."""
+
+    field: str
+    equals: Any = None
+    in_: tuple[Any, ...] | None = None
+    matches: str | None = None
+    has_equals: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentsSpec:
+    """Default inputs and how to read them."""
+
+    paths: tuple[str, ...] = ()
+    id: str | None = None
+    format: str | None = None
+    fields: tuple[DerivedField, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanerSpec:
+    """One step of the cleaner pipeline as written in the suite."""
+
+    name: str
+    params: dict[str, Any]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One validated expectation, ready for the engine."""
+
+    name: str
+    check: str
+    field: str | None
+    params: Any
+    mostly: float = 1.0
+    severity: str = "error"
+    where: Where | None = None
+    description: str = ""
+    location: Location = field(default_factory=lambda: Location(""))
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A validated suite."""
+
+    name: str
+    path: str
+    description: str
+    documents: DocumentsSpec
+    cleaners: tuple[CleanerSpec, ...]
+    expectations: tuple[Expectation, ...]
+
+    @property
+    def base_dir(self) -> str:
+        """The folder that suite-relative paths start from."""
+        return os.path.dirname(self.path) or "."
+
+    def default_paths(self) -> list[str]:
+        """``documents.paths`` resolved against the suite's folder, for display and loading."""
+        return [os.path.normpath(os.path.join(self.base_dir, p)) for p in self.documents.paths]
+
+
+def _schema_problems(doc: MarkedDocument, schema: dict[str, Any]) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema)
+    problems: list[Problem] = []
+    for error in validator.iter_errors(doc.data):
+        for problem in _translate(doc, error):
+            # The common keys are checked by the base schema and by the check's branch.
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
+def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterator[Problem]:
+    path: KeyPath = tuple(error.absolute_path)
+    shown = format_path(path) or "top level"
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        for key in sorted(set(error.instance) - set(allowed)):
+            yield Problem(
+                doc.locate((*path, key), key=True),
+                f"unknown key {key!r}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})",
+                _context(doc, path) or shown,
+            )
+        return
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        yield Problem(doc.locate(path), f"missing required key {missing!r}", _context(doc, path))
+        return
+    if kind == "enum" and path and path[-1] == "check":
+        names = list(error.validator_value)
+        yield Problem(
+            doc.locate(path),
+            f"unknown check {error.instance!r}{did_you_mean(str(error.instance), names)}"
+            f" (available: {', '.join(names)})",
+            _context(doc, path[:-1]),
+        )
+        return
+    if kind == "enum":
+        options = ", ".join(repr(v) for v in error.validator_value)
+        yield Problem(
+            doc.locate(path),
+            f"{error.instance!r} is not allowed; use one of {options}",
+            _context(doc, path),
+        )
+        return
+    if kind == "type":
+        wanted = error.validator_value
+        names = [wanted] if isinstance(wanted, str) else list(wanted)
+        expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        yield Problem(
+            doc.locate(path),
+            f"expected {expected}, got {_describe(error.instance)}",
+            _context(doc, path),
+        )
+        return
+    if kind == "oneOf" and path and path[-1] != "where" and "where" not in path:
+        yield Problem(
+            doc.locate(path),
+            f"expected a pattern string or {{name, pattern, match}}, got {_describe(error.instance)}",
+            _context(doc, path),
+        )
+        return
+    if kind == "oneOf":
+        yield Problem(
+            doc.locate(path),
+            "'where' needs exactly one of 'equals', 'in' or 'matches' beside 'field'",
+            _context(doc, path),
+        )
+        return
+    yield Problem(doc.locate(path), str(error.message), _context(doc, path))
+
+
+def _context(doc: MarkedDocument, path: KeyPath) -> str:
+    """Key path plus the expectation's name when inside one: ``expectations[2] ('x')``."""
+    shown = format_path(path)
+    if len(path) >= 2 and path[0] == "expectations" and isinstance(path[1], int):
+        items = doc.data.get("expectations") if isinstance(doc.data, dict) else None
+        if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict):
+            name = items[path[1]].get("name")
+            if isinstance(name, str):
+                return f"{shown} ({name!r})"
+    return shown
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+
+
+def _build_params(check: CheckType, raw: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(check.params)}
+    kwargs = {k: _tuples(v) for k, v in raw.items() if k in names}
+    return check.params(**kwargs)
+
+
+def _derived_fields(doc: MarkedDocument, spec: dict[str, Any]) -> tuple[list[DerivedField], list[Problem]]:
+    out, problems = [], []
+    for name, item in (spec.get("fields") or {}).items():
+        pattern = item["pattern"]
+        where = ("documents", "fields", name, "pattern")
+        try:
+            compiled = compile_pattern(pattern)
+        except PatternError as exc:
+            problems.append(Problem(doc.locate(where), str(exc), format_path(where)))
+            continue
+        if "value" not in compiled.groupindex:
+            problems.append(
+                Problem(
+                    doc.locate(where),
+                    f"pattern {pattern!r} has no named group 'value'; "
+                    "wrap the part to capture in (?P<value>...)",
+                    format_path(where),
+                )
+            )
+            continue
+        out.append(DerivedField(name, item["from"], pattern))
+    return out, problems
+
+
+def _where(doc: MarkedDocument, raw: dict[str, Any] | None, path: KeyPath) -> tuple[Where | None, list[Problem]]:
+    if raw is None:
+        return None, []
+    if "matches" in raw:
+        try:
+            compile_pattern(raw["matches"])
+        except PatternError as exc:
+            where = (*path, "matches")
+            return None, [Problem(doc.locate(where), str(exc), _context(doc, where))]
+    return (
+        Where(
+            field=raw["field"],
+            equals=raw.get("equals"),
+            in_=tuple(raw["in"]) if "in" in raw else None,
+            matches=raw.get("matches"),
+            has_equals="equals" in raw,
+        ),
+        [],
+    )
+
+
+def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], list[Problem]]:
+    specs = []
+    for index, item in enumerate(raw):
+        path = ("cleaners", index)
+        if isinstance(item, str):
+            name, params = item, {}
+        else:
+            name, params = next(iter(item.items()))
+            params = params if params is not None else {}
+        if not isinstance(params, dict):
+            return specs, [
+                Problem(doc.locate((*path, name)), f"parameters of cleaner {name!r} must be a mapping", format_path(path))
+            ]
+        specs.append(CleanerSpec(str(name), params, doc.locate(path)))
+    try:
+        from checks.cleaners import validate_pipeline
+    except ImportError:
+        return specs, []
+    return specs, list(validate_pipeline(doc, specs))
+
+
+def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
+    """Validate a loaded suite document; raise ConfigError listing every problem."""
+    checks = registry()
+    if not isinstance(doc.data, dict):
+        raise ConfigError.single(
+            doc.locate(()),
+            f"a suite must be a mapping with 'suite' and 'expectations', got {_describe(doc.data)}",
+        )
+    problems = _schema_problems(doc, suite_schema(checks))
+    data: dict[str, Any] = doc.data
+    ctx = CheckContext(now or datetime.now(timezone.utc))
+    documents = data.get("documents") if isinstance(data.get("documents"), dict) else {}
+    derived: list[DerivedField] = []
+    if isinstance(documents, dict) and isinstance(documents.get("fields"), dict):
+        try:
+            derived, more = _derived_fields(doc, documents)
+            problems.extend(more)
+        except (KeyError, TypeError, AttributeError):
+            pass  # already reported by the schema
+    expectations: list[Expectation] = []
+    seen_names: dict[str, int] = {}
+    raw_items = data.get("expectations")
+    for index, raw in enumerate(raw_items if isinstance(raw_items, list) else []):
+        path: KeyPath = ("expectations", index)
+        if not isinstance(raw, dict) or not isinstance(raw.get("check"), str):
+            continue
+        name = raw.get("name")
+        if isinstance(name, str):
+            if name in seen_names:
+                problems.append(
+                    Problem(
+                        doc.locate((*path, "name")),
+                        f"duplicate expectation name {name!r} (first used at line "
+                        f"{doc.locate(('expectations', seen_names[name], 'name')).line}); "
+                        "names must be unique",
+                        format_path(path),
+                    )
+                )
+            seen_names.setdefault(name, index)
+        check = checks.get(raw["check"])
+        if check is None:
+            continue
+        try:
+            params = _build_params(check, raw)
+            check.factory(params, ctx)
+        except ParamError as exc:
+            where = (*path, *exc.key)
+            problems.append(Problem(doc.locate(where), exc.message, _context(doc, where)))
+            continue
+        except (TypeError, ValueError):
+            continue  # wrong types: the schema has said so
+        where_spec, more = _where(doc, raw.get("where") if isinstance(raw.get("where"), dict) else None, path)
+        problems.extend(more)
+        expectations.append(
+            Expectation(
+                name=str(name),
+                check=check.name,
+                field=raw.get("field"),
+                params=params,
+                mostly=float(raw.get("mostly", 1.0)),
+                severity=str(raw.get("severity", "error")),
+                where=where_spec,
+                description=str(raw.get("description", "")),
+                location=doc.locate(path),
+            )
+        )
+    cleaners: list[CleanerSpec] = []
+    if isinstance(data.get("cleaners"), list) and not any(
+        p.key_path.startswith("cleaners") for p in problems
+    ):
+        cleaners, more = _cleaners(doc, data["cleaners"])
+        problems.extend(more)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise ConfigError(sorted(problems, key=lambda p: (p.location.line, p.location.col)))
+    return Suite(
+        name=str(data["suite"]),
+        path=doc.path,
+        description=str(data.get("description", "")),
+        documents=DocumentsSpec(
+            paths=tuple(documents.get("paths", ())) if isinstance(documents, dict) else (),
+            id=documents.get("id") if isinstance(documents, dict) else None,
+            format=documents.get("format") if isinstance(documents, dict) else None,
+            fields=tuple(derived),
+        ),
+        cleaners=tuple(cleaners),
+        expectations=tuple(expectations),
+    )
+
+
+def load_suite(path: str, now: datetime | None = None) -> Suite:
+    """Read, parse and validate a suite file."""
+    return parse_suite(read_marked(path), now)
+
+
+def lint_suites(paths: Sequence[str]) -> list[Problem]:
+    """Every problem in every given suite file (an empty list when all are valid)."""
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            load_suite(path)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return problems

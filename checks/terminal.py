@@ -1,0 +1,90 @@
+"""The terminal summary: one row per expectation, then the failures with their evidence.
+
+Built from rich ``Text`` objects, never markup strings, so scraped text such as ``[bold]``
+or an escape sequence is shown literally.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from checks.reports.text import failure_lines, percent, printable, summary_line, verdict
+from checks.result import RunResult
+
+_STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
+
+
+def render_summary(result: RunResult, console: Console) -> None:
+    """Print the table of expectations."""
+    table = Table(
+        title=Text(f"{result.suite}: {result.documents} documents", style="bold"),
+        title_justify="left",
+        expand=False,
+    )
+    for column, justify in (
+        ("expectation", "left"),
+        ("check", "left"),
+        ("evaluated", "right"),
+        ("failed", "right"),
+        ("pass rate", "right"),
+        ("mostly", "right"),
+        ("verdict", "left"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for er in result.expectations:
+        v = verdict(er)
+        table.add_row(
+            Text(printable(er.name)),
+            Text(er.check),
+            str(er.evaluated),
+            str(er.failed),
+            percent(er.pass_rate),
+            percent(er.mostly),
+            Text(v, style=_STYLE[v]),
+        )
+    console.print(table)
+
+
+def render_failures(result: RunResult, console: Console, limit: int) -> None:
+    """Print the evidence of every expectation that failed, ``limit`` failures each."""
+    for er in result.expectations:
+        if er.passed or not er.failures:
+            continue
+        v = verdict(er)
+        console.print(Text(f"{v} ", style=_STYLE[v]) + Text(summary_line(er)))
+        for failure in er.failures[:limit]:
+            first, *rest = failure_lines(failure)
+            console.print(Text("  " + first))
+            for line in rest:
+                console.print(Text("  " + line, style="dim"))
+        hidden = len(er.failures) - limit
+        if hidden > 0:
+            console.print(Text(f"  ... and {hidden} more (write them all with --json FILE)"))
+        console.print()
+
+
+def render_verdict(result: RunResult, console: Console) -> None:
+    """Print warnings and the final line."""
+    for warning in result.warnings:
+        console.print(Text(f"warning: {printable(warning)}", style="yellow"))
+    failed = [e for e in result.expectations if not e.passed and e.severity == "error"]
+    warned = [e for e in result.expectations if not e.passed and e.severity == "warn"]
+    tail = f"{len(result.expectations)} expectations, {result.documents} documents"
+    tail += f", {result.duration_s:.2f}s"
+    if failed:
+        line = Text(f"FAILED: {len(failed)} of {len(result.expectations)} expectations failed", style="bold red")
+    else:
+        line = Text("PASSED", style="bold green")
+    if warned:
+        line += Text(f" ({len(warned)} warnings)", style="yellow")
+    console.print(line + Text(f" ({tail})"))
+
+
+def render(result: RunResult, console: Console, limit: int = 10, quiet: bool = False) -> None:
+    """Everything a person reads after ``scrapegate check``."""
+    if not quiet:
+        render_summary(result, console)
+        render_failures(result, console, limit)
+    render_verdict(result, console)

@@ -1,0 +1,79 @@
+"""The normalised view of scraped text that boilerplate matching runs on.
+
+Matching sees NFKC text with zero-width characters and soft hyphens removed and no-break
+spaces as spaces; case is folded by the patterns themselves (RE2's ``(?i)``). Offsets found in
+the view map back to the original string, so evidence always quotes what the scraper produced.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Characters scrapers leave in text that carry no meaning for matching.
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+SPACES = frozenset("\u00a0\u2007\u202f\u3000")
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """Normalised text plus a map from each of its offsets back to the original."""
+
+    text: str
+    # None when the view is the original string (the common ASCII case).
+    offsets: tuple[int, ...] | None
+    original_length: int
+
+    def to_original(self, offset: int) -> int:
+        """Map an offset in the view to an offset in the original string."""
+        if self.offsets is None:
+            return offset
+        if offset >= len(self.offsets):
+            return self.original_length
+        return self.offsets[offset]
+
+
+def _needs_work(text: str) -> bool:
+    if text.isascii():
+        return False
+    if any(ch in INVISIBLE or ch in SPACES for ch in text):
+        return True
+    return not unicodedata.is_normalized("NFKC", text)
+
+
+def matching_view(text: str) -> MatchView:
+    """Return the normalised view of ``text`` used for boilerplate matching."""
+    if not _needs_work(text):
+        return MatchView(text, None, len(text))
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        if ch in INVISIBLE:
+            continue
+        if ch in SPACES:
+            piece = " "
+        elif ch.isascii():
+            piece = ch
+        else:
+            piece = unicodedata.normalize("NFKC", ch)
+        out.append(piece)
+        offsets.extend([index] * len(piece))
+    return MatchView("".join(out), tuple(offsets), len(text))
+
+
+def normalize_for_matching(text: str) -> str:
+    """The normalised text alone (what a pattern sees), case preserved."""
+    return matching_view(text).text
+
+
+def snippet(text: str, start: int, end: int, context: int = 30, limit: int = 160) -> str:
+    """A short excerpt around ``text[start:end]`` with ``...`` where it was cut."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    if end - start > limit:
+        end = start + limit
+    left = max(0, start - context)
+    right = min(len(text), end + context)
+    prefix = "..." if left > 0 else ""
+    suffix = "..." if right < len(text) else ""
+    return f"{prefix}{text[left:right]}{suffix}"

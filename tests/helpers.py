@@ -1,0 +1,41 @@
+"""Helpers for tests: suites from YAML text, documents from dicts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+import yaml
+
+from checks.documents import Document
+from checks.engine import run_suite
+from checks.result import RunResult
+from checks.suite import Suite, parse_suite
+from checks.yamlsource import load_marked
+
+NOW = datetime(2025, 12, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def suite_from_yaml(text: str, path: str = "suite.yaml") -> Suite:
+    """Parse and validate a suite given as YAML text."""
+    return parse_suite(load_marked(text, path), now=NOW)
+
+
+def one_expectation_suite(check: str, keys: Mapping[str, Any], name: str = "case") -> Suite:
+    """A suite holding one expectation."""
+    body = {"suite": "cases", "expectations": [{"name": name, "check": check, **keys}]}
+    return suite_from_yaml(yaml.safe_dump(body, allow_unicode=True))
+
+
+def docs(records: Iterable[Mapping[str, Any]], path: str = "cases.jsonl") -> list[Document]:
+    """Documents as a JSONL loader would make them (line = 1-based index)."""
+    return [
+        Document(id=f"{path}:{i}", path=path, line=i, fields=dict(r))
+        for i, r in enumerate(records, start=1)
+    ]
+
+
+def run(suite: Suite, records: Iterable[Mapping[str, Any]]) -> RunResult:
+    """Run ``suite`` over ``records`` with a fixed clock."""
+    return run_suite(suite, docs(records), ["cases.jsonl"], now=NOW)
