@@ -127,7 +127,7 @@ def check(
         from checks.reports.junit import write_junit
 
         write_junit([result], junit_path)
-    render(result, Console(highlight=False), limit=max_failures, quiet=quiet)
+    render(result, _console(), limit=max_failures, quiet=quiet)
     return EXIT_OK if result.passed else EXIT_FAILED
 
 
@@ -158,6 +158,11 @@ def schema() -> int:
 
     click.echo(json.dumps(suite_schema(registry()), indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def _console() -> Console:
+    """stdout console; wide when piped so CI logs do not wrap rows."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

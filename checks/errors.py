@@ -78,5 +78,9 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the closest option, or ``""``."""
     import difflib
 
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    candidates = list(options)
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    if not close:
+        # 'max_lenght' -> 'max': a known key followed by a misspelt suffix.
+        close = [c for c in candidates if word.startswith(c + "_")][:1]
     return f"; did you mean {close[0]!r}?" if close else ""

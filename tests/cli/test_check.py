@@ -1,0 +1,225 @@
+"""`scrapegate check` through main(argv): exit codes, terminal output, JSON and JUnit files."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from checks.cli import main
+
+SUITE = """\
+suite: cli-demo
+documents:
+  paths: [docs/]
+  id: url
+expectations:
+  - name: title present
+    check: not_empty
+    field: title
+  - name: no comment widgets
+    check: no_boilerplate
+    field: body
+    packs: [comment_widgets]
+  - name: short bodies
+    check: length
+    field: body
+    max: 500
+    severity: warn
+"""
+
+GOOD = [
+    {"url": "https://n.example/1", "title": "Port reopens", "body": "Ships moved again.\n--Reuters--"},
+    {"url": "https://n.example/2", "title": "Rates hold", "body": "The bank held rates."},
+]
+LEAKY = {
+    "url": "https://n.example/3",
+    "title": "Storm",
+    "body": "Rain fell.\nComments\ncomments powered by Disqus",
+}
+
+
+def write_jsonl(path: Path, records: list[object]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    return tmp_path
+
+
+def test_clean_documents_pass_with_exit_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_jsonl(project / "docs" / "a.jsonl", GOOD)
+    code = main(["check", "--suite", "suite.yaml"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "no comment widgets" in out and "PASS" in out
+    assert "PASSED" in out and "2 documents" in out
+
+
+def test_leftover_widget_fails_with_exit_1_and_points_at_file_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "docs" / "a.jsonl", [*GOOD, LEAKY])
+    code = main(["check", "--suite", "suite.yaml"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "docs/a.jsonl:3 (https://n.example/3) [body]: comment widget text 'Comments'" in out
+    assert "comments powered by Disqus" in out
+    assert "FAILED: 1 of 4 expectations failed" in out
+
+
+def test_paths_on_the_command_line_override_the_suite(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "docs" / "a.jsonl", [LEAKY])
+    write_jsonl(project / "other" / "b.jsonl", GOOD)
+    assert main(["check", "other", "--suite", "suite.yaml"]) == 0
+
+
+def test_warn_severity_reports_without_failing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long = {"url": "https://n.example/9", "title": "Long", "body": "word " * 200}
+    write_jsonl(project / "docs" / "a.jsonl", [long])
+    code = main(["check", "--suite", "suite.yaml"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "WARN" in out and "1 warnings" in out
+
+
+def test_json_result_has_schema_version_and_evidence(project: Path) -> None:
+    write_jsonl(project / "docs" / "a.jsonl", [*GOOD, LEAKY])
+    assert main(["check", "--suite", "suite.yaml", "--json", "out/result.json", "-q"]) == 1
+    data = json.loads((project / "out" / "result.json").read_text(encoding="utf-8"))
+    assert data["schema_version"] == 1
+    assert data["suite"] == "cli-demo" and data["documents"] == 3 and data["passed"] is False
+    widgets = next(e for e in data["expectations"] if e["name"] == "no comment widgets")
+    assert (widgets["evaluated"], widgets["failed"], widgets["pass_rate"]) == (3, 1, 0.6667)
+    failure = widgets["failures"][0]
+    assert failure["doc"] == "https://n.example/3"
+    assert failure["source"] == "docs/a.jsonl:3"
+    assert failure["field"] == "body"
+    body = LEAKY["body"]
+    assert body[failure["start"] : failure["end"]] == "Comments"
+    assert "Comments" in failure["snippet"]
+
+
+def test_junit_has_one_testcase_per_expectation(project: Path) -> None:
+    write_jsonl(project / "docs" / "a.jsonl", [*GOOD, LEAKY])
+    main(["check", "--suite", "suite.yaml", "--junit", "junit.xml", "-q"])
+    root = ET.parse(project / "junit.xml").getroot()
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == {"records are readable", "title present", "no comment widgets", "short bodies"}
+    failure = cases["no comment widgets"].find("failure")
+    assert failure is not None and "docs/a.jsonl:3" in (failure.text or "")
+    assert cases["title present"].find("failure") is None
+
+
+def test_malformed_record_is_reported_and_the_rest_still_checked(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = project / "docs" / "a.jsonl"
+    docs.parent.mkdir()
+    docs.write_text(
+        json.dumps(GOOD[0]) + "\n{not json\n" + json.dumps(LEAKY) + "\n", encoding="utf-8"
+    )
+    code = main(["check", "--suite", "suite.yaml", "--json", "r.json"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "docs/a.jsonl:2" in out and "invalid JSON" in out
+    data = json.loads((project / "r.json").read_text(encoding="utf-8"))
+    assert data["documents"] == 2 and data["records"] == 3
+    widgets = next(e for e in data["expectations"] if e["name"] == "no comment widgets")
+    assert widgets["failed"] == 1 and widgets["failures"][0]["source"] == "docs/a.jsonl:3"
+
+
+def test_missing_path_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "nowhere.jsonl", "--suite", "suite.yaml"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nowhere.jsonl" in err and "no such file" in err
+
+
+def test_bad_suite_is_a_config_error_with_location(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "bad.yaml").write_text(
+        textwrap.dedent(
+            """\
+            suite: bad
+            expectations:
+              - name: x
+                check: not_emty
+                field: title
+            """
+        ),
+        encoding="utf-8",
+    )
+    code = main(["check", "--suite", "bad.yaml"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "bad.yaml:4:12: unknown check 'not_emty'; did you mean 'not_empty'?" in err
+
+
+def test_internal_error_exits_3_without_traceback_unless_debug(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_jsonl(project / "docs" / "a.jsonl", GOOD)
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("checks.runner.run_suite", explode)
+    assert main(["check", "--suite", "suite.yaml"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    assert main(["--debug", "check", "--suite", "suite.yaml"]) == 3
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_stdin_dash_reads_jsonl(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    data = "".join(json.dumps(r) + "\n" for r in [*GOOD, LEAKY]).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code = main(["check", "-", "--suite", "suite.yaml"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "<stdin>:3" in out
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert "scrapegate, version" in capsys.readouterr().out
+    assert main(["check", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Examples:" in out and "Exit codes" in out
+
+
+def test_quiet_prints_only_the_verdict(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_jsonl(project / "docs" / "a.jsonl", [LEAKY])
+    assert main(["check", "--suite", "suite.yaml", "-q"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("FAILED")
+
+
+def test_scraped_markup_is_printed_literally(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = {"url": "u", "title": "", "body": "[bold red]x[/] \x1b[31mred\x1b[0m\nComments"}
+    write_jsonl(project / "docs" / "a.jsonl", [hostile])
+    main(["check", "--suite", "suite.yaml"])
+    out = capsys.readouterr().out
+    assert "\x1b[31m" not in out
+    assert "\\x1b[31mred" in out

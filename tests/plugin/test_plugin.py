@@ -1,0 +1,163 @@
+"""The pytest plugin, driven with pytester: collection, verdicts, failure text, JUnit, config."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from checks.cli import main
+
+SUITE = """\
+suite: plugin-demo
+documents:
+  paths: [docs/]
+  id: url
+expectations:
+  - name: title present
+    check: not_empty
+    field: title
+  - name: no comment widgets
+    check: no_boilerplate
+    field: body
+    packs: [comment_widgets]
+  - name: bodies short
+    check: length
+    field: body
+    max: 30
+    severity: warn
+"""
+
+RECORDS = [
+    {"url": "https://n.example/1", "title": "Port reopens", "body": "Ships moved again."},
+    {"url": "https://n.example/2", "title": "Storm", "body": "Rain fell.\ncomments powered by Disqus"},
+]
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makefile(".yaml", suite=SUITE)
+    docs = pytester.mkdir("docs")
+    (docs / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
+    return pytester
+
+
+def test_one_item_per_expectation_named_after_it(project: pytest.Pytester) -> None:
+    result = project.runpytest("suite.yaml", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(
+        [
+            "suite.yaml::records are readable",
+            "suite.yaml::title present",
+            "suite.yaml::no comment widgets",
+            "suite.yaml::bodies short",
+        ]
+    )
+
+
+def test_failing_item_shows_evidence_not_a_traceback(project: pytest.Pytester) -> None:
+    result = project.runpytest("suite.yaml")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*'no comment widgets' (no_boilerplate on body): 1 of 2 failed, pass rate 50.0% < mostly 100.0%",
+            "*docs/a.jsonl:2 (https://n.example/2) ?body?: comment widget text 'comments powered by Disqus'*",
+            "*ScrapegateWarning: 'bodies short' (length on body): 1 of 2 failed*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+    assert "def runtest" not in result.stdout.str()
+    assert result.ret == 1
+
+
+def test_clean_documents_pass(project: pytest.Pytester) -> None:
+    (project.path / "docs" / "a.jsonl").write_text(json.dumps(RECORDS[0]) + "\n")
+    result = project.runpytest("suite.yaml")
+    result.assert_outcomes(passed=4)
+    assert result.ret == 0
+
+
+def test_docs_option_overrides_suite_paths(project: pytest.Pytester) -> None:
+    other = project.mkdir("other")
+    (other / "b.jsonl").write_text(json.dumps(RECORDS[0]) + "\n")
+    result = project.runpytest("suite.yaml", "--docs", "other")
+    result.assert_outcomes(passed=4)
+
+
+def test_engine_runs_once_per_suite(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.makeconftest(
+        """
+        import checks.runner
+        calls = []
+        real = checks.runner.run_suite
+        def counting(*a, **k):
+            calls.append(1)
+            return real(*a, **k)
+        checks.runner.run_suite = counting
+        def pytest_sessionfinish(session):
+            print("ENGINE RUNS", len(calls))
+        """
+    )
+    result = project.runpytest("suite.yaml", "-s")
+    result.stdout.fnmatch_lines(["*ENGINE RUNS 1*"])
+
+
+def test_junitxml_has_one_testcase_per_expectation_with_failure_text(
+    project: pytest.Pytester,
+) -> None:
+    project.runpytest("suite.yaml", "--junitxml=junit.xml")
+    root = ET.parse(project.path / "junit.xml").getroot()
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == {"records are readable", "title present", "no comment widgets", "bodies short"}
+    failure = cases["no comment widgets"].find("failure")
+    assert failure is not None
+    assert "docs/a.jsonl:2" in (failure.text or "") + (failure.get("message") or "")
+
+
+def test_bad_suite_is_a_collection_error_with_location(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".yaml",
+        suite="suite: x\nexpectations:\n  - name: a\n    check: not_emty\n    field: t\n",
+    )
+    result = pytester.runpytest("suite.yaml")
+    result.stdout.fnmatch_lines(["*suite.yaml:4:12: unknown check 'not_emty'; did you mean 'not_empty'?*"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_missing_documents_path_fails_items_with_a_clear_message(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", suite=SUITE)
+    result = pytester.runpytest("suite.yaml")
+    result.stdout.fnmatch_lines(["*error: *docs*no such file or directory*"])
+    assert result.ret == 1
+
+
+def test_bare_pytest_runs_suites_listed_in_pyproject(project: pytest.Pytester) -> None:
+    project.makefile(".toml", pyproject='[tool.scrapegate]\nsuites = ["suite.yaml"]\n')
+    result = project.runpytest()
+    result.assert_outcomes(passed=3, failed=1)
+
+
+def test_other_yaml_files_are_not_collected(project: pytest.Pytester) -> None:
+    project.makefile(".yaml", other="key: value\n")
+    result = project.runpytest(".", "--collect-only", "-q")
+    assert "other.yaml" not in result.stdout.str()
+
+
+def test_cli_and_pytest_give_the_same_verdicts(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project.path)
+    main(["check", "--suite", "suite.yaml", "--json", "cli.json", "-q"])
+    cli_verdicts = {
+        e["name"]: e["passed"] or e["severity"] == "warn"
+        for e in json.loads(Path("cli.json").read_text())["expectations"]
+    }
+    project.runpytest("suite.yaml", "--junitxml=junit.xml")
+    root = ET.parse(project.path / "junit.xml").getroot()
+    pytest_verdicts = {
+        c.get("name"): c.find("failure") is None for c in root.iter("testcase")
+    }
+    assert cli_verdicts == pytest_verdicts
+    assert list(cli_verdicts.values()).count(False) == 1
