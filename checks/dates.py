@@ -1,0 +1,794 @@
+"""Date parsing shared by the ``date_parses`` check and the ``normalize_date`` cleaner.
+
+Scraped dates arrive in every shape and language, usually with words around them
+("Veröffentlicht am: 04.07.2025, 11:39 Uhr"). Parsing runs over millions of values, so the
+order is: one precompiled regex for the common shapes (builds ``datetime`` directly), an LRU
+cache for repeated strings, and only then the slow lenient parsers (dateparser, then dateutil)
+for short values that contain a month name (or a relative phrase, when those are allowed).
+Junk such as ``XUM1541`` never reaches them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from re import Match
+
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "DateError",
+    "DateParser",
+    "ParsedDate",
+    "is_after",
+    "is_before",
+    "parse_bound",
+    "to_iso",
+]
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "pt", "it", "nl")
+
+# Values longer than this are documents, not date fields: they still get the linear fast
+# path, but are neither cached (memory) nor handed to the lenient parsers (seconds per value).
+_MAX_CACHED = 512
+_MAX_LENIENT = 256
+_CACHE_SIZE = 1 << 16
+_MAX_QUOTED = 120
+
+# Month names and abbreviations per language. Shared spellings ("mar", "set", "dez") mean the
+# same month in every language that uses them, which _build_months asserts.
+_MONTH_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (
+        ("january", "jan"),
+        ("february", "feb"),
+        ("march", "mar"),
+        ("april", "apr"),
+        ("may",),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sept", "sep"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+    "de": (
+        ("januar", "jänner", "jan", "jän"),
+        ("februar", "feb"),
+        ("märz", "maerz", "mär", "mrz"),
+        ("april", "apr"),
+        ("mai",),
+        ("juni", "jun"),
+        ("juli", "jul"),
+        ("august", "aug"),
+        ("september", "sept", "sep"),
+        ("oktober", "okt"),
+        ("november", "nov"),
+        ("dezember", "dez"),
+    ),
+    "fr": (
+        ("janvier", "janv", "jan"),
+        ("février", "fevrier", "févr", "fevr", "fév", "fev"),
+        ("mars", "mar"),
+        ("avril", "avr"),
+        ("mai",),
+        ("juin",),
+        ("juillet", "juil"),
+        ("août", "aout", "aoû"),
+        ("septembre", "sept", "sep"),
+        ("octobre", "oct"),
+        ("novembre", "nov"),
+        ("décembre", "decembre", "déc", "dec"),
+    ),
+    "es": (
+        ("enero", "ene"),
+        ("febrero", "feb"),
+        ("marzo", "mar"),
+        ("abril", "abr"),
+        ("mayo", "may"),
+        ("junio", "jun"),
+        ("julio", "jul"),
+        ("agosto", "ago"),
+        ("septiembre", "setiembre", "sept", "sep", "set"),
+        ("octubre", "oct"),
+        ("noviembre", "nov"),
+        ("diciembre", "dic"),
+    ),
+    "pt": (
+        ("janeiro", "jan"),
+        ("fevereiro", "fev"),
+        ("março", "marco", "mar"),
+        ("abril", "abr"),
+        ("maio", "mai"),
+        ("junho", "jun"),
+        ("julho", "jul"),
+        ("agosto", "ago"),
+        ("setembro", "set"),
+        ("outubro", "out"),
+        ("novembro", "nov"),
+        ("dezembro", "dez"),
+    ),
+    "it": (
+        ("gennaio", "gen"),
+        ("febbraio", "feb"),
+        ("marzo", "mar"),
+        ("aprile", "apr"),
+        ("maggio", "mag"),
+        ("giugno", "giu"),
+        ("luglio", "lug"),
+        ("agosto", "ago"),
+        ("settembre", "set"),
+        ("ottobre", "ott"),
+        ("novembre", "nov"),
+        ("dicembre", "dic"),
+    ),
+    "nl": (
+        ("januari", "jan"),
+        ("februari", "feb"),
+        ("maart", "mrt", "mar"),
+        ("april", "apr"),
+        ("mei",),
+        ("juni", "jun"),
+        ("juli", "jul"),
+        ("augustus", "aug"),
+        ("september", "sept", "sep"),
+        ("oktober", "okt"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+}
+
+# Only used to widen the matched span over "Mon, " / "Montag, "; never validated against the
+# date, because scraped pages get the weekday wrong often enough that it is not evidence.
+_WEEKDAY_NAMES: dict[str, str] = {
+    "en": "monday tuesday wednesday thursday friday saturday sunday "
+    "mon tue tues wed thu thur thurs fri sat sun",
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "es": "lunes martes miércoles miercoles jueves viernes sábado sabado domingo",
+    "pt": "segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira "
+    "sábado sabado domingo",
+    "it": "lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi "
+    "sabato domenica",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+}
+
+# Fixed offsets: an abbreviation in a timestamp names the offset in force, not a region.
+_TZ_OFFSETS: dict[str, int] = {
+    "UTC": 0,
+    "GMT": 0,
+    "WET": 0,
+    "BST": 60,
+    "WEST": 60,
+    "CET": 60,
+    "MEZ": 60,
+    "CEST": 120,
+    "MESZ": 120,
+    "EET": 120,
+    "EEST": 180,
+    "JST": 540,
+    "AEST": 600,
+    "AEDT": 660,
+    "EST": -300,
+    "EDT": -240,
+    "CST": -360,
+    "CDT": -300,
+    "MST": -420,
+    "MDT": -360,
+    "PST": -480,
+    "PDT": -420,
+}
+
+_PLACEHOLDERS = frozenset(
+    {"null", "none", "nil", "nan", "n/a", "na", "-", "--", "undefined", "unknown", "tbd", "tba"}
+)
+
+
+def _build_months() -> tuple[dict[str, int], dict[str, frozenset[str]]]:
+    number: dict[str, int] = {}
+    languages: dict[str, set[str]] = {}
+    for lang, months in _MONTH_NAMES.items():
+        for index, names in enumerate(months, start=1):
+            for name in names:
+                if number.setdefault(name, index) != index:
+                    raise AssertionError(f"month name {name!r} is ambiguous across languages")
+                languages.setdefault(name, set()).add(lang)
+    return number, {name: frozenset(langs) for name, langs in languages.items()}
+
+
+_MONTH_NUMBER, _MONTH_LANGUAGES = _build_months()
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, factored into a trie (``j(?:an|u(?:l|n))``).
+
+    The regex engine tries alternatives one by one at every position of the value; sharing
+    prefixes makes a non-month word fail on its first letter instead of after 130 tries. The
+    nested ``?`` only cover finite literal suffixes, so backtracking stays bounded. Optional
+    suffixes are greedy, so "juli" is preferred to "jul" and the caller's trailing ``\\b``
+    backs off to the shorter name only when the longer one is not a whole word.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, dict[str, Any]]) -> str:
+    branches = [re.escape(char) + _trie_pattern(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    if "" in node:
+        return f"(?:{'|'.join(branches)})?"
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_MONTHS_RE = _alternation(list(_MONTH_NUMBER))
+_WEEKDAYS_RE = _alternation(w for names in _WEEKDAY_NAMES.values() for w in names.split())
+_NAMED_TZ_RE = _alternation(list(_TZ_OFFSETS))
+# Case-sensitive on purpose: lowercase "cet"/"est" are French and Spanish words.
+_TZ_RE = (
+    r"(?:(?-i:Z)|[+-][0-9]{2}(?::?[0-9]{2})?"
+    rf"|(?-i:UTC|GMT)[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?|(?-i:{_NAMED_TZ_RE}))(?!\w)"
+)
+
+# A weekday or a time before the date ("Mon, 07 Jul 2025", "08:44, 3 NOV 2023") is looked for
+# only right before a match, in a short window: in the main regex these optional prefixes
+# would be tried at every position of every value.
+_BEFORE_WINDOW = 32
+_WEEKDAY_BEFORE = re.compile(rf"\b(?:{_WEEKDAYS_RE})\b\.?,?\s{{1,3}}\Z", re.IGNORECASE)
+# A leading time counts only when a comma or bar ties it to the date.
+_TIME_BEFORE = re.compile(
+    r"(?<![0-9])([0-9]{1,2})[:h]([0-9]{2})(?:\s{0,2}([ap])\.?\s?m\b\.?)?\s{0,3}[,|]\s{0,3}\Z",
+    re.IGNORECASE,
+)
+
+
+def _tail(tag: str) -> str:
+    # A time after the date: "T10:32:00Z", ", 11:39 Uhr", " à 10h15", " 5:30 PM EST".
+    return (
+        rf"(?P<{tag}_t>"
+        r"(?:T|\s{0,3}(?:[,|@:-]\s{0,3})?"
+        r"(?:(?:um|at|à|às|as|a\s{1,2}las|a\s{1,2}la|alle|ore|om|kl\.?)\s{1,3})?)"
+        rf"(?P<{tag}_h>[0-9]{{1,2}})[:h](?P<{tag}_m>[0-9]{{2}})(?![0-9])"
+        rf"(?::(?P<{tag}_s>[0-9]{{2}})(?:[.,](?P<{tag}_f>[0-9]{{1,9}}))?(?![0-9]))?"
+        rf"(?:\s{{0,2}}(?P<{tag}_ap>[ap])\.?\s?m\b\.?)?"
+        r"(?:\s{0,2}(?:uhr|h)\b)?"
+        rf"(?:\s{{0,2}}(?P<{tag}_tz>{_TZ_RE}))?"
+        r")?"
+    )
+
+
+# Every quantifier in these patterns is bounded or applies to a single character class with
+# nothing ambiguous after it, so matching stays linear in the length of the value.
+_NUM_START = r"(?<![0-9])(?<![0-9][./:,-])"
+_NUM_END = r"(?![0-9])(?![./-][0-9])"
+
+_FAST = re.compile(
+    # yyyy-mm-dd (also / and .), optionally with a time: ISO 8601 and its scraped cousins.
+    rf"(?P<iso>{_NUM_START}(?P<iso_y>[0-9]{{4}})(?P<iso_s1>[./-])(?P<iso_mo>[0-9]{{1,2}})"
+    rf"(?P<iso_s2>[./-])(?P<iso_d>[0-9]{{1,2}}){_NUM_END}{_tail('iso')})"
+    # dd.mm.yyyy, m/d/yyyy, dd-mm-yy: order decided later from the values and settings.
+    rf"|(?P<num>{_NUM_START}(?P<num_a>[0-9]{{1,2}})(?P<num_s1>[./-])"
+    rf"(?P<num_b>[0-9]{{1,2}})(?P<num_s2>[./-])(?P<num_y>[0-9]{{4}}|[0-9]{{2}}){_NUM_END}"
+    rf"{_tail('num')})"
+    # 3 Nov 2023, 26. Februar 2020, 4 de julio de 2022, 21.dez.2018, RFC 2822.
+    rf"|(?P<dmy>{_NUM_START}(?P<dmy_d>[0-9]{{1,2}})"
+    r"(?:st|nd|rd|th|er|º|°|\.)?[\s/-]{0,3}(?:(?:de|of)\s{1,3})?"
+    rf"\b(?P<dmy_mon>{_MONTHS_RE})\b\.?(?:\s{{1,3}}de\s{{1,3}}|\s{{0,3}},?[\s/-]{{0,3}})"
+    rf"(?P<dmy_y>[0-9]{{4}})(?![0-9]){_tail('dmy')})"
+    # Jul 4, 2025 / November 3rd 2023.
+    rf"|(?P<mdy>\b(?P<mdy_mon>{_MONTHS_RE})\b\.?[\s/-]{{0,3}}"
+    r"(?P<mdy_d>[0-9]{1,2})(?:st|nd|rd|th)?(?![0-9])\s{0,3},?[\s/-]{0,3}"
+    rf"(?P<mdy_y>[0-9]{{4}})(?![0-9]){_tail('mdy')})",
+    re.IGNORECASE,
+)
+
+_LABEL = re.compile(r"[^\W\d_][^\d:\n]{0,60}:\s*")
+_DIGIT = re.compile(r"[0-9]")
+_BARE_YEAR = re.compile(r"[0-9]{4}")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTHS_RE})\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(?:ago|yesterday|today|tomorrow|just\s{1,3}now|gestern|vorgestern|heute|morgen"
+    r"|übermorgen|vor\s{1,3}(?:[0-9]|einer?\b|wenigen)|hier|avant-hier|aujourd['’]hui|demain"
+    r"|il\s{1,3}y\s{1,3}a|ayer|anteayer|hoy|mañana|hace|ontem|anteontem|hoje|amanhã"
+    r"|há\s{1,3}[0-9]|ieri|oggi|domani|[0-9]{1,4}\s{1,3}\w{1,12}\s{1,3}fa|gisteren"
+    r"|eergisteren|vandaag|geleden"
+    r"|(?:last|next|this)\s{1,3}(?:week|month|year|night|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date found in a value: the datetime and the span of the input it came from."""
+
+    value: datetime
+    matched: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DateError:
+    """Why a value holds no usable date; the message quotes the value."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class DateParser:
+    """Settings for parsing dates; instances are hashable and key the result cache.
+
+    ``formats`` are strptime patterns or ``"iso8601"``; when given, only they are tried.
+    ``languages`` restrict month names (empty: en, de, fr, es, pt, it, nl). ``day_first=None``
+    reads ``a/b/yyyy`` month-first when the first language is English (or none is given) and
+    day-first otherwise, unless one part is over 12; ``dd.mm.yyyy`` is always day-first unless
+    ``day_first=False``. Relative dates ("3 hours ago") parse only with ``allow_relative``,
+    against ``reference`` (default: the current time, and such values are then not cached).
+    """
+
+    formats: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    day_first: bool | None = None
+    allow_relative: bool = False
+    reference: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # YAML hands over lists; tuples keep the instance hashable for the cache.
+        object.__setattr__(self, "formats", tuple(self.formats))
+        object.__setattr__(self, "languages", tuple(lang.lower() for lang in self.languages))
+        unknown = [lang for lang in self.languages if lang not in _MONTH_NAMES]
+        if unknown:
+            # Checked here, once, so a typo is a configuration error rather than a rejection
+            # of every value. Only languages beyond the built-in tables pay for the import.
+            from dateparser.data.languages_info import language_order
+
+            bad = [lang for lang in unknown if lang not in language_order]
+            if bad:
+                raise ValueError(
+                    f"unknown date language(s) {', '.join(map(repr, bad))}: use ISO 639-1 codes "
+                    f"that dateparser knows, such as {', '.join(map(repr, DEFAULT_LANGUAGES))}"
+                )
+
+    def parse(self, value: str) -> ParsedDate | DateError:
+        """Find the date in ``value``; never raises, whatever the string holds."""
+        if not isinstance(value, str):
+            return DateError(f"expected a string, got {type(value).__name__} {value!r:.120}")
+        if len(value) > _MAX_CACHED or (self.allow_relative and self.reference is None):
+            return _parse(value, self)
+        return _parse_cached(value, self)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _parse_cached(value: str, parser: DateParser) -> ParsedDate | DateError:
+    return _parse(value, parser)
+
+
+def _parse(value: str, parser: DateParser) -> ParsedDate | DateError:
+    stripped = value.strip()
+    q = _quote(value)
+    if not stripped:
+        return DateError(f"no date in {q} ({'empty' if not value else 'blank'} value)")
+    if stripped.lower() in _PLACEHOLDERS:
+        return DateError(f"no date in {q} (placeholder, not a date)")
+    if parser.formats:
+        return _parse_formats(value, parser.formats)
+
+    # Every shape the fast regex knows has digits; skipping it for prose saves the scan.
+    has_digit = _DIGIT.search(stripped) is not None
+    found = _fast(value, parser) if has_digit else None
+    if isinstance(found, ParsedDate | DateError):
+        return found
+
+    relative = _RELATIVE.search(stripped) is not None
+    if relative and not parser.allow_relative:
+        return DateError(f"no date in {q} (relative date; set allow_relative to accept it)")
+    if set(parser.languages) <= _MONTH_NAMES.keys():
+        has_month = _MONTH_WORD.search(stripped) is not None
+    else:
+        # Month names of other languages are dateparser's business: any word may be one.
+        has_month = _WORD.search(stripped) is not None
+    if not relative:
+        if not has_digit:
+            why = "a month name but no day or year" if has_month else "no digits or month name"
+            return DateError(f"no date in {q} ({why})")
+        if not has_month:
+            if _BARE_YEAR.fullmatch(stripped):
+                return DateError(f"no date in {q} (a bare year is not a date)")
+            return DateError(f"no date in {q} (only numbers, no month or day-month-year pattern)")
+    if len(stripped) > _MAX_LENIENT:
+        return DateError(f"no date in {q} (no known date shape; too long to search)")
+
+    start = len(value) - len(value.lstrip())
+    lenient = _lenient(stripped, start, parser, relative)
+    if lenient is not None:
+        return lenient
+    if found is not None:
+        return DateError(
+            f"no date in {q} (month name {found!r} is not in languages {parser.languages})"
+        )
+    problem = _dateparser_problem(parser)
+    if problem is not None:
+        return DateError(f"no date in {q} (dateparser unusable with these settings: {problem})")
+    if relative:
+        return DateError(f"no date in {q} (relative date not understood)")
+    return DateError(f"no date in {q} (no complete day, month and year)")
+
+
+def _quote(value: str) -> str:
+    # A whole scraped page in every error message would swamp the report.
+    if len(value) <= _MAX_QUOTED:
+        return repr(value)
+    return f"{value[:_MAX_QUOTED]!r}... ({len(value)} chars)"
+
+
+def _fast(value: str, parser: DateParser) -> ParsedDate | DateError | str | None:
+    """Scan with the shape regex: a date, an impossible-date error, a foreign month, or None."""
+    first_error: str | None = None
+    foreign: str | None = None
+    for match in _FAST.finditer(value):
+        kind = match.lastgroup or ""
+        month_name = match.group(f"{kind}_mon") if kind in ("dmy", "mdy") else None
+        if month_name is not None:
+            # Unicode case-insensitive matching lets "ſept" (long s) through; casefold maps it
+            # back, and anything still unknown is not one of our month names.
+            allowed = _MONTH_LANGUAGES.get(month_name.casefold())
+            if allowed is None:
+                continue
+            if parser.languages and allowed.isdisjoint(parser.languages):
+                foreign = foreign or month_name
+                continue
+        try:
+            built = _build(value, match, kind, parser)
+        except ValueError as exc:
+            if first_error is None:
+                piece = match.group(kind)
+                where = "" if piece == value.strip() else f" {_quote(piece)} in"
+                first_error = f"impossible date{where} {_quote(value)} ({exc})"
+            continue
+        if built is not None:
+            moment, start, end = built
+            return ParsedDate(moment, value[start:end], start, end)
+    if first_error is not None:
+        return DateError(first_error)
+    return foreign
+
+
+def _build(
+    value: str, match: Match[str], kind: str, parser: DateParser
+) -> tuple[datetime, int, int] | None:
+    """Turn one shape match into (datetime, start, end); ValueError for impossible dates."""
+    group = match.group
+    if kind == "iso":
+        if group("iso_s1") != group("iso_s2"):
+            return None
+        day = date(int(group("iso_y")), int(group("iso_mo")), int(group("iso_d")))
+        date_end = match.end("iso_d")
+    elif kind == "num":
+        if group("num_s1") != group("num_s2"):
+            return None
+        month, dom = int(group("num_a")), int(group("num_b"))
+        if _day_first(month, dom, group("num_s1"), parser):
+            month, dom = dom, month
+        day = date(_year(group("num_y")), month, dom)
+        date_end = match.end("num_y")
+    elif kind == "dmy":
+        month = _MONTH_NUMBER[group("dmy_mon").casefold()]
+        day = date(int(group("dmy_y")), month, int(group("dmy_d")))
+        date_end = match.end("dmy_y")
+    else:
+        month = _MONTH_NUMBER[group("mdy_mon").casefold()]
+        day = date(int(group("mdy_y")), month, int(group("mdy_d")))
+        date_end = match.end("mdy_y")
+
+    start = match.start(kind)
+    clock: time | None = None
+    zone: tzinfo | None = None
+    end = date_end
+    if group(f"{kind}_h") is not None:
+        clock = _clock(
+            group(f"{kind}_h"),
+            group(f"{kind}_m"),
+            group(f"{kind}_s"),
+            group(f"{kind}_f"),
+            group(f"{kind}_ap"),
+        )
+        # "Jul 4, 2025 99:99" is a date followed by something that is not a time.
+        if clock is not None:
+            end = match.end(f"{kind}_t")
+            zone = _zone(group(f"{kind}_tz")) if group(f"{kind}_tz") else None
+    lead = _TIME_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
+    if lead is not None:
+        lead_clock = _clock(lead.group(1), lead.group(2), None, None, lead.group(3))
+        if lead_clock is not None:
+            start = lead.start()
+            clock = lead_clock if clock is None else clock
+    weekday = _WEEKDAY_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
+    if weekday is not None:
+        start = weekday.start()
+    return datetime.combine(day, time() if clock is None else clock, zone), start, end
+
+
+def _day_first(a: int, b: int, separator: str, parser: DateParser) -> bool:
+    """Whether the numeric date ``a<sep>b<sep>year`` reads day first."""
+    if parser.day_first is not None:
+        day_first = parser.day_first
+    elif a > 12 >= b:
+        day_first = True
+    elif b > 12 >= a:
+        day_first = False
+    elif separator == ".":
+        day_first = True
+    else:
+        first = parser.languages[0] if parser.languages else DEFAULT_LANGUAGES[0]
+        day_first = not first.startswith("en")
+    return day_first
+
+
+def _year(text: str) -> int:
+    # POSIX %y pivot, the same as strptime: 69-99 are 1900s, 00-68 are 2000s.
+    if len(text) == 2:
+        short = int(text)
+        return 1900 + short if short >= 69 else 2000 + short
+    return int(text)
+
+
+def _clock(
+    hour: str, minute: str, second: str | None, fraction: str | None, ampm: str | None
+) -> time | None:
+    h, m = int(hour), int(minute)
+    s = int(second) if second else 0
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    if ampm and 1 <= h <= 12:
+        # 12 AM is midnight, 12 PM is noon; "17:30 PM" (seen in the wild) keeps its hour.
+        h = h % 12 + (12 if ampm.lower() == "p" else 0)
+    if h > 23 or m > 59 or s > 59:
+        return None
+    return time(h, m, s, micro)
+
+
+def _zone(text: str) -> tzinfo:
+    upper = text.upper()
+    if upper == "Z":
+        return UTC
+    if upper in _TZ_OFFSETS:
+        return timezone(timedelta(minutes=_TZ_OFFSETS[upper]))
+    sign_at = 3 if upper[:3] in ("UTC", "GMT") else 0
+    sign = -1 if upper[sign_at] == "-" else 1
+    digits = upper[sign_at + 1 :].replace(":", "")
+    if len(digits) <= 2:
+        hours, minutes = int(digits), 0
+    else:
+        hours, minutes = int(digits[:-2]), int(digits[-2:])
+    if minutes > 59:
+        raise ValueError(f"timezone offset {text!r} has minutes over 59")
+    # timezone() itself rejects offsets of a day or more with a ValueError.
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _parse_formats(value: str, formats: tuple[str, ...]) -> ParsedDate | DateError:
+    """Try only the user's formats: on the stripped value, then without a ``Label:`` prefix."""
+    stripped = value.strip()
+    start = len(value) - len(value.lstrip())
+    candidates = [(stripped, start)]
+    label = _LABEL.match(stripped)
+    if label is not None and label.end() < len(stripped):
+        candidates.append((stripped[label.end() :], start + label.end()))
+    reason = ""
+    for text, at in candidates:
+        for fmt in formats:
+            try:
+                moment = _apply_format(text, fmt)
+            except ValueError as exc:
+                reason = reason or str(exc)
+                continue
+            return ParsedDate(moment, text, at, at + len(text))
+    shown = ", ".join(repr(f) for f in formats)
+    return DateError(f"{_quote(value)} does not match format {shown} ({reason})")
+
+
+def _apply_format(text: str, fmt: str) -> datetime:
+    if fmt.lower() == "iso8601":
+        # fromisoformat takes "Z" since 3.11 but not "z"; scrapers emit both.
+        if text[-1:] == "z":
+            text = text[:-1] + "Z"
+        return datetime.fromisoformat(text)
+    return datetime.strptime(text, fmt)
+
+
+def _lenient(stripped: str, start: int, parser: DateParser, relative: bool) -> ParsedDate | None:
+    """Slow path: dateparser on the value, then a search inside it, then dateutil."""
+    candidates = [(stripped, start)]
+    label = _LABEL.match(stripped)
+    if label is not None and label.end() < len(stripped):
+        candidates.append((stripped[label.end() :], start + label.end()))
+
+    if relative and parser.allow_relative:
+        for text, at in candidates:
+            moment = _dateparser(text, parser, relative=True)
+            if moment is not None:
+                return ParsedDate(moment, text, at, at + len(text))
+    for text, at in candidates:
+        moment = _dateparser(text, parser, relative=False)
+        if moment is not None:
+            return ParsedDate(moment, text, at, at + len(text))
+    searched = _dateparser_search(stripped, parser)
+    if searched is not None:
+        piece, moment = searched
+        offset = stripped.find(piece)
+        if offset >= 0:
+            return ParsedDate(moment, piece, start + offset, start + offset + len(piece))
+    for text, at in candidates:
+        moment = _dateutil(text, parser)
+        if moment is not None:
+            return ParsedDate(moment, text, at, at + len(text))
+    return None
+
+
+def _dateparser_settings(parser: DateParser, *, relative: bool) -> dict[str, object]:
+    settings: dict[str, object] = {
+        # Without this dateparser reads "1541" as a Unix timestamp and "May 2025" as a day.
+        "PARSERS": ["relative-time"] if relative else ["absolute-time"],
+        "REQUIRE_PARTS": [] if relative else ["day", "month", "year"],
+    }
+    if parser.day_first is not None:
+        settings["DATE_ORDER"] = "DMY" if parser.day_first else "MDY"
+        settings["PREFER_LOCALE_DATE_ORDER"] = False
+    if relative and parser.reference is not None:
+        # dateparser does arithmetic on a naive base; the zone is put back on the result.
+        settings["RELATIVE_BASE"] = parser.reference.replace(tzinfo=None)
+    return settings
+
+
+class _DateDataParser(Protocol):
+    def get_date_data(self, date_string: str) -> object: ...
+
+
+@functools.lru_cache(maxsize=64)
+def _date_data_parser(parser: DateParser, relative: bool) -> _DateDataParser:
+    from dateparser.date import DateDataParser  # lazy: importing dateparser costs ~0.5 s
+
+    ddp: _DateDataParser = DateDataParser(
+        languages=list(parser.languages or DEFAULT_LANGUAGES),
+        settings=_dateparser_settings(parser, relative=relative),
+    )
+    return ddp
+
+
+def _dateparser_problem(parser: DateParser) -> str | None:
+    """Why dateparser cannot run with these settings (unknown language, not installed)."""
+    try:
+        _date_data_parser(parser, False).get_date_data("1 January 2000")
+    except Exception as exc:  # reported to the user instead of silently failing every value
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _dateparser(text: str, parser: DateParser, *, relative: bool) -> datetime | None:
+    try:
+        moment = getattr(_date_data_parser(parser, relative).get_date_data(text), "date_obj", None)
+    except Exception:  # a third-party parser on arbitrary text; parse() must not raise
+        return None
+    if not isinstance(moment, datetime):
+        return None
+    reference = parser.reference
+    if relative and reference is not None and reference.tzinfo and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=reference.tzinfo)
+    return moment
+
+
+def _dateparser_search(text: str, parser: DateParser) -> tuple[str, datetime] | None:
+    try:
+        from dateparser.search import search_dates  # lazy, see _date_data_parser
+
+        found = search_dates(
+            text,
+            languages=list(parser.languages or DEFAULT_LANGUAGES),
+            settings=_dateparser_settings(parser, relative=False),
+        )
+    except Exception:  # a third-party parser on arbitrary text; parse() must not raise
+        return None
+    if not found:
+        return None
+    piece, moment = found[0]
+    if not isinstance(piece, str) or not isinstance(moment, datetime):
+        return None
+    return piece, moment
+
+
+_DATEUTIL_ZONES: dict[str, int] = {name: minutes * 60 for name, minutes in _TZ_OFFSETS.items()}
+
+
+def _dateutil(text: str, parser: DateParser) -> datetime | None:
+    from dateutil import parser as dateutil_parser
+
+    zones = _DATEUTIL_ZONES
+    day_first = bool(parser.day_first) if parser.day_first is not None else False
+    try:
+        # Two different defaults: a part dateutil filled in differs, so the value lacked it.
+        one = dateutil_parser.parse(
+            text, dayfirst=day_first, default=datetime(2000, 1, 1), tzinfos=zones
+        )
+        two = dateutil_parser.parse(
+            text, dayfirst=day_first, default=datetime(2001, 2, 2), tzinfos=zones
+        )
+    except Exception:  # a third-party parser on arbitrary text; parse() must not raise
+        return None
+    return one if one == two else None
+
+
+def parse_bound(text: str | date, now: datetime) -> datetime:
+    """Read a ``not_before``/``not_after`` bound: 'today', 'now', a date or an ISO datetime.
+
+    A day bound ('today', '2025-07-04', or a YAML date) comes back as a naive midnight and is
+    compared by calendar day: ``not_after: today`` passes any time today. 'today' is the UTC
+    date of ``now`` (naive ``now`` counts as UTC). 'now' and ISO datetimes come back
+    timezone-aware (naive taken as UTC) and are compared as instants.
+    """
+    if isinstance(text, datetime):
+        return _as_utc(text)
+    if isinstance(text, date):
+        return datetime.combine(text, time())
+    if not isinstance(text, str):
+        raise ValueError(f"bad date bound {text!r}: expected a string")
+    word = text.strip().lower()
+    if word == "today":
+        return datetime.combine(_as_utc(now).date(), time())
+    if word == "now":
+        return _as_utc(now)
+    try:
+        if len(word) == 10:
+            return datetime.combine(date.fromisoformat(word), time())
+        if len(word) > 10:
+            return _as_utc(datetime.fromisoformat(word.upper()))
+    except ValueError:
+        pass
+    raise ValueError(
+        f"bad date bound {text!r}: use 'today', 'now', a date like '2025-07-04' "
+        "or an ISO datetime like '2025-07-04T10:00:00Z'"
+    )
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _is_day_bound(bound: datetime) -> bool:
+    return bound.tzinfo is None and bound.time() == time()
+
+
+def is_after(d: datetime, bound: datetime) -> bool:
+    """True when ``d`` is later than ``bound`` (by UTC day for a day bound); naive means UTC."""
+    if _is_day_bound(bound):
+        return _as_utc(d).date() > bound.date()
+    return _as_utc(d) > _as_utc(bound)
+
+
+def is_before(d: datetime, bound: datetime) -> bool:
+    """True when ``d`` is earlier than ``bound`` (by UTC day for a day bound); naive means UTC."""
+    if _is_day_bound(bound):
+        return _as_utc(d).date() < bound.date()
+    return _as_utc(d) < _as_utc(bound)
+
+
+def to_iso(d: datetime) -> str:
+    """ISO 8601: just the date for a naive midnight, otherwise the full isoformat."""
+    if d.tzinfo is None and d.time() == time():
+        return d.date().isoformat()
+    return d.isoformat()

@@ -1,0 +1,98 @@
+"""JSON Lines reader: one JSON object per line, streamed in constant memory.
+
+The file is read as bytes line by line (gzip is decompressed on the fly), so memory holds one
+line at a time; a single line of any size (even over 64 MiB) is still read, it just costs that
+line's memory. This is the hot path for millions of records, so the loop does nothing per line
+beyond ``orjson.loads``, a type check and building the document; rare cases (blank lines, the
+BOM, bad bytes) are sorted out only after orjson has rejected a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import IO, Any
+
+import orjson
+
+from checks.documents import Document, Loaded, UnreadableRecord
+from checks.loaders._common import (
+    STREAM_ERRORS,
+    UTF8_BOM,
+    UTF16_BOMS,
+    UTF16_MESSAGE,
+    cannot_read,
+    corrupt,
+    json_kind,
+    line_offset,
+    open_binary,
+    record_id,
+    shown,
+    utf8_error,
+)
+
+_BLANK = object()
+
+
+def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
+    """Yield one document per non-blank line of a JSON Lines file (``-`` = stdin)."""
+    name = shown(path)
+    with ExitStack() as stack:
+        try:
+            stream = open_binary(path, stack)
+        except OSError as exc:
+            yield cannot_read(name, exc)
+            return
+        yield from _records(stream, name, id_field)
+
+
+def _records(stream: IO[bytes], name: str, id_field: str | None) -> Iterator[Loaded]:
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    lineno = 0
+    try:
+        for lineno, line in enumerate(stream, 1):
+            try:
+                obj = loads(line)
+            except decode_error as exc:
+                if lineno == 1 and line[:2] in UTF16_BOMS:
+                    yield UnreadableRecord(name, 0, UTF16_MESSAGE)
+                    return
+                obj = _recover(line, lineno, exc, stream, name)
+                if obj is _BLANK:
+                    continue
+                if type(obj) is UnreadableRecord:
+                    yield obj
+                    continue
+            if type(obj) is not dict:
+                yield UnreadableRecord(
+                    name, lineno, f"record is a JSON {json_kind(obj)}, expected an object"
+                )
+                continue
+            source = f"{name}:{lineno}"
+            yield Document(
+                record_id(obj, id_field, source) if id_field else source, name, lineno, obj
+            )
+    except STREAM_ERRORS as exc:
+        yield corrupt(name, lineno, exc)
+
+
+def _recover(
+    line: bytes, lineno: int, exc: orjson.JSONDecodeError, stream: IO[bytes], name: str
+) -> Any:
+    """Return what a line orjson rejected holds: a value, ``_BLANK`` or an UnreadableRecord."""
+    if lineno == 1 and line.startswith(UTF8_BOM):
+        line = line[len(UTF8_BOM) :]
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError as again:
+            exc = again
+    if not line or line.isspace():
+        return _BLANK
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return UnreadableRecord(name, lineno, utf8_error(line, bad, line_offset(stream, line)))
+    return UnreadableRecord(
+        name, lineno, f"invalid JSON: {exc.msg} at column {exc.colno}; fix or remove this line"
+    )

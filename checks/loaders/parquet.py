@@ -1,0 +1,58 @@
+"""Parquet reader: one document per row, read in batches of 1024 rows.
+
+A document's line is its 1-based row number, so its source reads ``path:row``. pyarrow is an
+optional dependency (``scrapegate[parquet]``) imported only here, when a Parquet file is read.
+Memory holds one row group's columns at a time (pyarrow decodes whole column chunks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from importlib.util import find_spec
+from typing import Any
+
+from checks.documents import Document, Loaded, UnreadableRecord
+from checks.errors import UsageError
+from checks.loaders._common import cannot_read, corrupt, reason, record_id, shown
+
+MISSING_PYARROW = "reading Parquet needs pyarrow: pip install 'scrapegate[parquet]'"
+BATCH_ROWS = 1024
+
+
+def require_pyarrow() -> None:
+    """Raise UsageError when pyarrow is not installed (checked before any file is read)."""
+    if find_spec("pyarrow") is None:
+        raise UsageError(MISSING_PYARROW)
+
+
+def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
+    """Yield one document per row of a Parquet file."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError(MISSING_PYARROW) from None
+    # ArrowInvalid and friends: a file that is not Parquet, or whose data does not decode.
+    errors: tuple[type[Exception], ...] = (pa.ArrowException, ValueError, OverflowError)
+    stream_errors: tuple[type[Exception], ...] = (OSError, *errors)
+    name = shown(path)
+    with ExitStack() as stack:
+        try:
+            parquet: Any = pq.ParquetFile(stack.enter_context(open(path, "rb")))
+        except OSError as exc:
+            yield cannot_read(name, exc)
+            return
+        except errors as exc:
+            yield UnreadableRecord(name, 0, f"not a readable Parquet file: {reason(exc)}")
+            return
+        row = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+                for fields in batch.to_pylist():
+                    row += 1
+                    source = f"{name}:{row}"
+                    ident = record_id(fields, id_field, source) if id_field else source
+                    yield Document(ident, name, row, fields)
+        except stream_errors as exc:
+            yield corrupt(name, row, exc, unit="row")
