@@ -5,6 +5,7 @@ An interrupted run never leaves a half-written report, baseline or cleaned file 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -28,10 +29,8 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise OutputError(
                 f"{path}: cannot write: {exc.strerror or exc}; free some space or choose "

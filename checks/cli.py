@@ -11,14 +11,13 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from rich.console import Console
 
 from checks import __version__
 from checks.errors import (
-    EXIT_FAILED,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -45,7 +44,7 @@ class _State:
     debug = False
 
 
-class _ProgressReporter:
+class ProgressReporter:
     """A progress line on stderr, shown only for runs longer than a couple of seconds."""
 
     def __init__(self, enabled: bool) -> None:
@@ -78,7 +77,30 @@ class _ProgressReporter:
             self.progress.stop()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose heavier commands are imported only when invoked (fast start-up)."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "clean": "checks.cleaning:clean_command",
+        "diff": "checks.baseline:diff_command",
+        "report": "checks.reports.cli:report_command",
+        "export-gx": "checks.gx.cli:export_gx_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module, attr = self.lazy[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scrapegate")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def cli(debug: bool) -> None:
@@ -97,38 +119,55 @@ def cli(debug: bool) -> None:
 )
 @click.option("--json", "json_path", metavar="FILE", help="Write the result JSON here.")
 @click.option("--junit", "junit_path", metavar="FILE", help="Write JUnit XML here.")
-@click.option("--max-failures", default=10, show_default=True, help="Failures shown per expectation.")
+@click.option("--html", "html_path", metavar="FILE", help="Write a self-contained HTML report.")
+@click.option("--markdown", "markdown_path", metavar="FILE", help="Write a Markdown summary.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    metavar="FILE",
+    help="Compare with a stored result JSON; new failures fail the run.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="With --baseline: allowed drop of a pass rate (0.01 = one point).",
+)
+@click.option("--group-by", metavar="FIELD", help="Break the HTML report down by this field.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Check a seeded random sample of N documents.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample.")
+@click.option("--clean", "clean", is_flag=True, help="Apply the suite's cleaners before checking.")
+@click.option(
+    "--engine",
+    type=click.Choice(["native", "gx"]),
+    default="native",
+    show_default=True,
+    help="Evaluate with scrapegate's engine or through Great Expectations.",
+)
+@click.option(
+    "--gx-docs", "gx_docs", metavar="DIR", help="With --engine gx: build Data Docs in DIR."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (default 0: all cores).",
+)
+@click.option(
+    "--max-failures", default=10, show_default=True, help="Failures shown per expectation."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
-def check(
-    paths: tuple[str, ...],
-    suite_path: str,
-    fmt: str | None,
-    json_path: str | None,
-    junit_path: str | None,
-    max_failures: int,
-    quiet: bool,
-) -> int:
+def check(**options: Any) -> int:
     """Check documents (files, folders, or - for JSONL on stdin) against a suite."""
-    from checks.runner import run_paths
-    from checks.suite import load_suite
-    from checks.terminal import render
+    from checks.commands.check import execute
 
-    suite = load_suite(suite_path)
-    reporter = _ProgressReporter(enabled=not quiet and sys.stderr.isatty())
-    try:
-        result = run_paths(suite, paths, fmt, progress=reporter)
-    finally:
-        reporter.close()
-    if json_path:
-        from checks.reports.json_report import write_json
-
-        write_json(result, json_path)
-    if junit_path:
-        from checks.reports.junit import write_junit
-
-        write_junit([result], junit_path)
-    render(result, _console(), limit=max_failures, quiet=quiet)
-    return EXIT_OK if result.passed else EXIT_FAILED
+    return execute(options, _console())
 
 
 @cli.command()

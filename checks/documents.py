@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+# Not frozen, with slots: a document is built per record on the hot path, and frozen
+# dataclasses pay for object.__setattr__ on every field.
+@dataclass(slots=True)
 class Document:
     """One scraped document: its fields and its origin."""
 
@@ -24,7 +26,7 @@ class Document:
 
     @property
     def source(self) -> str:
-        """``path:line`` of the record (for JSON arrays and Parquet, ``path:#index``)."""
+        """``path:line`` of the record (Parquet: ``path:row``)."""
         return f"{self.path}:{self.line}"
 
     def get(self, name: str) -> Any:

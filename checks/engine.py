@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from checks.documents import Document, Loaded, UnreadableRecord
@@ -70,24 +70,33 @@ class _Running:
 
 class _Derivation:
     def __init__(self, fields: Iterable[DerivedField]) -> None:
-        self.fields = [(d.name, d.source, compile_pattern(d.pattern)) for d in fields]
+        compiled = [(d, compile_pattern(d.pattern)) for d in fields]
+        # RE2 match objects take group numbers, not names.
+        self.fields = [(d.name, d.source, p, p.groupindex["value"]) for d, p in compiled]
 
     def apply(self, doc: Document, origins: dict[str, tuple[str, int]]) -> None:
-        for name, source, pattern in self.fields:
+        for name, source, pattern, group in self.fields:
             text = doc.fields.get(source)
             if not isinstance(text, str):
                 doc.fields[name] = None
                 continue
             m = pattern.search(text)
-            if m is None or m.group("value") is None:
+            value = m.group(group) if m is not None else None
+            if m is None or value is None:
                 doc.fields[name] = None
                 continue
-            doc.fields[name] = m.group("value").strip()
-            origins[name] = (source, m.start("value"))
+            stripped = value.strip()
+            doc.fields[name] = stripped
+            origins[name] = (source, m.start(group) + (len(value) - len(value.lstrip())))
 
 
-def _failure(doc: Document, field_name: str | None, value: Any, v: Violation,
-             origins: dict[str, tuple[str, int]]) -> Failure:
+def _failure(
+    doc: Document,
+    field_name: str | None,
+    value: Any,
+    v: Violation,
+    origins: dict[str, tuple[str, int]],
+) -> Failure:
     text = value if isinstance(value, str) else None
     shown = ""
     source = doc.source
@@ -106,7 +115,12 @@ def _failure(doc: Document, field_name: str | None, value: Any, v: Violation,
     return Failure(doc.id, source, field_name, v.message, v.start, v.end, shown)
 
 
-def _missing(field_name: str, doc: Document) -> Violation:
+def _missing(field_name: str, derived: dict[str, str]) -> Violation:
+    if field_name in derived:
+        return Violation(
+            f"field {field_name!r} not found: the pattern of documents.fields.{field_name} "
+            f"did not match {derived[field_name]!r}"
+        )
     return Violation(f"field {field_name!r} is missing or null")
 
 
@@ -115,8 +129,9 @@ class Engine:
 
     def __init__(self, suite: Suite, now: datetime | None = None) -> None:
         self.suite = suite
-        self.ctx = CheckContext(now or datetime.now(timezone.utc))
+        self.ctx = CheckContext(now or datetime.now(UTC))
         self.derivation = _Derivation(suite.documents.fields)
+        self.derived = {d.name: d.source for d in suite.documents.fields}
 
     def _prepare(self) -> list[_Running]:
         running = []
@@ -221,8 +236,9 @@ class Engine:
             warnings=tuple(warnings),
         )
 
-    def _evaluate(self, doc: Document, running: list[_Running],
-                  origins: dict[str, tuple[str, int]]) -> None:
+    def _evaluate(
+        self, doc: Document, running: list[_Running], origins: dict[str, tuple[str, int]]
+    ) -> None:
         ref: DocRef | None = None
         for r in running:
             if r.where is not None and not r.where.applies(doc):
@@ -233,13 +249,13 @@ class Engine:
             check = r.check
             if check.corpus:
                 if value is None and check.missing_fails and check.needs_field:
-                    violations = [_missing(field_name or "", doc)]
+                    violations = [_missing(field_name or "", self.derived)]
                 else:
                     if ref is None:
                         ref = DocRef(doc.id, doc.source)
                     violations = r.evaluator.observe(value, ref)
             elif value is None and check.missing_fails:
-                violations = [_missing(field_name or "", doc)]
+                violations = [_missing(field_name or "", self.derived)]
             elif check.text_only and not isinstance(value, str):
                 violations = [
                     Violation(f"field {field_name!r} is a {type_name(value)}, expected text")

@@ -178,4 +178,5 @@ class ExpectationItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         """Point at the expectation's line in the suite file."""
-        return self.path, max(self.line - 1, 0), f"{self.parent.name}::{self.name}"
+        suite = self.parent.name if self.parent is not None else ""
+        return self.path, max(self.line - 1, 0), f"{suite}::{self.name}"

@@ -182,9 +182,7 @@ def registry() -> Mapping[str, CheckType]:
 def builtin_names() -> tuple[str, ...]:
     """Names of the check types shipped with scrapegate."""
     _load_plugins()
-    return tuple(
-        sorted(n for n, c in _REGISTRY.items() if c.module in BUILTIN_MODULES)
-    )
+    return tuple(sorted(n for n, c in _REGISTRY.items() if c.module in BUILTIN_MODULES))
 
 
 class UnknownCheckError(KeyError):
@@ -198,7 +196,5 @@ def get_check(name: str) -> CheckType:
     """Look a check type up by name, with a did-you-mean when it is unknown."""
     checks = registry()
     if name not in checks:
-        raise UnknownCheckError(
-            f"unknown check {name!r}{did_you_mean(name, checks)}"
-        )
+        raise UnknownCheckError(f"unknown check {name!r}{did_you_mean(name, checks)}")
     return checks[name]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from checks.documents import Loaded
 from checks.engine import Progress, Transform, run_suite
 from checks.errors import UsageError
 from checks.loaders import iter_documents, resolve_inputs
@@ -32,9 +35,43 @@ def run_paths(
     now: datetime | None = None,
     transform: Transform | None = None,
     progress: Progress | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+    workers: int = 1,
 ) -> RunResult:
-    """Load the documents at ``paths`` (or the suite's defaults) and run the suite on them."""
+    """Load the documents at ``paths`` (or the suite's defaults) and run the suite on them.
+
+    ``sample`` checks a seeded random sample of that many records (reservoir sampling, one
+    pass); the result says so. ``workers`` is accepted for the parallel engine; 0 means all
+    cores.
+    """
     chosen = input_paths(suite, paths)
-    inputs = resolve_inputs(chosen, fmt or suite.documents.format)
-    records = iter_documents(inputs, suite.documents.id)
-    return run_suite(suite, records, chosen, now=now, transform=transform, progress=progress)
+    # The suite's format describes its own default paths, not files named on the command line.
+    inputs = resolve_inputs(chosen, fmt if paths else (fmt or suite.documents.format))
+    records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
+    if sample is not None:
+        records = reservoir_sample(records, sample, seed)
+    result = run_suite(suite, records, chosen, now=now, transform=transform, progress=progress)
+    if sample is not None:
+        note = f"sampled {min(sample, result.records)} records with seed {seed}"
+        result = replace(
+            result,
+            warnings=(note, *result.warnings),
+            extra={**result.extra, "sample": {"size": sample, "seed": seed}},
+        )
+    return result
+
+
+def reservoir_sample(records: Iterable[Loaded], size: int, seed: int) -> list[Loaded]:
+    """A uniform random sample of ``size`` records in their original order, in one pass."""
+    rng = random.Random(seed)
+    reservoir: list[tuple[int, Loaded]] = []
+    for index, record in enumerate(records):
+        if index < size:
+            reservoir.append((index, record))
+        else:
+            slot = rng.randint(0, index)
+            if slot < size:
+                reservoir[slot] = (index, record)
+    reservoir.sort(key=lambda pair: pair[0])
+    return [record for _, record in reservoir]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from dataclasses import dataclass, fields
+from dataclasses import field as dataclass_field
+from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema
@@ -97,7 +98,7 @@ class Expectation:
     severity: str = "error"
     where: Where | None = None
     description: str = ""
-    location: Location = field(default_factory=lambda: Location(""))
+    location: Location = dataclass_field(default_factory=lambda: Location(""))
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,11 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
     path: KeyPath = tuple(error.absolute_path)
     shown = format_path(path) or "top level"
     kind = error.validator
+    # jsonschema types these as possibly Unset; for the validators handled here they are set.
+    rule: Any = error.validator_value
+    schema: Any = error.schema
     if kind == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(error.instance) - set(allowed)):
             yield Problem(
                 doc.locate((*path, key), key=True),
@@ -150,7 +154,7 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
         yield Problem(doc.locate(path), f"missing required key {missing!r}", _context(doc, path))
         return
     if kind == "enum" and path and path[-1] == "check":
-        names = list(error.validator_value)
+        names = list(rule)
         yield Problem(
             doc.locate(path),
             f"unknown check {error.instance!r}{did_you_mean(str(error.instance), names)}"
@@ -159,7 +163,7 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
         )
         return
     if kind == "enum":
-        options = ", ".join(repr(v) for v in error.validator_value)
+        options = ", ".join(repr(v) for v in rule)
         yield Problem(
             doc.locate(path),
             f"{error.instance!r} is not allowed; use one of {options}",
@@ -167,8 +171,7 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
         )
         return
     if kind == "type":
-        wanted = error.validator_value
-        names = [wanted] if isinstance(wanted, str) else list(wanted)
+        names = [rule] if isinstance(rule, str) else list(rule)
         expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
         yield Problem(
             doc.locate(path),
@@ -179,7 +182,8 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
     if kind == "oneOf" and path and path[-1] != "where" and "where" not in path:
         yield Problem(
             doc.locate(path),
-            f"expected a pattern string or {{name, pattern, match}}, got {_describe(error.instance)}",
+            "expected a pattern string or {name, pattern, match}, got "
+            + _describe(error.instance),
             _context(doc, path),
         )
         return
@@ -217,7 +221,9 @@ def _build_params(check: CheckType, raw: dict[str, Any]) -> Any:
     return check.params(**kwargs)
 
 
-def _derived_fields(doc: MarkedDocument, spec: dict[str, Any]) -> tuple[list[DerivedField], list[Problem]]:
+def _derived_fields(
+    doc: MarkedDocument, spec: dict[str, Any]
+) -> tuple[list[DerivedField], list[Problem]]:
     out, problems = [], []
     for name, item in (spec.get("fields") or {}).items():
         pattern = item["pattern"]
@@ -241,7 +247,9 @@ def _derived_fields(doc: MarkedDocument, spec: dict[str, Any]) -> tuple[list[Der
     return out, problems
 
 
-def _where(doc: MarkedDocument, raw: dict[str, Any] | None, path: KeyPath) -> tuple[Where | None, list[Problem]]:
+def _where(
+    doc: MarkedDocument, raw: dict[str, Any] | None, path: KeyPath
+) -> tuple[Where | None, list[Problem]]:
     if raw is None:
         return None, []
     if "matches" in raw:
@@ -273,7 +281,11 @@ def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], l
             params = params if params is not None else {}
         if not isinstance(params, dict):
             return specs, [
-                Problem(doc.locate((*path, name)), f"parameters of cleaner {name!r} must be a mapping", format_path(path))
+                Problem(
+                    doc.locate((*path, name)),
+                    f"parameters of cleaner {name!r} must be a mapping",
+                    format_path(path),
+                )
             ]
         specs.append(CleanerSpec(str(name), params, doc.locate(path)))
     try:
@@ -293,7 +305,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
         )
     problems = _schema_problems(doc, suite_schema(checks))
     data: dict[str, Any] = doc.data
-    ctx = CheckContext(now or datetime.now(timezone.utc))
+    ctx = CheckContext(now or datetime.now(UTC))
     documents = data.get("documents") if isinstance(data.get("documents"), dict) else {}
     derived: list[DerivedField] = []
     if isinstance(documents, dict) and isinstance(documents.get("fields"), dict):
@@ -334,7 +346,9 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             continue
         except (TypeError, ValueError):
             continue  # wrong types: the schema has said so
-        where_spec, more = _where(doc, raw.get("where") if isinstance(raw.get("where"), dict) else None, path)
+        where_spec, more = _where(
+            doc, raw.get("where") if isinstance(raw.get("where"), dict) else None, path
+        )
         problems.extend(more)
         expectations.append(
             Expectation(

@@ -74,7 +74,10 @@ def render_verdict(result: RunResult, console: Console) -> None:
     tail = f"{len(result.expectations)} expectations, {result.documents} documents"
     tail += f", {result.duration_s:.2f}s"
     if failed:
-        line = Text(f"FAILED: {len(failed)} of {len(result.expectations)} expectations failed", style="bold red")
+        line = Text(
+            f"FAILED: {len(failed)} of {len(result.expectations)} expectations failed",
+            style="bold red",
+        )
     else:
         line = Text("PASSED", style="bold green")
     if warned:

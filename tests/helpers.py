@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import yaml
@@ -14,7 +14,7 @@ from checks.result import RunResult
 from checks.suite import Suite, parse_suite
 from checks.yamlsource import load_marked
 
-NOW = datetime(2025, 12, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def suite_from_yaml(text: str, path: str = "suite.yaml") -> Suite:

@@ -81,7 +81,9 @@ def build_rules(packs: Sequence[str], patterns: Sequence[Any], key: str = "packs
         try:
             PatternSet([rule.source])
         except PatternError as exc:
-            raise ParamError(("patterns", index), str(exc).replace(repr(rule.source), repr(pattern)))
+            raise ParamError(
+                ("patterns", index), str(exc).replace(repr(rule.source), repr(pattern))
+            ) from None
         rules.append(rule)
     return rules
 

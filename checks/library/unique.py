@@ -45,8 +45,10 @@ class UniqueParams:
 
 def digest(value: Any) -> int:
     """A 64-bit digest of a value; collisions are negligible below billions of values."""
-    raw = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else orjson.dumps(
-        value, option=orjson.OPT_SORT_KEYS
+    raw = (
+        value.encode("utf-8", "surrogatepass")
+        if isinstance(value, str)
+        else orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     )
     return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
 

@@ -43,7 +43,8 @@ def render_junit(results: list[RunResult]) -> bytes:
                     node.set("message", _clean(f"{er.failed} of {er.evaluated} documents failed"))
                 node.text = _clean(describe(er, limit=None))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def write_junit(results: list[RunResult], path: str) -> None:

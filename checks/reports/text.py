@@ -51,8 +51,10 @@ def summary_line(er: ExpectationResult) -> str:
 
 def failure_lines(failure: Failure) -> list[str]:
     """Evidence for one failure: location, field and message, then the snippet."""
-    doc = "" if failure.doc in (None, failure.source, failure.source.split(":")[0]) else (
-        f" ({printable(str(failure.doc))})"
+    doc = (
+        ""
+        if failure.doc in (None, failure.source, failure.source.split(":")[0])
+        else (f" ({printable(str(failure.doc))})")
     )
     field = f" [{failure.field}]" if failure.field else ""
     lines = [f"{failure.source}{doc}{field}: {printable(failure.message)}"]

@@ -32,7 +32,11 @@ expectations:
 """
 
 GOOD = [
-    {"url": "https://n.example/1", "title": "Port reopens", "body": "Ships moved again.\n--Reuters--"},
+    {
+        "url": "https://n.example/1",
+        "title": "Port reopens",
+        "body": "Ships moved again.\n--Reuters--",
+    },
     {"url": "https://n.example/2", "title": "Rates hold", "body": "The bank held rates."},
 ]
 LEAKY = {
@@ -55,7 +59,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_clean_documents_pass_with_exit_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_documents_pass_with_exit_0(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_jsonl(project / "docs" / "a.jsonl", GOOD)
     code = main(["check", "--suite", "suite.yaml"])
     out = capsys.readouterr().out
@@ -117,7 +123,12 @@ def test_junit_has_one_testcase_per_expectation(project: Path) -> None:
     main(["check", "--suite", "suite.yaml", "--junit", "junit.xml", "-q"])
     root = ET.parse(project / "junit.xml").getroot()
     cases = {c.get("name"): c for c in root.iter("testcase")}
-    assert set(cases) == {"records are readable", "title present", "no comment widgets", "short bodies"}
+    assert set(cases) == {
+        "records are readable",
+        "title present",
+        "no comment widgets",
+        "short bodies",
+    }
     failure = cases["no comment widgets"].find("failure")
     assert failure is not None and "docs/a.jsonl:3" in (failure.text or "")
     assert cases["title present"].find("failure") is None

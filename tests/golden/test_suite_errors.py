@@ -18,7 +18,9 @@ SUITES = sorted((HERE / "suites").glob("*.yaml"))
 
 @pytest.mark.parametrize("suite", SUITES, ids=[s.stem for s in SUITES])
 def test_lint_message_is_stable(
-    suite: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    suite: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     request: pytest.FixtureRequest,
 ) -> None:
     monkeypatch.chdir(HERE)

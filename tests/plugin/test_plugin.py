@@ -32,7 +32,11 @@ expectations:
 
 RECORDS = [
     {"url": "https://n.example/1", "title": "Port reopens", "body": "Ships moved again."},
-    {"url": "https://n.example/2", "title": "Storm", "body": "Rain fell.\ncomments powered by Disqus"},
+    {
+        "url": "https://n.example/2",
+        "title": "Storm",
+        "body": "Rain fell.\ncomments powered by Disqus",
+    },
 ]
 
 
@@ -61,8 +65,10 @@ def test_failing_item_shows_evidence_not_a_traceback(project: pytest.Pytester) -
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*'no comment widgets' (no_boilerplate on body): 1 of 2 failed, pass rate 50.0% < mostly 100.0%",
-            "*docs/a.jsonl:2 (https://n.example/2) ?body?: comment widget text 'comments powered by Disqus'*",
+            "*'no comment widgets' (no_boilerplate on body): 1 of 2 failed, "
+            "pass rate 50.0% < mostly 100.0%",
+            "*docs/a.jsonl:2 (https://n.example/2) ?body?: "
+            "comment widget text 'comments powered by Disqus'*",
             "*ScrapegateWarning: 'bodies short' (length on body): 1 of 2 failed*",
         ]
     )
@@ -85,7 +91,9 @@ def test_docs_option_overrides_suite_paths(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=4)
 
 
-def test_engine_runs_once_per_suite(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_runs_once_per_suite(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project.makeconftest(
         """
         import checks.runner
@@ -109,7 +117,12 @@ def test_junitxml_has_one_testcase_per_expectation_with_failure_text(
     project.runpytest("suite.yaml", "--junitxml=junit.xml")
     root = ET.parse(project.path / "junit.xml").getroot()
     cases = {c.get("name"): c for c in root.iter("testcase")}
-    assert set(cases) == {"records are readable", "title present", "no comment widgets", "bodies short"}
+    assert set(cases) == {
+        "records are readable",
+        "title present",
+        "no comment widgets",
+        "bodies short",
+    }
     failure = cases["no comment widgets"].find("failure")
     assert failure is not None
     assert "docs/a.jsonl:2" in (failure.text or "") + (failure.get("message") or "")
@@ -121,7 +134,9 @@ def test_bad_suite_is_a_collection_error_with_location(pytester: pytest.Pytester
         suite="suite: x\nexpectations:\n  - name: a\n    check: not_emty\n    field: t\n",
     )
     result = pytester.runpytest("suite.yaml")
-    result.stdout.fnmatch_lines(["*suite.yaml:4:12: unknown check 'not_emty'; did you mean 'not_empty'?*"])
+    result.stdout.fnmatch_lines(
+        ["*suite.yaml:4:12: unknown check 'not_emty'; did you mean 'not_empty'?*"]
+    )
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert "Traceback" not in result.stdout.str()
 
@@ -156,8 +171,6 @@ def test_cli_and_pytest_give_the_same_verdicts(
     }
     project.runpytest("suite.yaml", "--junitxml=junit.xml")
     root = ET.parse(project.path / "junit.xml").getroot()
-    pytest_verdicts = {
-        c.get("name"): c.find("failure") is None for c in root.iter("testcase")
-    }
+    pytest_verdicts = {c.get("name"): c.find("failure") is None for c in root.iter("testcase")}
     assert cli_verdicts == pytest_verdicts
     assert list(cli_verdicts.values()).count(False) == 1

@@ -72,7 +72,5 @@ def test_every_builtin_check_has_docstring_examples_schema_and_cases() -> None:
             assert "description" in spec, f"{name}.{key} has no description in its schema"
         assert name in case_files, f"{name} has no case file"
         data = yaml.safe_load((CASES_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-        outcomes = {
-            bool(c.get("passes", not c.get("failing"))) for c in data["cases"]
-        }
+        outcomes = {bool(c.get("passes", not c.get("failing"))) for c in data["cases"]}
         assert outcomes == {True, False}, f"{name} needs passing and failing cases"
