@@ -1,0 +1,96 @@
+"""``scrapegate check``: load the suite, run an engine, write the requested outputs, verdict."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from checks.errors import EXIT_FAILED, EXIT_OK, UsageError
+from checks.result import RunResult
+
+
+def _run(options: dict[str, Any], progress: Any) -> RunResult:
+    from checks.runner import run_paths
+    from checks.suite import load_suite
+
+    suite = load_suite(options["suite_path"])
+    paths = list(options["paths"])
+    if options["engine"] == "gx":
+        from checks.gx.runner import run_gx
+
+        return run_gx(
+            suite,
+            paths or None,
+            options["fmt"],
+            docs_dir=options["gx_docs"],
+            clean=options["clean"],
+            sample=options["sample"],
+            seed=options["seed"],
+        )
+    if options["gx_docs"]:
+        raise UsageError("--gx-docs needs --engine gx")
+    transform = None
+    if options["clean"]:
+        from checks.cleaning import pipeline_transform
+
+        transform = pipeline_transform(suite)
+    return run_paths(
+        suite,
+        paths or None,
+        options["fmt"],
+        transform=transform,
+        progress=progress,
+        sample=options["sample"],
+        seed=options["seed"],
+        workers=options["workers"],
+    )
+
+
+def execute(options: dict[str, Any], console: Console) -> int:
+    """Run ``check`` with parsed options; return the exit code."""
+    from checks.cli import ProgressReporter
+    from checks.terminal import render
+
+    reporter = ProgressReporter(enabled=not options["quiet"] and sys.stderr.isatty())
+    try:
+        result = _run(options, reporter)
+    finally:
+        reporter.close()
+    regressed = False
+    diff = None
+    if options["baseline_path"]:
+        from checks.baseline import diff_results, load_result
+
+        diff = diff_results(load_result(options["baseline_path"]), result, options["tolerance"])
+        result = diff.attach(result)
+        regressed = diff.regressed
+    if options["json_path"]:
+        from checks.reports.json_report import write_json
+
+        write_json(result, options["json_path"])
+    if options["junit_path"]:
+        from checks.reports.junit import write_junit
+
+        write_junit([result], options["junit_path"])
+    if options["html_path"]:
+        from checks.reports.html import write_html
+
+        write_html(result, options["html_path"], group_by=options["group_by"])
+    if options["markdown_path"]:
+        from checks.reports.markdown import write_markdown
+
+        write_markdown(result, options["markdown_path"])
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from checks.reports.github import annotations
+
+        for line in annotations(result):
+            print(line)
+    render(result, console, limit=options["max_failures"], quiet=options["quiet"])
+    if diff is not None:
+        from checks.baseline import render_diff
+
+        render_diff(diff, console)
+    return EXIT_FAILED if (not result.passed or regressed) else EXIT_OK
