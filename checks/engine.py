@@ -8,14 +8,22 @@ a time; corpus checks fold their compact state as the documents stream past.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from checks.documents import Document, Loaded, UnreadableRecord
+from checks.library.rules import RuleScanner, SharedScan
 from checks.regex import compile_pattern
-from checks.registry import CheckContext, CheckType, DocRef, Violation, get_check
+from checks.registry import (
+    CheckContext,
+    CheckType,
+    CorpusViolation,
+    DocRef,
+    Violation,
+    get_check,
+)
 from checks.result import (
     READABLE_CHECK,
     READABLE_NAME,
@@ -115,6 +123,58 @@ def _failure(
     return Failure(doc.id, source, field_name, v.message, v.start, v.end, shown)
 
 
+@dataclass
+class Tally:
+    """One expectation's counts over a slice of the input (picklable, for workers)."""
+
+    evaluated: int = 0
+    failed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    # The corpus check's state (unique digests, counts), merged across slices.
+    state: Any = None
+    where_seen: bool = True
+
+
+@dataclass
+class Partial:
+    """What one pass over a slice of the input found, before corpus checks are closed."""
+
+    records: int = 0
+    documents: int = 0
+    unreadable: list[Failure] = field(default_factory=list)
+    tallies: list[Tally] = field(default_factory=list)
+
+
+def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
+    if cv.doc is None:
+        return Failure(None, corpus_source, None, cv.violation.message)
+    return Failure(cv.doc.id, cv.doc.source, field_name, cv.violation.message)
+
+
+class _SourceOrder:
+    """Sort key that puts failures in input order: file as given, then line, then offset."""
+
+    def __init__(self, inputs: Sequence[str]) -> None:
+        self.rank: dict[str, int] = {}
+        self.inputs = tuple(inputs)
+
+    def key(self, failure: Failure) -> tuple[int, str, int, int]:
+        path, _, line = failure.source.rpartition(":")
+        if not line.isdigit():
+            path, line = failure.source, "0"
+        rank = self.rank.get(path)
+        if rank is None:
+            rank = self._rank(path)
+            self.rank[path] = rank
+        return (rank, path, int(line), failure.start or 0)
+
+    def _rank(self, path: str) -> int:
+        for index, given in enumerate(self.inputs):
+            if path == given or path.startswith(given.rstrip("/") + "/"):
+                return index
+        return len(self.inputs)
+
+
 def _missing(field_name: str, derived: dict[str, str]) -> Violation:
     if field_name in derived:
         return Violation(
@@ -135,6 +195,7 @@ class Engine:
 
     def _prepare(self) -> list[_Running]:
         running = []
+        shared: dict[str, SharedScan] = {}
         for spec in self.suite.expectations:
             check = get_check(spec.check)
             running.append(
@@ -145,36 +206,76 @@ class Engine:
                     where=_WhereFilter(spec.where) if spec.where else None,
                 )
             )
+            # Pattern checks on one field share one RE2 set: one scan per value, not per check.
+            scanner = getattr(running[-1].evaluator, "scanner", None)
+            if isinstance(scanner, RuleScanner) and spec.field is not None:
+                scanner.share(shared.setdefault(spec.field, SharedScan()))
         return running
 
-    def run(
+    def scan(
         self,
         records: Iterable[Loaded],
-        inputs: Iterable[str] = (),
         transform: Transform | None = None,
         progress: Progress | None = None,
-    ) -> RunResult:
-        """Evaluate every expectation over ``records`` in one pass."""
-        started = time.perf_counter()
+    ) -> Partial:
+        """Evaluate every expectation over ``records`` in one pass; corpus checks stay open."""
         running = self._prepare()
-        unreadable: list[Failure] = []
-        documents = 0
-        records_seen = 0
+        partial = Partial()
+        unreadable = partial.unreadable
         for item in records:
-            records_seen += 1
-            if progress is not None and records_seen % 1000 == 0:
-                progress(records_seen)
+            partial.records += 1
+            if progress is not None and partial.records % 1000 == 0:
+                progress(partial.records)
             if isinstance(item, UnreadableRecord):
                 unreadable.append(Failure(None, item.source, None, item.message))
                 continue
             doc = transform(item) if transform is not None else item
-            documents += 1
+            partial.documents += 1
             origins: dict[str, tuple[str, int]] = {}
             if self.derivation.fields:
                 self.derivation.apply(doc, origins)
             self._evaluate(doc, running, origins)
         if progress is not None:
-            progress(records_seen)
+            progress(partial.records)
+        partial.tallies = [
+            Tally(
+                evaluated=r.evaluated,
+                failed=r.failed,
+                failures=r.failures,
+                state=r.evaluator if r.check.corpus else None,
+                where_seen=r.where is None or r.where.field_seen,
+            )
+            for r in running
+        ]
+        return partial
+
+    def merge(self, partials: Sequence[Partial]) -> Partial:
+        """Fold the partial results of consecutive slices of the input, in input order."""
+        if not partials:
+            return self.scan(())
+        total = partials[0]
+        for part in partials[1:]:
+            total.records += part.records
+            total.documents += part.documents
+            total.unreadable.extend(part.unreadable)
+            for spec, mine, theirs in zip(
+                self.suite.expectations, total.tallies, part.tallies, strict=True
+            ):
+                mine.evaluated += theirs.evaluated
+                mine.failed += theirs.failed
+                mine.failures.extend(theirs.failures)
+                mine.where_seen = mine.where_seen or theirs.where_seen
+                if mine.state is not None:
+                    for cv in mine.state.merge(theirs.state):
+                        mine.failed += 1
+                        mine.failures.append(_corpus_failure(cv, spec.field, ""))
+        return total
+
+    def finish(
+        self, partial: Partial, inputs: Sequence[str] = (), started: float = 0.0
+    ) -> RunResult:
+        """Close the corpus checks and build the result, failures in input order."""
+        order = _SourceOrder(inputs)
         results = [
             ExpectationResult(
                 name=READABLE_NAME,
@@ -182,59 +283,64 @@ class Engine:
                 field=None,
                 severity="error",
                 mostly=1.0,
-                evaluated=records_seen,
-                failed=len(unreadable),
-                failures=tuple(unreadable),
+                evaluated=partial.records,
+                failed=len(partial.unreadable),
+                failures=tuple(sorted(partial.unreadable, key=order.key)),
                 description="Every record and file could be read and parsed.",
             )
         ]
         warnings = []
-        for r in running:
-            if r.check.corpus:
-                for cv in r.evaluator.finish():
-                    if cv.doc is None:
-                        r.failed += 1
-                        r.failures.append(
-                            Failure(None, ", ".join(inputs) or "corpus", None, cv.violation.message)
-                        )
-                    else:
-                        r.failed += 1
-                        r.failures.append(
-                            Failure(cv.doc.id, cv.doc.source, r.spec.field, cv.violation.message)
-                        )
-                if not r.check.needs_field:
-                    r.evaluated = 1
-            if r.where is not None and not r.where.field_seen and documents:
+        corpus_source = ", ".join(inputs) or "corpus"
+        for spec, tally in zip(self.suite.expectations, partial.tallies, strict=True):
+            check = get_check(spec.check)
+            if tally.state is not None:
+                for cv in tally.state.finish():
+                    tally.failed += 1
+                    tally.failures.append(_corpus_failure(cv, spec.field, corpus_source))
+                if not check.needs_field:
+                    tally.evaluated = 1
+            if spec.where is not None and not tally.where_seen and partial.documents:
                 warnings.append(
-                    f"{r.spec.location}: 'where' in {r.spec.name!r} uses field "
-                    f"{r.where.where.field!r}, which no document has; the expectation checked "
+                    f"{spec.location}: 'where' in {spec.name!r} uses field "
+                    f"{spec.where.field!r}, which no document has; the expectation checked "
                     "nothing"
                 )
             results.append(
                 ExpectationResult(
-                    name=r.spec.name,
-                    check=r.spec.check,
-                    field=r.spec.field,
-                    severity=r.spec.severity,
-                    mostly=r.spec.mostly,
-                    evaluated=r.evaluated,
-                    failed=r.failed,
-                    failures=tuple(r.failures),
-                    description=r.spec.description,
-                    source=str(r.spec.location),
+                    name=spec.name,
+                    check=spec.check,
+                    field=spec.field,
+                    severity=spec.severity,
+                    mostly=spec.mostly,
+                    evaluated=tally.evaluated,
+                    failed=tally.failed,
+                    failures=tuple(sorted(tally.failures, key=order.key)),
+                    description=spec.description,
+                    source=str(spec.location),
                 )
             )
-        if documents == 0:
+        if partial.documents == 0:
             warnings.append("no documents were checked; is the input empty?")
         return RunResult(
             suite=self.suite.name,
             suite_path=self.suite.path,
             inputs=tuple(inputs),
-            documents=documents,
+            documents=partial.documents,
             expectations=tuple(results),
-            duration_s=time.perf_counter() - started,
+            duration_s=time.perf_counter() - started if started else 0.0,
             warnings=tuple(warnings),
         )
+
+    def run(
+        self,
+        records: Iterable[Loaded],
+        inputs: Sequence[str] = (),
+        transform: Transform | None = None,
+        progress: Progress | None = None,
+    ) -> RunResult:
+        """Evaluate every expectation over ``records`` in one pass and build the result."""
+        started = time.perf_counter()
+        return self.finish(self.scan(records, transform, progress), inputs, started)
 
     def _evaluate(
         self, doc: Document, running: list[_Running], origins: dict[str, tuple[str, int]]
@@ -276,4 +382,4 @@ def run_suite(
     progress: Progress | None = None,
 ) -> RunResult:
     """Convenience: build an engine for ``suite`` and run it over ``records``."""
-    return Engine(suite, now).run(records, inputs, transform, progress)
+    return Engine(suite, now).run(records, tuple(inputs), transform, progress)

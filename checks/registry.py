@@ -73,6 +73,10 @@ class CorpusCheck(Protocol):
         """Record a value; return violations of this document found now."""
         ...
 
+    def merge(self, later: Any, /) -> Iterable[CorpusViolation]:
+        """Fold in the state of the next slice of the input (parallel runs)."""
+        ...
+
     def finish(self) -> Iterable[CorpusViolation]:
         """Violations known only once the whole corpus has been seen."""
         ...

@@ -8,9 +8,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from checks.documents import Loaded
-from checks.engine import Progress, Transform, run_suite
+from checks.engine import Engine, Progress, Transform, run_suite
 from checks.errors import UsageError
 from checks.loaders import iter_documents, resolve_inputs
+from checks.parallel import plan, run_parallel, worker_count
 from checks.result import RunResult
 from checks.suite import Suite
 
@@ -42,12 +43,20 @@ def run_paths(
     """Load the documents at ``paths`` (or the suite's defaults) and run the suite on them.
 
     ``sample`` checks a seeded random sample of that many records (reservoir sampling, one
-    pass); the result says so. ``workers`` is accepted for the parallel engine; 0 means all
-    cores.
+    pass); the result says so. ``workers`` processes check slices of the input in
+    parallel (0 means every core); the result is the same as a single pass.
     """
     chosen = input_paths(suite, paths)
     # The suite's format describes its own default paths, not files named on the command line.
     inputs = resolve_inputs(chosen, fmt if paths else (fmt or suite.documents.format))
+    count = worker_count(workers)
+    if count > 1 and sample is None and all(i.path != "-" for i in inputs):
+        slices = plan(inputs, count)
+        if len(slices) > 1:
+            engine = Engine(suite, now)
+            return run_parallel(
+                engine, slices, chosen, count, suite.documents.id, transform, progress
+            )
     records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
     if sample is not None:
         records = reservoir_sample(records, sample, seed)

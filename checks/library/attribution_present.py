@@ -26,7 +26,6 @@ from typing import Any
 from checks.library.rules import PATTERN_ITEM_SCHEMA, Rule, RuleScanner, build_rules
 from checks.regex import compile_pattern
 from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
-from checks.textnorm import matching_view
 
 SCHEMA: dict[str, Any] = {
     "sources": {
@@ -93,13 +92,19 @@ def attribution_present(params: AttributionParams, ctx: CheckContext) -> RowChec
     rules.extend(build_rules((), params.patterns))
     for rule in rules:
         compile_pattern(rule.source)
-    scanner = RuleScanner(rules)
     wanted = ", ".join(r.name for r in rules[:6]) + (", ..." if len(rules) > 6 else "")
+    return AttributionEvaluator(RuleScanner(rules), wanted)
 
-    def evaluate(value: str) -> list[Violation]:
-        if scanner.patterns.hits(matching_view(value).text):
+
+class AttributionEvaluator:
+    """Passes a value when any credit form matches; ``scanner`` is shared by the engine."""
+
+    def __init__(self, scanner: RuleScanner, wanted: str) -> None:
+        self.scanner = scanner
+        self.wanted = wanted
+
+    def __call__(self, value: str) -> list[Violation]:
+        if self.scanner.matches(value):
             return []
         tail = max(0, len(value.rstrip()) - 60)
-        return [Violation(f"no attribution found (looked for {wanted})", tail, len(value))]
-
-    return evaluate
+        return [Violation(f"no attribution found (looked for {self.wanted})", tail, len(value))]

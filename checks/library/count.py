@@ -56,6 +56,11 @@ class CountState:
         self.seen += 1
         return []
 
+    def merge(self, later: CountState) -> Iterable[CorpusViolation]:
+        """Add the next slice's count."""
+        self.seen += later.seen
+        return ()
+
     def finish(self) -> Iterable[CorpusViolation]:
         """One corpus-level violation when the total is out of bounds."""
         low, high = self.params.min, self.params.max

@@ -53,7 +53,17 @@ def length(params: LengthParams, ctx: CheckContext) -> RowCheck:
     low, high = params.min, params.max
 
     def evaluate(value: str) -> list[Violation]:
-        size = len(value.split()) if words else len(value)
+        if words:
+            # split(None, n) stops after n splits: bounds are decided without splitting a
+            # whole 5 KB body into words; the exact count is only needed for the message.
+            if low is not None and low > 0 and len(value.split(None, low - 1)) < low:
+                size = len(value.split())
+                return [Violation(f"{size} {noun}, fewer than min {low}", 0, len(value))]
+            if high is not None and len(value.split(None, high)) > high:
+                size = len(value.split())
+                return [Violation(f"{size} {noun}, more than max {high}", 0, len(value))]
+            return []
+        size = len(value)
         if low is not None and size < low:
             return [Violation(f"{size} {noun}, fewer than min {low}", 0, len(value))]
         if high is not None and size > high:

@@ -55,12 +55,17 @@ def no_boilerplate(params: NoBoilerplateParams, ctx: CheckContext) -> RowCheck:
     """Build the evaluator."""
     if not params.packs and not params.patterns:
         raise ParamError("check", "no_boilerplate needs 'packs', 'patterns' or both")
-    scanner = RuleScanner(build_rules(params.packs, params.patterns))
+    return BoilerplateEvaluator(RuleScanner(build_rules(params.packs, params.patterns)))
 
-    def evaluate(value: str) -> list[Violation]:
+
+class BoilerplateEvaluator:
+    """Fails a value for every rule that matches it; ``scanner`` is shared by the engine."""
+
+    def __init__(self, scanner: RuleScanner) -> None:
+        self.scanner = scanner
+
+    def __call__(self, value: str) -> list[Violation]:
         return [
             Violation(f"{hit.rule.label} text {hit.text!r} ({hit.rule.name})", hit.start, hit.end)
-            for hit in scanner.scan(value)
+            for hit in self.scanner.scan(value)
         ]
-
-    return evaluate

@@ -88,18 +88,67 @@ def build_rules(packs: Sequence[str], patterns: Sequence[Any], key: str = "packs
     return rules
 
 
+class SharedScan:
+    """One RE2 set for the rules of every expectation on the same field.
+
+    The engine registers each expectation's scanner here, so a document's field is scanned
+    once however many pattern checks read it; the hit list is memoised for the last text.
+    """
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self._patterns: PatternSet | None = None
+        self._last_text: str | None = None
+        self._last_hits: list[int] = []
+
+    def register(self, sources: Sequence[str]) -> int:
+        """Add sources; return the index of the first one."""
+        offset = len(self.sources)
+        self.sources.extend(sources)
+        self._patterns = None
+        return offset
+
+    def hits(self, text: str) -> list[int]:
+        """Indices (into ``sources``) of every source that matches ``text``."""
+        if text is self._last_text:
+            return self._last_hits
+        if self._patterns is None:
+            self._patterns = PatternSet(self.sources)
+        self._last_hits = self._patterns.hits(text)
+        self._last_text = text
+        return self._last_hits
+
+
 class RuleScanner:
-    """All rules of one expectation in one RE2 set."""
+    """All rules of one expectation in one RE2 set (or a slice of a field's shared set)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self.patterns = PatternSet([r.source for r in self.rules])
+        self._shared: SharedScan | None = None
+        self._offset = 0
+
+    def share(self, shared: SharedScan) -> None:
+        """Scan through ``shared`` from now on (the engine calls this per field)."""
+        self._offset = shared.register([r.source for r in self.rules])
+        self._shared = shared
+
+    def hit_indices(self, view_text: str) -> list[int]:
+        """Indices of this scanner's rules that match the normalised ``view_text``."""
+        if self._shared is None:
+            return self.patterns.hits(view_text)
+        low, high = self._offset, self._offset + len(self.rules)
+        return [i - low for i in self._shared.hits(view_text) if low <= i < high]
+
+    def matches(self, text: str) -> bool:
+        """Whether any rule matches ``text`` (no span located)."""
+        return bool(self.hit_indices(matching_view(text).text))
 
     def scan(self, text: str) -> list[Hit]:
         """The first match of every rule that hits ``text``, in text order."""
         view = matching_view(text)
         hits = []
-        for index in self.patterns.hits(view.text):
+        for index in self.hit_indices(view.text):
             span = self.patterns.first(view.text, index)
             if span is None:
                 continue

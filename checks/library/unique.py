@@ -53,25 +53,47 @@ def digest(value: Any) -> int:
     return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
 
 
+def _duplicate(value: Any, first_source: str) -> Violation:
+    shown = snippet(value, 0, len(value), context=0) if isinstance(value, str) else value
+    return Violation(f"duplicate value {shown!r}, first seen at {first_source}")
+
+
 class UniqueState:
-    """First location of every distinct value seen so far, keyed by digest."""
+    """First occurrence of every distinct value (by digest), and the later occurrences.
+
+    Duplicates are reported at the end, so that when the input is checked in slices by
+    several workers every duplicate names the corpus-wide first occurrence, exactly as a
+    single pass would.
+    """
 
     def __init__(self) -> None:
-        self.first: dict[int, str] = {}
+        self.first: dict[int, tuple[str, str, Any]] = {}
+        self.later: list[tuple[int, DocRef, Any]] = []
 
     def observe(self, value: Any, doc: DocRef) -> list[Violation]:
-        """Fail the document when its value was seen in an earlier one."""
+        """Remember the value's first occurrence, or that this document repeats it."""
         key = digest(value)
-        first = self.first.get(key)
-        if first is None:
-            self.first[key] = doc.source
-            return []
-        shown = snippet(value, 0, len(value), context=0) if isinstance(value, str) else value
-        return [Violation(f"duplicate value {shown!r}, first seen at {first}")]
+        shown = value[:200] if isinstance(value, str) else value
+        if key in self.first:
+            self.later.append((key, doc, shown))
+        else:
+            self.first[key] = (doc.source, doc.id, shown)
+        return []
+
+    def merge(self, later: UniqueState) -> Iterable[CorpusViolation]:
+        """Fold in the state of the next slice: its first occurrences may be repeats."""
+        for key, (source, doc_id, value) in later.first.items():
+            if key in self.first:
+                self.later.append((key, DocRef(doc_id, source), value))
+            else:
+                self.first[key] = (source, doc_id, value)
+        self.later.extend(later.later)
+        return ()
 
     def finish(self) -> Iterable[CorpusViolation]:
-        """Nothing more to say at the end: every duplicate was reported when seen."""
-        return ()
+        """Every later occurrence of a value, naming where it was first seen."""
+        for key, doc, value in self.later:
+            yield CorpusViolation(doc, _duplicate(value, self.first[key][0]))
 
 
 @check("unique", params=UniqueParams, schema=SCHEMA, corpus=True, text_only=False)

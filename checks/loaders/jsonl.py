@@ -46,12 +46,50 @@ def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
         yield from _records(stream, name, id_field)
 
 
-def _records(stream: IO[bytes], name: str, id_field: str | None) -> Iterator[Loaded]:
+def read_range(
+    path: str, start: int, end: int, first_line: int, id_field: str | None = None
+) -> Iterator[Loaded]:
+    """Yield the documents of the lines in bytes ``[start, end)`` of a plain JSON Lines file.
+
+    ``start`` is the first byte of a line and ``first_line`` its 1-based number: parallel
+    workers each read their own slice of one file, with the same line numbers as a full read.
+    """
+    name = shown(path)
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        yield cannot_read(name, exc)
+        return
+    with raw:
+        raw.seek(start)
+        yield from _records(_Range(raw, end), name, id_field, first_line)
+
+
+class _Range:
+    """The lines of a binary file up to a byte offset (a stream with ``tell``)."""
+
+    def __init__(self, raw: IO[bytes], end: int) -> None:
+        self.raw = raw
+        self.end = end
+
+    def __iter__(self) -> Iterator[bytes]:
+        raw, end = self.raw, self.end
+        while raw.tell() < end:
+            line = raw.readline()
+            if not line:
+                return
+            yield line
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+
+def _records(stream: Any, name: str, id_field: str | None, first_line: int = 1) -> Iterator[Loaded]:
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
     lineno = 0
     try:
-        for lineno, line in enumerate(stream, 1):
+        for lineno, line in enumerate(stream, first_line):
             try:
                 obj = loads(line)
             except decode_error as exc:

@@ -1,0 +1,143 @@
+"""Parallel runs: each worker process reads its own slice of the input and checks it.
+
+A large JSON Lines file is cut into line-aligned byte ranges (each with its first line
+number, so sources stay exact); other files are one slice each. Workers are forked with the
+suite already loaded, return compact partial results (counts, failures, corpus-check state),
+and the parent folds them in input order, so the result is identical to a single pass.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from checks.documents import Loaded
+from checks.engine import Engine, Partial, Progress, Transform
+from checks.loaders import Input, read_input
+from checks.loaders.jsonl import read_range
+from checks.result import RunResult
+
+# Below this a slice is not worth a process: fork and pickling cost more than the scan.
+MIN_SLICE_BYTES = 4 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A part of one input: a whole file, or a line-aligned byte range of a JSONL file."""
+
+    path: str
+    format: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+
+def _splittable(inp: Input) -> int:
+    """The size of a plain (not compressed) JSONL file that may be split, else 0."""
+    if inp.format != "jsonl" or inp.path == "-":
+        return 0
+    try:
+        size = os.path.getsize(inp.path)
+        with open(inp.path, "rb") as fh:
+            if fh.read(2) == GZIP_MAGIC:
+                return 0
+    except OSError:
+        return 0
+    return size
+
+
+def _line_aligned_cuts(path: str, targets: Sequence[int]) -> list[tuple[int, int]]:
+    """For each target offset, the start of the next line and that line's number."""
+    cuts: list[tuple[int, int]] = []
+    pending = list(targets)
+    lines = 0
+    offset = 0
+    with open(path, "rb") as fh:
+        while pending:
+            chunk = fh.read(16 << 20)
+            if not chunk:
+                break
+            while pending and pending[0] < offset + len(chunk):
+                target = pending[0]
+                newline = chunk.find(b"\n", max(0, target - offset))
+                if newline < 0:
+                    break
+                cut = offset + newline + 1
+                cuts.append((cut, lines + chunk.count(b"\n", 0, newline + 1) + 1))
+                pending.pop(0)
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+    return cuts
+
+
+def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
+    """Cut the inputs into slices for ``workers`` processes, in input order."""
+    slices: list[Slice] = []
+    for inp in inputs:
+        size = _splittable(inp)
+        pieces = min(workers * 4, size // MIN_SLICE_BYTES) if size else 0
+        if pieces < 2:
+            slices.append(Slice(inp.path, inp.format))
+            continue
+        targets = [size * i // pieces for i in range(1, pieces)]
+        starts = [(0, 1), *[c for c in _line_aligned_cuts(inp.path, targets) if c[0] < size]]
+        # Targets inside one long line land on the same cut: keep each start once.
+        unique = sorted(dict(starts).items())
+        for index, (start, line) in enumerate(unique):
+            end = unique[index + 1][0] if index + 1 < len(unique) else size
+            slices.append(Slice(inp.path, inp.format, start, end, line))
+    return slices
+
+
+def read_slice(piece: Slice, id_field: str | None) -> Iterator[Loaded]:
+    """The records of one slice."""
+    if piece.end is None:
+        return read_input(Input(piece.path, piece.format), id_field)
+    return read_range(piece.path, piece.start, piece.end, piece.first_line, id_field)
+
+
+# Set in the parent just before forking: workers inherit the suite and settings.
+_JOB: dict[str, Any] = {}
+
+
+def _scan_slice(piece: Slice) -> Partial:
+    engine: Engine = _JOB["engine"]
+    return engine.scan(read_slice(piece, _JOB["id_field"]), _JOB["transform"])
+
+
+def worker_count(requested: int) -> int:
+    """``0`` means every core."""
+    return requested if requested > 0 else (os.cpu_count() or 1)
+
+
+def run_parallel(
+    engine: Engine,
+    slices: Sequence[Slice],
+    inputs: Sequence[str],
+    workers: int,
+    id_field: str | None,
+    transform: Transform | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Scan ``slices`` in ``workers`` forked processes and fold the results in order."""
+    started = time.perf_counter()
+    _JOB.update(engine=engine, id_field=id_field, transform=transform)
+    context = multiprocessing.get_context("fork")
+    partials: list[Partial] = []
+    records = 0
+    try:
+        with context.Pool(processes=min(workers, len(slices))) as pool:
+            for partial in pool.imap(_scan_slice, slices):
+                # Fold as results arrive, so the parent holds one total, not every slice.
+                partials = [engine.merge([*partials, partial])] if partials else [partial]
+                records += partial.records
+                if progress is not None:
+                    progress(records)
+    finally:
+        _JOB.clear()
+    return engine.finish(partials[0] if partials else engine.scan(()), inputs, started)

@@ -1,0 +1,70 @@
+"""Parallel runs give exactly the result of a single pass: same failures, sources, messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checks import parallel
+from checks.loaders import Input
+from checks.runner import run_paths
+from tests.helpers import NOW, suite_from_yaml
+
+SUITE = """\
+suite: parallel
+documents: {id: url}
+expectations:
+  - {name: no widgets, check: no_boilerplate, field: body, packs: [comment_widgets]}
+  - {name: url unique, check: unique, field: url}
+  - {name: enough, check: count, min: 1}
+  - {name: title present, check: not_empty, field: title}
+"""
+
+
+def write_corpus(path: Path, n: int = 400) -> None:
+    lines = []
+    for i in range(n):
+        body = "Plain prose about the harbour. " * 20
+        if i % 37 == 0:
+            body += "\ncomments powered by Disqus"
+        url = f"https://n.example/{i % 150}"  # repeats cross every slice boundary
+        record = {"url": url, "title": "" if i % 53 == 0 else f"T{i}", "body": body}
+        lines.append(json.dumps(record))
+        if i % 97 == 0:
+            lines.append("{broken json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def result_json(path: Path, workers: int) -> dict[str, object]:
+    suite = suite_from_yaml(SUITE)
+    data = run_paths(suite, [str(path)], workers=workers, now=NOW).to_json()
+    data.pop("duration_s")
+    return data
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_parallel_result_is_identical_to_a_single_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    write_corpus(corpus)
+    monkeypatch.setattr(parallel, "MIN_SLICE_BYTES", 4096)
+    assert len(parallel.plan([Input(str(corpus), "jsonl")], workers)) > 2
+    single = result_json(corpus, 1)
+    assert result_json(corpus, workers) == single
+    unique = next(e for e in single["expectations"] if e["name"] == "url unique")  # type: ignore[union-attr]
+    assert unique["failed"] == 250
+    readable = single["expectations"][0]  # type: ignore[index]
+    assert readable["failed"] == 5
+
+
+def test_slices_start_on_line_boundaries_with_exact_line_numbers(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"n": i}) + "\n" for i in range(1000)))
+    cuts = parallel._line_aligned_cuts(str(corpus), [10, 5000, 9000])
+    raw = corpus.read_bytes()
+    for offset, line in cuts:
+        assert raw[offset - 1 : offset] == b"\n"
+        assert raw[:offset].count(b"\n") + 1 == line
