@@ -48,6 +48,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Documents to check instead of each suite's documents.paths (repeatable).",
     )
     group.addoption(
+        "--scrapegate-workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Worker processes per suite run (default 0: all cores).",
+    )
+    group.addoption(
+        "--scrapegate-json",
+        metavar="FILE",
+        help="Write each suite's result JSON here ({suite} in FILE becomes the suite name).",
+    )
+    group.addoption(
         "--scrapegate-max-failures",
         type=int,
         default=20,
@@ -131,8 +143,14 @@ class SuiteFile(pytest.File):
             from checks.runner import run_paths
 
             docs = self.config.getoption("--docs") or None
+            workers = self.config.getoption("--scrapegate-workers")
             try:
-                self._result = run_paths(self.suite, docs)
+                self._result = run_paths(self.suite, docs, workers=workers)
+                target = self.config.getoption("--scrapegate-json")
+                if target:
+                    from checks.reports.json_report import write_json
+
+                    write_json(self._result, target.replace("{suite}", self.suite.name))
             except ScrapegateError as exc:
                 self._error = exc
                 raise

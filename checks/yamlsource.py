@@ -16,6 +16,9 @@ import yaml
 
 from checks.errors import ConfigError, Location, Problem
 
+# libyaml's composer keeps marks too, and is much faster than the pure-Python one.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # A suite is a few hundred nodes; anything past this is an alias bomb or a mistake.
 MAX_NODES = 100_000
 
@@ -113,14 +116,16 @@ class _Builder:
         return self._constructor.construct_object(node, deep=True)
 
 
-def _yaml_error_problem(path: str, exc: yaml.YAMLError) -> Problem:
+def _yaml_error_problem(path: str, exc: yaml.YAMLError, source: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     text = f"{context}, {problem}" if context else str(problem)
-    if "'\\t'" in text or "\\t" in text:
-        text += "; YAML does not allow tabs for indentation, use spaces"
+    lines = source.splitlines()
+    offending = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in offending[: max(col, 1)] or "'\\t'" in text:
+        text = "tab character in indentation; YAML does not allow tabs, indent with spaces"
     else:
         text = f"invalid YAML: {text}; fix the syntax at this position"
     return Problem(Location(path, line, col), text)
@@ -129,13 +134,13 @@ def _yaml_error_problem(path: str, exc: yaml.YAMLError) -> Problem:
 def load_marked(text: str, path: str) -> MarkedDocument:
     """Parse one YAML document safely, keeping marks; raise ConfigError listing every problem."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _LOADER(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        raise ConfigError([_yaml_error_problem(path, exc)]) from None
+        raise ConfigError([_yaml_error_problem(path, exc, text)]) from None
     builder = _Builder(path)
     if node is None:
         builder.doc.data = None
@@ -143,7 +148,7 @@ def load_marked(text: str, path: str) -> MarkedDocument:
     try:
         builder.doc.data = builder.build(node, ())
     except yaml.YAMLError as exc:
-        raise ConfigError([*builder.problems, _yaml_error_problem(path, exc)]) from None
+        raise ConfigError([*builder.problems, _yaml_error_problem(path, exc, text)]) from None
     if builder.problems:
         raise ConfigError(builder.problems)
     return builder.doc

@@ -174,3 +174,11 @@ def test_cli_and_pytest_give_the_same_verdicts(
     pytest_verdicts = {c.get("name"): c.find("failure") is None for c in root.iter("testcase")}
     assert cli_verdicts == pytest_verdicts
     assert list(cli_verdicts.values()).count(False) == 1
+
+
+def test_scrapegate_json_option_writes_the_result(project: pytest.Pytester) -> None:
+    project.runpytest("suite.yaml", "--scrapegate-json", "out/{suite}.json")
+    data = json.loads((project.path / "out" / "plugin-demo.json").read_text())
+    assert data["schema_version"] == 1
+    widgets = next(e for e in data["expectations"] if e["name"] == "no comment widgets")
+    assert widgets["failed"] == 1
