@@ -147,3 +147,16 @@ def suite_schema(checks: Mapping[str, CheckType]) -> dict[str, Any]:
             },
         },
     }
+
+
+def builtin_schema() -> dict[str, Any]:
+    """The schema for the built-in checks only: what ships as suite.schema.json."""
+    from checks.registry import builtin_names, get_check
+
+    return suite_schema({name: get_check(name) for name in builtin_names()})
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(builtin_schema(), indent=2, ensure_ascii=False))

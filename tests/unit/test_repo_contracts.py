@@ -1,0 +1,58 @@
+"""Contracts between files users read: README commands, CI script, shipped JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from checks.registry import builtin_names, get_check
+from checks.schema import suite_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```bash\n(.+?)\n```", text, flags=re.S)[:2]
+
+
+def test_readme_starts_with_exactly_two_commands() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = text.split("\n## ", 1)[0]
+    assert head.count("```bash") == 2
+    install_and_run, install_and_test = readme_commands()
+    assert "scrapegate check fixtures/news --suite expectations/news.yaml" in install_and_run
+    assert install_and_test.rstrip().endswith("pytest")
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in ci.splitlines()
+
+
+def test_shipped_suite_schema_is_up_to_date() -> None:
+    builtins = {name: get_check(name) for name in builtin_names()}
+    shipped = json.loads((ROOT / "checks" / "schema" / "suite.schema.json").read_text("utf-8"))
+    assert shipped == suite_schema(builtins), (
+        "regenerate with: python -m checks.schema > checks/schema/suite.schema.json"
+    )
+
+
+def test_every_schema_property_has_a_description() -> None:
+    builtins = {name: get_check(name) for name in builtin_names()}
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                for key, spec in props.items():
+                    assert "description" in spec, f"{path}.{key} has no description"
+            for key, value in node.items():
+                if key != "if":  # a condition, not something a user writes
+                    walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    walk(suite_schema(builtins), "schema")
