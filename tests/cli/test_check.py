@@ -234,3 +234,24 @@ def test_scraped_markup_is_printed_literally(
     out = capsys.readouterr().out
     assert "\x1b[31m" not in out
     assert "\\x1b[31mred" in out
+
+
+def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checks import cli
+
+    clock = [100.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
+    reporter = cli.ProgressReporter(enabled=True)
+    reporter(1000)
+    assert reporter.progress is None
+    clock[0] += 2.5
+    reporter(2000)
+    try:
+        assert reporter.progress is not None
+        assert reporter.progress.tasks[0].completed == 2000
+    finally:
+        reporter.close()
+    disabled = cli.ProgressReporter(enabled=False)
+    clock[0] += 10
+    disabled(5000)
+    assert disabled.progress is None
