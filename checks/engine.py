@@ -8,11 +8,13 @@ a time; corpus checks fold their compact state as the documents stream past.
 from __future__ import annotations
 
 import time
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from checks.docindex import KEY, document_index_json, id_digest
 from checks.documents import Document, Loaded, UnreadableRecord
 from checks.library.rules import RuleScanner, SharedScan
 from checks.regex import compile_pattern
@@ -143,6 +145,10 @@ class Partial:
     documents: int = 0
     unreadable: list[Failure] = field(default_factory=list)
     tallies: list[Tally] = field(default_factory=list)
+    # 8 bytes a document: lets a baseline diff tell added/removed documents from fixed ones.
+    doc_digests: array[int] = field(default_factory=lambda: array("Q"))
+    group_values: dict[str, str | None] = field(default_factory=dict)
+    group_counts: dict[str | None, int] = field(default_factory=dict)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -187,8 +193,13 @@ def _missing(field_name: str, derived: dict[str, str]) -> Violation:
 class Engine:
     """Runs one suite over a stream of records."""
 
-    def __init__(self, suite: Suite, now: datetime | None = None) -> None:
+    def __init__(
+        self, suite: Suite, now: datetime | None = None, group_by: str | None = None
+    ) -> None:
         self.suite = suite
+        # Reports break failures down by this field's value (opt-in: it costs a string a
+        # document until the end of the run).
+        self.group_by = group_by
         self.ctx = CheckContext(now or datetime.now(UTC))
         self.derivation = _Derivation(suite.documents.fields)
         self.derived = {d.name: d.source for d in suite.documents.fields}
@@ -222,6 +233,10 @@ class Engine:
         running = self._prepare()
         partial = Partial()
         unreadable = partial.unreadable
+        digests = partial.doc_digests
+        group_by = self.group_by
+        group_values = partial.group_values
+        group_counts = partial.group_counts
         for item in records:
             partial.records += 1
             if progress is not None and partial.records % 1000 == 0:
@@ -231,6 +246,12 @@ class Engine:
                 continue
             doc = transform(item) if transform is not None else item
             partial.documents += 1
+            digests.append(id_digest(doc.id))
+            if group_by is not None:
+                value = doc.get(group_by)
+                shown = None if value is None else str(value)
+                group_values[doc.id] = shown
+                group_counts[shown] = group_counts.get(shown, 0) + 1
             origins: dict[str, tuple[str, int]] = {}
             if self.derivation.fields:
                 self.derivation.apply(doc, origins)
@@ -258,6 +279,10 @@ class Engine:
             total.records += part.records
             total.documents += part.documents
             total.unreadable.extend(part.unreadable)
+            total.doc_digests.extend(part.doc_digests)
+            total.group_values.update(part.group_values)
+            for value, n in part.group_counts.items():
+                total.group_counts[value] = total.group_counts.get(value, 0) + n
             for spec, mine, theirs in zip(
                 self.suite.expectations, total.tallies, part.tallies, strict=True
             ):
@@ -321,6 +346,17 @@ class Engine:
             )
         if partial.documents == 0:
             warnings.append("no documents were checked; is the input empty?")
+        extra: dict[str, Any] = {KEY: document_index_json(partial.doc_digests)}
+        if self.group_by is not None:
+            failing = {f.doc for er in results for f in er.failures if f.doc is not None}
+            extra["group_by"] = {
+                "field": self.group_by,
+                "values": {d: v for d, v in partial.group_values.items() if d in failing},
+                "documents": {
+                    ("(none)" if v is None else v): n
+                    for v, n in sorted(partial.group_counts.items(), key=lambda kv: str(kv[0]))
+                },
+            }
         return RunResult(
             suite=self.suite.name,
             suite_path=self.suite.path,
@@ -329,6 +365,7 @@ class Engine:
             expectations=tuple(results),
             duration_s=time.perf_counter() - started if started else 0.0,
             warnings=tuple(warnings),
+            extra=extra,
         )
 
     def run(
@@ -380,6 +417,7 @@ def run_suite(
     now: datetime | None = None,
     transform: Transform | None = None,
     progress: Progress | None = None,
+    group_by: str | None = None,
 ) -> RunResult:
     """Convenience: build an engine for ``suite`` and run it over ``records``."""
-    return Engine(suite, now).run(records, tuple(inputs), transform, progress)
+    return Engine(suite, now, group_by).run(records, tuple(inputs), transform, progress)

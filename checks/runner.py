@@ -39,6 +39,7 @@ def run_paths(
     sample: int | None = None,
     seed: int = 0,
     workers: int = 1,
+    group_by: str | None = None,
 ) -> RunResult:
     """Load the documents at ``paths`` (or the suite's defaults) and run the suite on them.
 
@@ -53,14 +54,16 @@ def run_paths(
     if count > 1 and sample is None and all(i.path != "-" for i in inputs):
         slices = plan(inputs, count)
         if len(slices) > 1:
-            engine = Engine(suite, now)
+            engine = Engine(suite, now, group_by)
             return run_parallel(
                 engine, slices, chosen, count, suite.documents.id, transform, progress
             )
     records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
     if sample is not None:
         records = reservoir_sample(records, sample, seed)
-    result = run_suite(suite, records, chosen, now=now, transform=transform, progress=progress)
+    result = run_suite(
+        suite, records, chosen, now=now, transform=transform, progress=progress, group_by=group_by
+    )
     if sample is not None:
         note = f"sampled {min(sample, result.records)} records with seed {seed}"
         result = replace(

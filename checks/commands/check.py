@@ -11,6 +11,9 @@ from rich.console import Console
 from checks.errors import EXIT_FAILED, EXIT_OK, UsageError
 from checks.result import RunResult
 
+# Groupings the report derives from the failures themselves, not from a document field.
+PSEUDO_GROUPS = ("host", "file", "folder")
+
 
 def _run(options: dict[str, Any], progress: Any) -> RunResult:
     from checks.runner import run_paths
@@ -46,6 +49,7 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         sample=options["sample"],
         seed=options["seed"],
         workers=options["workers"],
+        group_by=options["group_by"] if options["group_by"] not in PSEUDO_GROUPS else None,
     )
 
 

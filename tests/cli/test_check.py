@@ -255,3 +255,20 @@ def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch
     clock[0] += 10
     disabled(5000)
     assert disabled.progress is None
+
+
+def test_group_by_field_records_values_of_failing_documents(project: Path) -> None:
+    records = [{**GOOD[0], "source": "Reuters"}, {**LEAKY, "source": "AP"}, {**GOOD[1]}]
+    write_jsonl(project / "docs" / "a.jsonl", records)
+    main(["check", "--suite", "suite.yaml", "--json", "r.json", "--group-by", "source",
+          "--html", "r.html", "-q"])  # fmt: skip
+    data = json.loads((project / "r.json").read_text(encoding="utf-8"))
+    assert data["group_by"] == {
+        "field": "source",
+        "values": {"https://n.example/3": "AP"},
+        "documents": {"(none)": 1, "AP": 1, "Reuters": 1},
+    }
+    assert data["document_index"]["count"] == 3
+    assert "field &#39;source&#39;" in (project / "r.html").read_text(encoding="utf-8") or (
+        "field 'source'" in (project / "r.html").read_text(encoding="utf-8")
+    )

@@ -1,0 +1,43 @@
+"""``scrapegate report RESULT.json``: render the reports again from a stored result."""
+
+from __future__ import annotations
+
+import click
+
+from checks.errors import EXIT_OK, UsageError
+
+
+@click.command("report")
+@click.argument("result_path", metavar="RESULT.json")
+@click.option("--html", "html_path", metavar="FILE", help="Write a self-contained HTML report.")
+@click.option("--markdown", "markdown_path", metavar="FILE", help="Write a Markdown summary.")
+@click.option(
+    "--group-by",
+    metavar="FIELD",
+    help="Break the HTML report down by host, file, folder or a recorded document field.",
+)
+def report_command(
+    result_path: str, html_path: str | None, markdown_path: str | None, group_by: str | None
+) -> int:
+    """Render HTML or Markdown from a result written by ``check --json``.
+
+    \b
+    Exit codes: 0 written, 2 unreadable result or nothing asked for.
+    """
+    from checks.baseline import diff_of, load_result
+
+    if not html_path and not markdown_path:
+        raise UsageError("nothing to write; pass --html FILE and/or --markdown FILE")
+    result = load_result(result_path)
+    diff_of(result, where=result_path)  # a malformed comparison is an input error, not a crash
+    if html_path:
+        from checks.reports.html import write_html
+
+        write_html(result, html_path, group_by=group_by)
+        click.echo(f"wrote {html_path}")
+    if markdown_path:
+        from checks.reports.markdown import write_markdown
+
+        write_markdown(result, markdown_path)
+        click.echo(f"wrote {markdown_path}")
+    return EXIT_OK

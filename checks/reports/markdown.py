@@ -1,0 +1,159 @@
+"""A short Markdown summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+
+Deterministic (no durations, no absolute paths) so that it can be golden-tested and so that
+re-posting a comment for an unchanged result changes nothing. Scraped text only ever appears
+inside code spans (see :mod:`checks.reports.mdtext`).
+"""
+
+from __future__ import annotations
+
+from checks.atomic import write_text_atomic
+from checks.baseline import ResultDiff, diff_of
+from checks.reports import mdtext
+from checks.reports.diffview import points
+from checks.reports.text import percent, verdict
+from checks.result import ExpectationResult, Failure, RunResult
+
+TOP_FAILURES = 10
+LISTED_IDS = 10
+_MARK = {"PASS": "✅ pass", "FAIL": "❌ fail", "WARN": "⚠️ warn"}
+
+
+def headline(result: RunResult, diff: ResultDiff | None) -> str:
+    """✅ passed / ❌ failed, and why, in one line."""
+    failed = [e for e in result.expectations if verdict(e) == "FAIL"]
+    warned = [e for e in result.expectations if verdict(e) == "WARN"]
+    if failed:
+        word = f"❌ failed: {len(failed)} of {len(result.expectations)} expectations"
+    elif diff is not None and diff.regressed:
+        word = "❌ failed: regressed against the baseline"
+    else:
+        word = "✅ passed"
+    if warned:
+        word += f" ({len(warned)} warning{'' if len(warned) == 1 else 's'})"
+    return word
+
+
+def _sample_note(result: RunResult) -> list[str]:
+    sample = result.extra.get("sample")
+    if not isinstance(sample, dict):
+        return []
+    return [
+        f"> **Sampled run:** checked a random sample of {sample.get('size')} records "
+        f"(seed {sample.get('seed')}); pass rates are estimates.",
+        "",
+    ]
+
+
+def _expectation_table(result: RunResult, diff: ResultDiff | None) -> list[str]:
+    by_name = {e.name: e for e in diff.expectations} if diff is not None else {}
+    head = "| | Expectation | Pass rate | Mostly | Failed |"
+    rule = "|---|---|---:|---:|---:|"
+    if diff is not None:
+        head += " Baseline | Δ points | Newly failing |"
+        rule += "---:|---:|---:|"
+    lines = [head, rule]
+    for er in result.expectations:
+        row = (
+            f"| {_MARK[verdict(er)]} | {mdtext.text(er.name)} | {percent(er.pass_rate)} | "
+            f"{percent(er.mostly)} | {er.failed} of {er.evaluated} |"
+        )
+        if diff is not None:
+            d = by_name.get(er.name)
+            if d is None or d.status == "new":
+                row += " new | | |"
+            else:
+                base = "—" if d.base_rate is None else percent(d.base_rate)
+                flag = " ❌" if d.regressed else ""
+                row += f" {base} | {points(d.delta)}{flag} | {len(d.newly_failing)} |"
+        lines.append(row)
+    return [*lines, ""]
+
+
+def _baseline_section(diff: ResultDiff) -> list[str]:
+    lines = ["**Against the baseline:** "]
+    if diff.regressed:
+        lines[0] += "regressed."
+        lines += [f"- {mdtext.text(reason)}" for reason in diff.reasons]
+    else:
+        fixed = f" {diff.fixed_count} document failure(s) fixed." if diff.fixed_count else ""
+        lines[0] += "no regression." + fixed
+    docs = f"- Documents: {diff.base_documents} → {diff.head_documents}"
+    if diff.documents_added is not None:
+        docs += f" ({diff.documents_added} added, {diff.documents_removed} removed)"
+    lines.append(docs)
+    for e in diff.expectations:
+        if e.status == "renamed":
+            lines.append(f"- Renamed: {mdtext.text(e.previous_name or '')} → {mdtext.text(e.name)}")
+        elif e.status in ("new", "removed"):
+            where = "new, not compared" if e.status == "new" else "only in the baseline"
+            lines.append(f"- Expectation {mdtext.text(e.name)}: {where}")
+    lines += [f"- Note: {mdtext.text(note)}" for note in diff.notes]
+    newly = [e for e in diff.expectations if e.newly_failing]
+    if newly:
+        total = sum(len(e.newly_failing) for e in newly)
+        lines += ["", f"<details><summary>Newly failing documents ({total})</summary>", ""]
+        for e in newly:
+            shown = ", ".join(mdtext.code(d, table=False) for d in e.newly_failing[:LISTED_IDS])
+            more = len(e.newly_failing) - LISTED_IDS
+            tail = f" and {more} more" if more > 0 else ""
+            lines.append(f"- {mdtext.text(e.name)}: {shown}{tail}")
+        lines += ["", "</details>"]
+    return [*lines, ""]
+
+
+def _top_failures(
+    result: RunResult, diff: ResultDiff | None
+) -> list[tuple[ExpectationResult, Failure]]:
+    """Failures worth reading first: newly failing ones, then a few of each failing
+    expectation in turn (errors before warnings), so one noisy expectation cannot fill the list.
+    """
+    newly = {(e.name, doc) for e in (diff.expectations if diff else ()) for doc in e.newly_failing}
+    ranked = []
+    for order, er in enumerate(result.expectations):
+        bucket = {"FAIL": 1, "WARN": 2}.get(verdict(er), 3)
+        for position, f in enumerate(er.failures):
+            key = f.doc if f.doc is not None else f.source
+            first = 0 if (er.name, key) in newly else bucket
+            ranked.append(((first, position, order), er, f))
+    ranked.sort(key=lambda item: item[0])
+    return [(er, f) for _, er, f in ranked[:TOP_FAILURES]]
+
+
+def _failures_table(result: RunResult, diff: ResultDiff | None) -> list[str]:
+    total = sum(len(e.failures) for e in result.expectations)
+    if not total:
+        return []
+    top = _top_failures(result, diff)
+    title = f"**Failures** ({len(top)} of {total}"
+    title += "; all of them in the HTML report and the JSON)" if total > len(top) else ")"
+    lines = [title, "", "| Expectation | Document | Source | Message |", "|---|---|---|---|"]
+    for er, f in top:
+        doc = mdtext.code(f.doc, limit=100) if f.doc is not None else ""
+        lines.append(
+            f"| {mdtext.text(er.name)} | {doc} | {mdtext.code(f.source, limit=100)} | "
+            f"{mdtext.code(f.message)} |"
+        )
+    return [*lines, ""]
+
+
+def render_markdown(result: RunResult) -> str:
+    """The summary as Markdown text."""
+    diff = diff_of(result)
+    title = f"### scrapegate: {mdtext.text(result.suite)}: {headline(result, diff)}"
+    summary = (
+        f"{result.documents} documents checked against {len(result.expectations)} expectations"
+    )
+    if result.records != result.documents:
+        summary += f" ({result.records - result.documents} unreadable records)"
+    lines = [title, "", summary + ".", "", *_sample_note(result)]
+    lines += _expectation_table(result, diff)
+    if diff is not None:
+        lines += _baseline_section(diff)
+    lines += _failures_table(result, diff)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_markdown(result: RunResult, path: str) -> None:
+    """Write the Markdown summary to ``path`` atomically."""
+    write_text_atomic(path, render_markdown(result))

@@ -1,0 +1,175 @@
+"""Reading stored result JSON (baselines, ``scrapegate report`` input) against the published
+schema, with one clear message per kind of bad file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+
+from checks.errors import ScrapegateError
+from checks.result import SCHEMA_VERSION, RunResult
+
+LEGACY_NOTE = "the stored result has no schema_version (written before version 1)"
+REGENERATE = "write a fresh one with 'scrapegate check ... --json FILE'"
+_SHOWN_PROBLEMS = 3
+
+
+class BaselineError(ScrapegateError):
+    """A stored result (baseline or report input) is missing, corrupt or of an unknown version."""
+
+
+@cache
+def result_schema() -> dict[str, Any]:
+    """The published JSON Schema of the result (schema_version 1)."""
+    text = resources.files("checks").joinpath("schema/result.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def schema_problems(data: Any, limit: int = _SHOWN_PROBLEMS) -> list[str]:
+    """Up to ``limit`` schema violations of ``data``, as ``key.path: message`` lines."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(result_schema())
+    problems = []
+    for error in validator.iter_errors(data):
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        problems.append(f"{where}: {error.message}")
+        if len(problems) >= limit:
+            break
+    return problems
+
+
+_OPTIONAL_TEXT = ("doc", "field")
+_OPTIONAL_INT = ("start", "end")
+
+
+def _failure_problem(item: Any) -> str | None:
+    """What is wrong with one failure, checked as the schema would but ~50x faster."""
+    if not isinstance(item, dict):
+        return "is not an object"
+    for key in ("source", "message"):
+        if not isinstance(item.get(key), str):
+            return f"{key!r} must be a string"
+    for key in _OPTIONAL_TEXT:
+        if key not in item:
+            return f"{key!r} is a required property"
+        if item[key] is not None and not isinstance(item[key], str):
+            return f"{key!r} must be a string or null"
+    for key in _OPTIONAL_INT:
+        value = item.get(key)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            return f"{key!r} must be a non-negative integer or null"
+    if not isinstance(item.get("snippet", ""), str):
+        return "'snippet' must be a string"
+    return None
+
+
+def result_problems(data: dict[str, Any]) -> list[str]:
+    """Schema violations of a whole result.
+
+    jsonschema takes seconds per hundred thousand failures, and a baseline of a large corpus
+    may hold millions; the failures are checked by :func:`_failure_problem` instead and the
+    rest (with a few failures each, to keep their schema in play) by the schema itself.
+    """
+    skeleton = dict(data)
+    problems: list[str] = []
+    expectations = data.get("expectations")
+    if isinstance(expectations, list):
+        trimmed = []
+        for i, e in enumerate(expectations):
+            failures = e.get("failures") if isinstance(e, dict) else None
+            if isinstance(failures, list):
+                for j, item in enumerate(failures):
+                    problem = _failure_problem(item)
+                    if problem is not None and len(problems) < _SHOWN_PROBLEMS:
+                        problems.append(f"expectations.{i}.failures.{j}: {problem}")
+                e = {**e, "failures": failures[:5]}
+            trimmed.append(e)
+        skeleton["expectations"] = trimmed
+    return (problems + schema_problems(skeleton))[:_SHOWN_PROBLEMS]
+
+
+def read_result(path: str) -> RunResult:
+    """Read the result JSON at ``path``; BaselineError names the file, the problem and the fix."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: no such file; {REGENERATE}") from None
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BaselineError(
+            f"{path}: not valid JSON ({exc}); the file is corrupt or truncated; {REGENERATE}"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
+        raise BaselineError(
+            f"{path}: not a scrapegate result (no 'expectations' list); pass the file written "
+            "by 'scrapegate check --json FILE'"
+        )
+    version = data.get("schema_version")
+    # Results written before versioning are the version-1 shape without the key; read them,
+    # but say so wherever the comparison is shown.
+    legacy = version is None or version == 0
+    if not legacy:
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise BaselineError(
+                f"{path}: schema_version {version!r} is not a version number; {REGENERATE}"
+            )
+        if version > SCHEMA_VERSION:
+            raise BaselineError(
+                f"{path}: written by a newer scrapegate (schema_version {version}; this one "
+                f"reads up to {SCHEMA_VERSION}); upgrade scrapegate, or {REGENERATE}"
+            )
+    problems = result_problems(_upgrade(data) if legacy else data)
+    if problems:
+        raise BaselineError(
+            f"{path}: not a valid scrapegate result: {'; '.join(problems)}; {REGENERATE}"
+        )
+    result = RunResult.from_json(_upgrade(data) if legacy else data)
+    if legacy:
+        result = replace(result, warnings=(LEGACY_NOTE, *result.warnings))
+    return result
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A pre-version-1 result filled up to version 1: only the counts per expectation count."""
+    expectations = []
+    for item in data["expectations"]:
+        if not isinstance(item, dict):
+            expectations.append(item)
+            continue
+        e = dict(item)
+        evaluated, failed = e.get("evaluated"), e.get("failed")
+        e.setdefault("check", "")
+        e.setdefault("field", None)
+        e.setdefault("severity", "error")
+        e.setdefault("mostly", 1.0)
+        e.setdefault("failures", [])
+        if isinstance(evaluated, int) and isinstance(failed, int):
+            rate = 1.0 if evaluated == 0 else (evaluated - failed) / evaluated
+            e.setdefault("pass_rate", round(max(0.0, min(rate, 1.0)), 4))
+            mostly = e["mostly"]
+            e.setdefault("passed", not isinstance(mostly, int | float) or rate >= mostly)
+        expectations.append(e)
+    documents = data.get("documents")
+    if documents is None:
+        counts = [e.get("evaluated") for e in expectations if isinstance(e, dict)]
+        documents = max([c for c in counts if isinstance(c, int)], default=0)
+    defaults: dict[str, Any] = {
+        "suite": "", "suite_path": "", "inputs": [], "documents": documents,
+        "records": documents, "passed": True, "duration_s": 0.0, "engine": "native",
+        "warnings": [],
+    }  # fmt: skip
+    return {**defaults, **data, "schema_version": SCHEMA_VERSION, "expectations": expectations}

@@ -1,0 +1,96 @@
+"""ci/scrapegate-gate.sh run with bash in a temporary project, using this venv's scrapegate."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_gate import LEAK, SUITE, doc
+
+REPO = Path(__file__).parents[2]
+GATE = REPO / "ci" / "scrapegate-gate.sh"
+BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("bash") is None or not (BIN / "scrapegate").exists(),
+    reason="needs bash and the scrapegate console script in the venv",
+)
+
+
+def write_docs(root: Path, records: list[dict[str, str]]) -> None:
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "a.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+    )
+
+
+def gate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "SUITE", "DOCS"))}
+    clean["PATH"] = f"{BIN}{os.pathsep}{clean.get('PATH', '')}"
+    return subprocess.run(
+        ["bash", str(GATE), *args],
+        cwd=root,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    write_docs(tmp_path, [doc(1), doc(2)])
+    return tmp_path
+
+
+def test_a_passing_run_writes_every_report_and_exits_0(root: Path) -> None:
+    summary = root / "step-summary.md"
+    done = gate(root, SUITE="suite.yaml", DOCS="docs/", GITHUB_STEP_SUMMARY=str(summary))
+    assert done.returncode == 0, done.stderr
+    out = root / "scrapegate-out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "junit.xml", "report.html", "result.json", "summary.md",
+    ]  # fmt: skip
+    assert summary.read_text(encoding="utf-8") == (out / "summary.md").read_text(encoding="utf-8")
+    assert "scrapegate-gate: exit 0" in done.stdout
+
+
+def test_a_regression_against_the_baseline_exits_1(root: Path) -> None:
+    assert gate(root, "--suite", "suite.yaml", "--out", "main-out").returncode == 0
+    write_docs(root, [doc(1), doc(2, LEAK)])
+    done = gate(root, SUITE="suite.yaml", BASELINE="main-out/result.json", OUT="pr")
+    assert done.returncode == 1
+    assert "newly failing in 'no comment widgets'" in done.stdout
+    result = json.loads((root / "pr" / "result.json").read_text(encoding="utf-8"))
+    assert result["baseline"]["regressed"] is True
+    assert gate(root, SUITE="suite.yaml", BASELINE="main-out/result.json", TOLERANCE="1",
+                OUT="pr").returncode == 1  # fmt: skip
+
+
+def test_a_missing_baseline_is_announced_and_the_run_still_checked(root: Path) -> None:
+    done = gate(root, SUITE="suite.yaml", BASELINE="nowhere/result.json", GITHUB_ACTIONS="true")
+    assert done.returncode == 0
+    assert "::warning title=scrapegate::no baseline at nowhere/result.json" in done.stdout
+    assert "no baseline at nowhere/result.json" in done.stderr
+
+
+def test_configuration_errors_exit_2(root: Path) -> None:
+    assert gate(root).returncode == 2
+    assert "set SUITE" in gate(root).stderr
+    assert gate(root, SUITE="missing.yaml").returncode == 2
+    assert gate(root, "--bogus").returncode == 2
+
+
+def test_sample_and_group_by_are_passed_through(root: Path) -> None:
+    write_docs(root, [doc(n) for n in range(1, 11)])
+    done = gate(root, SUITE="suite.yaml", SAMPLE="3", GROUP_BY="host")
+    assert done.returncode == 0, done.stderr
+    result = json.loads((root / "scrapegate-out" / "result.json").read_text(encoding="utf-8"))
+    assert result["sample"]["size"] == 3
