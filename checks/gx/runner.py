@@ -1,0 +1,290 @@
+"""``scrapegate check --engine gx``: the suite run through Great Expectations on a pandas batch.
+
+The verdict of every mapped expectation is GX's: the failing documents are the rows in GX's
+``unexpected_index_list`` (result_format COMPLETE), the counts are GX's. Only the evidence of a
+row GX flagged (message, offsets, snippet) is located by our own checks, so that the result
+JSON, terminal output and reports read exactly as the native engine's. Expectations with no
+faithful GX equivalent are evaluated by the native engine, and the result says so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from checks.docindex import KEY as INDEX_KEY
+from checks.docindex import build_index
+from checks.documents import Document, Loaded, UnreadableRecord
+from checks.engine import (
+    Transform,
+    _corpus_failure,
+    _Derivation,
+    _failure,
+    _missing,
+    _SourceOrder,
+    _WhereFilter,
+    run_suite,
+    type_name,
+)
+from checks.gx.compile import ROW_COLUMN, Mapped, Plan, compile_suite
+from checks.gx.session import import_gx, validate
+from checks.library.count import CountState
+from checks.library.unique import UniqueState
+from checks.registry import CheckContext, DocRef, Violation, get_check
+from checks.result import READABLE_CHECK, READABLE_NAME, ExpectationResult, Failure, RunResult
+from checks.suite import DerivedField, Suite
+
+TABLE_ROW_COUNT = "expect_table_row_count_to_be_between"
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    docs: list[Document]
+    origins: list[dict[str, tuple[str, int]]]
+    unreadable: list[Failure]
+    records: int
+    fields: tuple[DerivedField, ...]
+    inputs: tuple[str, ...]
+
+
+def _load(
+    suite: Suite, records: Iterable[Loaded], transform: Transform | None, inputs: Sequence[str]
+) -> _Corpus:
+    derivation = _Derivation(suite.documents.fields)
+    docs: list[Document] = []
+    origins: list[dict[str, tuple[str, int]]] = []
+    unreadable: list[Failure] = []
+    count = 0
+    for item in records:
+        count += 1
+        if isinstance(item, UnreadableRecord):
+            unreadable.append(Failure(None, item.source, None, item.message))
+            continue
+        doc = transform(item) if transform is not None else item
+        found: dict[str, tuple[str, int]] = {}
+        if derivation.fields:
+            derivation.apply(doc, found)
+        docs.append(doc)
+        origins.append(found)
+    unreadable.sort(key=_SourceOrder(inputs).key)
+    return _Corpus(docs, origins, unreadable, count, suite.documents.fields, tuple(inputs))
+
+
+def _unique_evidence(
+    mapped: Mapped, corpus: _Corpus, applies: Sequence[bool]
+) -> dict[int, Failure]:
+    """The native failure for each later copy, to quote where GX flagged a row."""
+    state = UniqueState()
+    field = mapped.spec.field or ""
+    rows: dict[DocRef, int] = {}
+    for row, (doc, applied) in enumerate(zip(corpus.docs, applies, strict=True)):
+        value = doc.get(field)
+        if applied and value is not None:
+            ref = DocRef(doc.id, doc.source)
+            rows[ref] = row
+            state.observe(value, ref)
+    return {
+        rows[cv.doc]: _corpus_failure(cv, mapped.spec.field, "")
+        for cv in state.finish()
+        if cv.doc is not None
+    }
+
+
+def _row_violations(
+    mapped: Mapped, evaluator: Any, value: Any, derived: dict[str, str]
+) -> list[Violation]:
+    spec = mapped.spec
+    check = get_check(spec.check)
+    field = spec.field or ""
+    if value is None and check.missing_fails:
+        return [_missing(field, derived)]
+    if check.text_only and not isinstance(value, str):
+        return [Violation(f"field {field!r} is a {type_name(value)}, expected text")]
+    found: list[Violation] = evaluator(value)
+    return found
+
+
+def _column_result(
+    mapped: Mapped, gx_result: Any, corpus: _Corpus, frame: Any, ctx: CheckContext
+) -> tuple[int, int, list[Failure]]:
+    spec = mapped.spec
+    result = gx_result.result
+    rows = sorted({int(item[ROW_COLUMN]) for item in result.get("unexpected_index_list") or []})
+    check = get_check(spec.check)
+    evaluator = None if check.corpus else check.factory(spec.params, ctx)
+    applies = list(frame[mapped.where]) if mapped.where else [True] * len(corpus.docs)
+    unique = _unique_evidence(mapped, corpus, applies) if check.corpus else {}
+    derived = {d.name: d.source for d in corpus.fields}
+    failures: list[Failure] = []
+    for row in rows:
+        doc = corpus.docs[row]
+        value = doc.get(spec.field) if spec.field is not None else None
+        if row in unique and value is not None:
+            failures.append(unique[row])
+            continue
+        violations = (
+            []
+            if check.corpus and value is not None
+            else _row_violations(mapped, evaluator, value, derived)
+        )
+        violations = violations or [
+            # GX decides; our check is only asked for evidence, and has none to give.
+            Violation(f"Great Expectations' {mapped.gx_type} failed this value")
+        ]
+        failures.extend(
+            _failure(doc, spec.field, value, v, corpus.origins[row]) for v in violations
+        )
+    # The native engine lists failures in input order: file as given, line, offset.
+    failures.sort(key=_SourceOrder(corpus.inputs).key)
+    return int(result.get("element_count", 0)), len(rows), failures
+
+
+def _count_result(
+    mapped: Mapped, gx_result: Any, inputs: Sequence[str]
+) -> tuple[int, int, list[Failure]]:
+    if gx_result.success:
+        return 1, 0, []
+    state = CountState(mapped.spec.params)
+    state.seen = int(gx_result.result["observed_value"])
+    source = ", ".join(inputs) or "corpus"
+    failures = [Failure(None, source, None, cv.violation.message) for cv in state.finish()]
+    if not failures:
+        failures = [Failure(None, source, None, f"Great Expectations' {mapped.gx_type} failed")]
+    return 1, 1, failures
+
+
+def _warnings(suite: Suite, plan: Plan, corpus: _Corpus) -> list[str]:
+    out = []
+    for spec in suite.expectations:
+        if spec.where is None or not corpus.docs:
+            continue
+        filt = _WhereFilter(spec.where)
+        for doc in corpus.docs:
+            filt.applies(doc)
+        if not filt.field_seen:
+            out.append(
+                f"{spec.location}: 'where' in {spec.name!r} uses field {spec.where.field!r}, "
+                "which no document has; the expectation checked nothing"
+            )
+    if not corpus.docs:
+        out.append("no documents were checked; is the input empty?")
+    # The reasons are in the result's "gx" key and in `scrapegate export-gx`; keep this short.
+    out.extend(
+        f"{u.spec.location}: {u.spec.name!r} has no faithful Great Expectations equivalent; "
+        "scrapegate's engine evaluated it"
+        for u in plan.unmapped
+    )
+    return out
+
+
+def run_plan(
+    plan: Plan,
+    records: Iterable[Loaded],
+    inputs: Sequence[str] = (),
+    now: datetime | None = None,
+    transform: Transform | None = None,
+    docs_dir: str | None = None,
+) -> RunResult:
+    """Run a compiled suite over ``records`` through GX; unmapped checks run natively."""
+    from checks.gx.frame import build_batch
+
+    started = time.perf_counter()
+    suite = plan.suite
+    moment = now or datetime.now(UTC)
+    ctx = CheckContext(moment)
+    corpus = _load(suite, records, transform, inputs)
+    batch = build_batch(plan, corpus.docs)
+    if docs_dir is not None:
+        from checks.gx.docs import finish_docs, prepare_docs
+
+        prepare_docs(docs_dir)
+    validation = validate(plan, batch.frame, docs_dir)
+    if docs_dir is not None:
+        finish_docs(docs_dir)
+    by_index: dict[int, ExpectationResult] = {}
+    for mapped, gx_result in zip(plan.mapped, validation.results, strict=True):
+        spec = mapped.spec
+        if mapped.gx_type == TABLE_ROW_COUNT:
+            evaluated, failed, failures = _count_result(mapped, gx_result, inputs)
+        else:
+            evaluated, failed, failures = _column_result(
+                mapped, gx_result, corpus, batch.frame, ctx
+            )
+        by_index[mapped.index] = ExpectationResult(
+            name=spec.name, check=spec.check, field=spec.field, severity=spec.severity,
+            mostly=spec.mostly, evaluated=evaluated, failed=failed, failures=tuple(failures),
+            description=spec.description, source=str(spec.location),
+        )  # fmt: skip
+    if plan.unmapped:
+        native_suite = replace(suite, expectations=tuple(u.spec for u in plan.unmapped))
+        native = run_suite(native_suite, corpus.docs, inputs, now=moment)
+        for u in plan.unmapped:
+            found = native.expectation(u.spec.name)
+            assert found is not None
+            by_index[u.index] = found
+    readable = ExpectationResult(
+        name=READABLE_NAME, check=READABLE_CHECK, field=None, severity="error", mostly=1.0,
+        evaluated=corpus.records, failed=len(corpus.unreadable), failures=tuple(corpus.unreadable),
+        description="Every record and file could be read and parsed.",
+    )  # fmt: skip
+    return RunResult(
+        suite=suite.name,
+        suite_path=suite.path,
+        inputs=tuple(inputs),
+        documents=len(corpus.docs),
+        expectations=(readable, *(by_index[i] for i in range(len(suite.expectations)))),
+        duration_s=time.perf_counter() - started,
+        warnings=tuple(_warnings(suite, plan, corpus)),
+        engine="gx",
+        extra={
+            INDEX_KEY: build_index(d.id for d in corpus.docs),
+            "gx": {
+                "version": validation.version,
+                "success": validation.success,
+                "evaluated_natively": {u.spec.name: u.reason for u in plan.unmapped},
+                **({"data_docs": docs_dir} if docs_dir is not None else {}),
+            },
+        },
+    )
+
+
+def run_gx(
+    suite: Suite,
+    paths: Sequence[str] | None = None,
+    fmt: str | None = None,
+    *,
+    docs_dir: str | None = None,
+    clean: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
+    now: datetime | None = None,
+) -> RunResult:
+    """Load the documents at ``paths`` (or the suite's defaults) and run the suite through GX."""
+    from checks.loaders import iter_documents, resolve_inputs
+    from checks.runner import input_paths, reservoir_sample
+
+    import_gx()  # fail with the install hint before reading any data
+    plan = compile_suite(suite)
+    chosen = input_paths(suite, paths)
+    # As in the native runner: the suite's format describes its own default paths only.
+    inputs = resolve_inputs(chosen, fmt if paths else (fmt or suite.documents.format))
+    records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
+    if sample is not None:
+        records = reservoir_sample(records, sample, seed)
+    transform = None
+    if clean:
+        from checks.cleaning import pipeline_transform
+
+        transform = pipeline_transform(suite)
+    result = run_plan(plan, records, chosen, now=now, transform=transform, docs_dir=docs_dir)
+    if sample is not None:
+        note = f"sampled {min(sample, result.records)} records with seed {seed}"
+        result = replace(
+            result,
+            warnings=(note, *result.warnings),
+            extra={**result.extra, "sample": {"size": sample, "seed": seed}},
+        )
+    return result
