@@ -17,6 +17,7 @@ from typing import Any
 from checks.docindex import KEY, document_index_json, id_digest
 from checks.documents import Document, Loaded, UnreadableRecord
 from checks.library.rules import RuleScanner, SharedScan
+from checks.loaders.ids import IdAudit
 from checks.regex import compile_pattern
 from checks.registry import (
     CheckContext,
@@ -45,6 +46,12 @@ def type_name(value: Any) -> str:
     return {bool: "boolean", int: "number", float: "number", list: "list", dict: "object"}.get(
         type(value), type(value).__name__
     )
+
+
+def a_type_name(value: Any) -> str:
+    """The type name with its article, for messages: ``a number``, ``an object``."""
+    name = type_name(value)
+    return f"an {name}" if name[:1] in ("a", "e", "i", "o", "u") else f"a {name}"
 
 
 class _WhereFilter:
@@ -145,6 +152,8 @@ class Partial:
     documents: int = 0
     unreadable: list[Failure] = field(default_factory=list)
     tallies: list[Tally] = field(default_factory=list)
+    # Documents without a usable id, and repeated ids (only when documents.id is set).
+    ids: IdAudit | None = None
     # 8 bytes a document: lets a baseline diff tell added/removed documents from fixed ones.
     doc_digests: array[int] = field(default_factory=lambda: array("Q"))
     group_values: dict[str, str | None] = field(default_factory=dict)
@@ -233,6 +242,7 @@ class Engine:
         running = self._prepare()
         partial = Partial()
         unreadable = partial.unreadable
+        audit = partial.ids = IdAudit(self.suite.documents.id) if self.suite.documents.id else None
         digests = partial.doc_digests
         group_by = self.group_by
         group_values = partial.group_values
@@ -244,6 +254,8 @@ class Engine:
             if isinstance(item, UnreadableRecord):
                 unreadable.append(Failure(None, item.source, None, item.message))
                 continue
+            if audit is not None:
+                audit.observe(item)
             doc = transform(item) if transform is not None else item
             partial.documents += 1
             digests.append(id_digest(doc.id))
@@ -279,6 +291,8 @@ class Engine:
             total.records += part.records
             total.documents += part.documents
             total.unreadable.extend(part.unreadable)
+            if total.ids is not None and part.ids is not None:
+                total.ids.merge(part.ids)
             total.doc_digests.extend(part.doc_digests)
             total.group_values.update(part.group_values)
             for value, n in part.group_counts.items():
@@ -344,8 +358,13 @@ class Engine:
                     source=str(spec.location),
                 )
             )
+        if partial.ids is not None:
+            warnings.extend(partial.ids.warnings())
         if partial.documents == 0:
-            warnings.append("no documents were checked; is the input empty?")
+            warnings.append(
+                f"no documents were checked in {', '.join(inputs) or 'the input'}; is it empty? "
+                "Add a 'count' expectation with min: 1 to fail the run on empty input"
+            )
         extra: dict[str, Any] = {KEY: document_index_json(partial.doc_digests)}
         if self.group_by is not None:
             failing = {f.doc for er in results for f in er.failures if f.doc is not None}
@@ -401,7 +420,7 @@ class Engine:
                 violations = [_missing(field_name or "", self.derived)]
             elif check.text_only and not isinstance(value, str):
                 violations = [
-                    Violation(f"field {field_name!r} is a {type_name(value)}, expected text")
+                    Violation(f"field {field_name!r} is {a_type_name(value)}, expected text")
                 ]
             else:
                 violations = r.evaluator(value)

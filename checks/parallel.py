@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 from checks.documents import Loaded
 from checks.engine import Engine, Partial, Progress, Transform
+from checks.errors import ScrapegateError
 from checks.loaders import Input, read_input
 from checks.loaders.jsonl import read_range
 from checks.result import RunResult
@@ -110,6 +114,18 @@ def _scan_slice(piece: Slice) -> Partial:
     return engine.scan(read_slice(piece, _JOB["id_field"]), _JOB["transform"])
 
 
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the group. Only the parent acts on it (it stops the
+    # workers and exits 130); a worker dying of it would print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class WorkerDied(ScrapegateError):
+    """A worker process was killed (out of memory, a signal) before finishing its slice."""
+
+    exit_code = 3
+
+
 def worker_count(requested: int) -> int:
     """``0`` means every core."""
     return requested if requested > 0 else (os.cpu_count() or 1)
@@ -130,14 +146,30 @@ def run_parallel(
     context = multiprocessing.get_context("fork")
     partials: list[Partial] = []
     records = 0
+    # ProcessPoolExecutor, not multiprocessing.Pool: Pool.terminate() can deadlock on a
+    # worker killed while sending its result (Ctrl-C, the OOM killer) and a dead worker hangs
+    # Pool.imap forever; the executor notices dead workers and fails instead.
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(slices)), mp_context=context, initializer=_ignore_interrupts
+    )
     try:
-        with context.Pool(processes=min(workers, len(slices))) as pool:
-            for partial in pool.imap(_scan_slice, slices):
-                # Fold as results arrive, so the parent holds one total, not every slice.
-                partials = [engine.merge([*partials, partial])] if partials else [partial]
-                records += partial.records
-                if progress is not None:
-                    progress(records)
+        for partial in pool.map(_scan_slice, slices):
+            # Fold as results arrive, so the parent holds one total, not every slice.
+            partials = [engine.merge([*partials, partial])] if partials else [partial]
+            records += partial.records
+            if progress is not None:
+                progress(records)
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "a worker process died before finishing its part of the input (out of memory?); "
+            "rerun with --workers 1, or with fewer workers"
+        ) from None
+    except BaseException:
+        # Interrupted: stop the workers now rather than wait for their slices to finish.
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _JOB.clear()
     return engine.finish(partials[0] if partials else engine.scan(()), inputs, started)

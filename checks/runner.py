@@ -10,7 +10,7 @@ from datetime import datetime
 from checks.documents import Loaded
 from checks.engine import Engine, Progress, Transform, run_suite
 from checks.errors import UsageError
-from checks.loaders import iter_documents, resolve_inputs
+from checks.loaders import iter_documents, resolve_inputs, skipped_warning
 from checks.parallel import plan, run_parallel, worker_count
 from checks.result import RunResult
 from checks.suite import Suite
@@ -49,15 +49,18 @@ def run_paths(
     """
     chosen = input_paths(suite, paths)
     # The suite's format describes its own default paths, not files named on the command line.
-    inputs = resolve_inputs(chosen, fmt if paths else (fmt or suite.documents.format))
+    skipped: list[str] = []
+    inputs = resolve_inputs(chosen, fmt if paths else (fmt or suite.documents.format), skipped)
+    unread = skipped_warning(skipped)
     count = worker_count(workers)
     if count > 1 and sample is None and all(i.path != "-" for i in inputs):
         slices = plan(inputs, count)
         if len(slices) > 1:
             engine = Engine(suite, now, group_by)
-            return run_parallel(
+            result = run_parallel(
                 engine, slices, chosen, count, suite.documents.id, transform, progress
             )
+            return replace(result, warnings=(*result.warnings, *unread)) if unread else result
     records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
     if sample is not None:
         records = reservoir_sample(records, sample, seed)
@@ -71,6 +74,8 @@ def run_paths(
             warnings=(note, *result.warnings),
             extra={**result.extra, "sample": {"size": sample, "seed": seed}},
         )
+    if unread:
+        result = replace(result, warnings=(*result.warnings, *unread))
     return result
 
 

@@ -149,6 +149,10 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
                 _context(doc, path) or shown,
             )
         return
+    if kind == "minItems" and isinstance(error.instance, list) and not error.instance:
+        what = "expectation" if path == ("expectations",) else "item"
+        yield Problem(doc.locate(path), f"{shown} is empty; add at least one {what}", "")
+        return
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         yield Problem(doc.locate(path), f"missing required key {missing!r}", _context(doc, path))
@@ -207,6 +211,14 @@ def _context(doc: MarkedDocument, path: KeyPath) -> str:
             if isinstance(name, str):
                 return f"{shown} ({name!r})"
     return shown
+
+
+def _within(key_path: str, prefix: str) -> bool:
+    """Whether a problem's key path (``expectations[2].where ('x')``) lies under ``prefix``."""
+    if not key_path.startswith(prefix):
+        return False
+    rest = key_path[len(prefix) :]
+    return not rest or rest[0] in ".[ "
 
 
 def _tuples(value: Any) -> Any:
@@ -271,14 +283,24 @@ def _where(
 
 
 def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], list[Problem]]:
-    specs = []
+    specs: list[CleanerSpec] = []
     for index, item in enumerate(raw):
         path = ("cleaners", index)
+        params: Any
         if isinstance(item, str):
             name, params = item, {}
-        else:
+        elif isinstance(item, dict) and len(item) == 1:
             name, params = next(iter(item.items()))
             params = params if params is not None else {}
+        else:
+            return specs, [
+                Problem(
+                    doc.locate(path),
+                    "a cleaner is a name or a mapping with one key, {name: {params}}, got "
+                    + _describe(item),
+                    format_path(path),
+                )
+            ]
         if not isinstance(params, dict):
             return specs, [
                 Problem(
@@ -346,6 +368,14 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             continue
         except (TypeError, ValueError):
             continue  # wrong types: the schema has said so
+        except Exception:
+            # A factory may trip over values the schema has already reported (a None among
+            # strings); anything else is a bug in the check and must surface as one.
+            if any(_within(p.key_path, format_path(path)) for p in problems):
+                continue
+            raise
+        if any(_within(p.key_path, format_path(path)) for p in problems):
+            continue  # the schema found wrong values here; building it would trip on them
         where_spec, more = _where(
             doc, raw.get("where") if isinstance(raw.get("where"), dict) else None, path
         )

@@ -21,6 +21,13 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # A suite is a few hundred nodes; anything past this is an alias bomb or a mistake.
 MAX_NODES = 100_000
+# A suite nests about five levels; the limit keeps the builder and the schema validator (both
+# recursive) far from Python's recursion limit whatever the file holds.
+MAX_DEPTH = 64
+TOO_DEEP = (
+    f"YAML nests more than {MAX_DEPTH} levels deep; a suite needs only a few levels, "
+    "flatten the lists and mappings"
+)
 
 KeyPath = tuple[str | int, ...]
 
@@ -67,6 +74,8 @@ class _Builder:
         self.problems: list[Problem] = []
         self.nodes = 0
         self._constructor = yaml.SafeLoader("")
+        # Mapping nodes whose merge keys are applied (an anchored node is built again per alias).
+        self._flattened: set[int] = set()
 
     def _loc(self, mark: yaml.Mark) -> tuple[int, int]:
         return (mark.line + 1, mark.column + 1)
@@ -80,40 +89,96 @@ class _Builder:
                 f"YAML expands to more than {MAX_NODES} nodes (an alias bomb?); "
                 "remove the repeated aliases",
             )
+        if len(path) > MAX_DEPTH:
+            line, col = self._loc(node.start_mark)
+            raise ConfigError.single(Location(self.doc.path, line, col), TOO_DEEP)
         self.doc.value_marks[path] = self._loc(node.start_mark)
         if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            self._constructor.flatten_mapping(node)
-            for key_node, value_node in node.value:
-                key = self._constructor.construct_object(key_node, deep=True)
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    self.problems.append(
-                        Problem(
-                            Location(self.doc.path, *self._loc(key_node.start_mark)),
-                            "mapping keys must be plain strings",
-                            format_path(path),
-                        )
-                    )
-                    continue
-                key = str(key) if not isinstance(key, str) else key
-                child = (*path, key)
-                if key in result:
-                    first = self.doc.key_marks[child]
-                    self.problems.append(
-                        Problem(
-                            Location(self.doc.path, *self._loc(key_node.start_mark)),
-                            f"duplicate key {key!r} (first defined at line {first[0]}); "
-                            "remove one of them",
-                            format_path(path) or "top level",
-                        )
-                    )
-                    continue
-                self.doc.key_marks[child] = self._loc(key_node.start_mark)
-                result[key] = self.build(value_node, child)
-            return result
+            return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._constructor.construct_object(node, deep=True)
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
+        """Construct a scalar; a value its tag rejects (``2021-02-30``) is a problem, no crash."""
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            detail = f": {exc}" if isinstance(exc, ValueError) else ""
+            self.problems.append(
+                Problem(
+                    Location(self.doc.path, *self._loc(node.start_mark)),
+                    f"{node.value!r} is not a valid {tag}{detail}; fix it, or quote it to "
+                    "keep it as text",
+                    format_path(path),
+                )
+            )
+            return None
+
+    def _flatten(self, node: yaml.MappingNode) -> None:
+        """Apply merge keys (``<<: *defaults``) once per node, the way YAML defines them.
+
+        The mapping's own keys override merged ones, and of several merged mappings the first
+        wins: neither is a duplicate. The node keeps the resolved pairs, so a later merge of
+        this node sees what it resolved to.
+        """
+        if id(node) in self._flattened:
+            return
+        self._flattened.add(id(node))
+        own = {id(key) for key, _ in node.value}
+        self._constructor.flatten_mapping(node)
+        if all(id(key) in own for key, _ in node.value):
+            return
+        taken = {_key_text(key) for key, _ in node.value if id(key) in own}
+        resolved = []
+        for key, value in node.value:
+            if id(key) not in own:
+                text = _key_text(key)
+                if text in taken:
+                    continue
+                taken.add(text)
+            resolved.append((key, value))
+        node.value = resolved
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        self._flatten(node)
+        for key_node, value_node in node.value:
+            # Only scalar keys are constructed: a collection key could nest without limit.
+            key: Any = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else []
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                self.problems.append(
+                    Problem(
+                        Location(self.doc.path, *self._loc(key_node.start_mark)),
+                        "mapping keys must be plain strings",
+                        format_path(path),
+                    )
+                )
+                continue
+            key = str(key) if not isinstance(key, str) else key
+            child = (*path, key)
+            if key in result:
+                first = self.doc.key_marks[child]
+                self.problems.append(
+                    Problem(
+                        Location(self.doc.path, *self._loc(key_node.start_mark)),
+                        f"duplicate key {key!r} (first defined at line {first[0]}); "
+                        "remove one of them",
+                        format_path(path) or "top level",
+                    )
+                )
+                continue
+            self.doc.key_marks[child] = self._loc(key_node.start_mark)
+            result[key] = self.build(value_node, child)
+        return result
+
+
+def _key_text(node: yaml.Node) -> object:
+    """What makes two key nodes the same key, for merging (collections never match)."""
+    return (node.tag, node.value) if isinstance(node, yaml.ScalarNode) else id(node)
 
 
 def _yaml_error_problem(path: str, exc: yaml.YAMLError, source: str = "") -> Problem:
@@ -122,13 +187,23 @@ def _yaml_error_problem(path: str, exc: yaml.YAMLError, source: str = "") -> Pro
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     text = f"{context}, {problem}" if context else str(problem)
+    if isinstance(exc, yaml.reader.ReaderError):
+        # A byte or character YAML refuses anywhere (a control character, say): no mark.
+        line = source.count("\n", 0, exc.position) + 1
+        col = exc.position - (source.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"character {char!r} is not allowed in YAML ({exc.reason}); remove it"
+        return Problem(Location(path, line, col), message)
     lines = source.splitlines()
     offending = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in offending[: max(col, 1)] or "'\\t'" in text:
         text = "tab character in indentation; YAML does not allow tabs, indent with spaces"
+    elif "maximum nesting depth" in text:
+        text = TOO_DEEP
     else:
         text = f"invalid YAML: {text}; fix the syntax at this position"
-    return Problem(Location(path, line, col), text)
+    # One line per problem, whatever the parser put in its message.
+    return Problem(Location(path, line, col), " ".join(text.split()))
 
 
 def load_marked(text: str, path: str) -> MarkedDocument:
@@ -141,6 +216,12 @@ def load_marked(text: str, path: str) -> MarkedDocument:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise ConfigError([_yaml_error_problem(path, exc, text)]) from None
+    except RecursionError:  # the pure-Python composer recurses once per nesting level
+        raise ConfigError.single(Location(path), TOO_DEEP) from None
+    except UnicodeError as exc:  # lone surrogates: only text handed in by code, never a file
+        raise ConfigError.single(
+            Location(path), f"the suite text is not valid Unicode ({exc}); fix the text"
+        ) from None
     builder = _Builder(path)
     if node is None:
         builder.doc.data = None
@@ -149,6 +230,8 @@ def load_marked(text: str, path: str) -> MarkedDocument:
         builder.doc.data = builder.build(node, ())
     except yaml.YAMLError as exc:
         raise ConfigError([*builder.problems, _yaml_error_problem(path, exc, text)]) from None
+    except RecursionError:  # only with the pure-Python composer, whose limit is lower
+        raise ConfigError.single(Location(path), TOO_DEEP) from None
     if builder.problems:
         raise ConfigError(builder.problems)
     return builder.doc

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from checks.errors import EXIT_FAILED, EXIT_OK, UsageError
 from checks.result import RunResult
+from checks.suite import Suite
 
 # Groupings the report derives from the failures themselves, not from a document field.
 PSEUDO_GROUPS = ("host", "file", "folder")
@@ -21,6 +22,7 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
 
     suite = load_suite(options["suite_path"])
     paths = list(options["paths"])
+    _check_outputs(options, suite)
     if options["engine"] == "gx":
         from checks.gx.runner import run_gx
 
@@ -51,6 +53,25 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         workers=options["workers"],
         group_by=options["group_by"] if options["group_by"] not in PSEUDO_GROUPS else None,
     )
+
+
+def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
+    """Refuse, before reading any document, outputs that would overwrite an input or fail."""
+    from checks.atomic import check_writable
+    from checks.loaders import refuse_overwriting_inputs
+    from checks.runner import input_paths
+
+    outputs = {
+        "--json": options["json_path"],
+        "--junit": options["junit_path"],
+        "--html": options["html_path"],
+        "--markdown": options["markdown_path"],
+    }
+    chosen = input_paths(suite, list(options["paths"]) or None)
+    refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path])
+    for path in outputs.values():
+        if path:
+            check_writable(path)
 
 
 def execute(options: dict[str, Any], console: Console) -> int:

@@ -26,8 +26,8 @@ from checks.engine import (
     _missing,
     _SourceOrder,
     _WhereFilter,
+    a_type_name,
     run_suite,
-    type_name,
 )
 from checks.gx.compile import ROW_COLUMN, Mapped, Plan, compile_suite
 from checks.gx.session import import_gx, validate
@@ -102,7 +102,7 @@ def _row_violations(
     if value is None and check.missing_fails:
         return [_missing(field, derived)]
     if check.text_only and not isinstance(value, str):
-        return [Violation(f"field {field!r} is a {type_name(value)}, expected text")]
+        return [Violation(f"field {field!r} is {a_type_name(value)}, expected text")]
     found: list[Violation] = evaluator(value)
     return found
 

@@ -8,8 +8,9 @@ hold more than one record (one row group for Parquet, one file for text dumps) i
 
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from checks.documents import Loaded
@@ -50,7 +51,9 @@ __all__ = [
     "format_of",
     "iter_documents",
     "read_input",
+    "refuse_overwriting_inputs",
     "resolve_inputs",
+    "skipped_warning",
 ]
 
 
@@ -68,8 +71,14 @@ def format_of(path: str) -> str | None:
     return next((EXTENSIONS[s] for s in _SUFFIXES if name.endswith(s) and name != s), None)
 
 
-def resolve_inputs(paths: Sequence[str], fmt: str | None = None) -> list[Input]:
-    """Expand files, folders (recursively, sorted) and ``-`` into the inputs to read."""
+def resolve_inputs(
+    paths: Sequence[str], fmt: str | None = None, skipped: list[str] | None = None
+) -> list[Input]:
+    """Expand files, folders (recursively, sorted) and ``-`` into the inputs to read.
+
+    Files inside a folder whose format the name does not tell are left out; when ``skipped``
+    is given they are appended to it, so the run can say so (:func:`skipped_warning`).
+    """
     if fmt is not None and fmt not in FORMATS:
         choices = ", ".join(FORMATS)
         raise UsageError(
@@ -78,7 +87,7 @@ def resolve_inputs(paths: Sequence[str], fmt: str | None = None) -> list[Input]:
     inputs: list[Input] = []
     seen: set[str] = set()
     for given in paths:
-        for inp in _expand(given, fmt):
+        for inp in _expand(given, fmt, skipped):
             # The same file named twice (or inside a folder also named) is read once.
             key = inp.path if inp.path == STDIN else os.path.realpath(inp.path)
             if key not in seen:
@@ -89,7 +98,7 @@ def resolve_inputs(paths: Sequence[str], fmt: str | None = None) -> list[Input]:
     return inputs
 
 
-def _expand(given: str, fmt: str | None) -> list[Input]:
+def _expand(given: str, fmt: str | None, skipped: list[str] | None = None) -> list[Input]:
     if given == STDIN:
         if fmt not in (None, "jsonl"):
             raise UsageError(
@@ -98,13 +107,12 @@ def _expand(given: str, fmt: str | None) -> list[Input]:
         return [Input(STDIN, "jsonl")]
     path = clean_path(given)
     if os.path.isdir(path):
-        found = ((file, fmt or format_of(file)) for file in _walk(path))
+        found = [(file, fmt or format_of(file)) for file in _walk(path)]
+        if skipped is not None:
+            skipped.extend(file for file, kind in found if not kind)
         return [Input(file, kind) for file, kind in found if kind]
     if not os.path.exists(path):
-        raise UsageError(
-            f"{given}: no such file or directory; "
-            "check the path (paths in a suite are relative to the suite file)"
-        )
+        raise UsageError(f"{given}: {_missing(path)}")
     kind = fmt or format_of(path)
     if kind is None:
         raise UsageError(
@@ -112,6 +120,73 @@ def _expand(given: str, fmt: str | None) -> list[Input]:
             f"pass --format with one of: {', '.join(FORMATS)}"
         )
     return [Input(path, kind)]
+
+
+def _missing(path: str) -> str:
+    """Why a path that does not exist cannot be read, and what to do."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link points back to itself); fix or remove the link"
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return "permission denied on a folder in the path; check its permissions"
+    except ValueError:
+        return "not a valid path (it holds a NUL character)"
+    if os.path.islink(path):
+        return f"broken symbolic link to {os.readlink(path)!r}; fix the link or name the real file"
+    return (
+        "no such file or directory; check the path (paths in a suite are relative to the "
+        "suite file)"
+    )
+
+
+def skipped_warning(skipped: Sequence[str]) -> list[str]:
+    """The warning for files left out of folders because their format is unknown."""
+    if not skipped:
+        return []
+    return [
+        f"{len(skipped)} file(s) in the input folders were not read: their names do not tell "
+        f"a format (first: {skipped[0]}); rename them or pass --format to read every file"
+    ]
+
+
+def refuse_overwriting_inputs(
+    outputs: Mapping[str, str | None],
+    inputs: Sequence[str],
+    fmt: str | None = None,
+    also: Sequence[str] = (),
+) -> None:
+    """Raise UsageError when an output file (``{"--json": path}``) is one of the inputs.
+
+    ``inputs`` are the paths as given (files or folders); a file counts as an input when it is
+    one of them or lies in one of the folders with a readable name. ``also`` lists further
+    files never to write over (the suite). Only existing files can be inputs, so this costs a
+    stat per output, never a walk of the folders.
+    """
+    for option, out in outputs.items():
+        if not out or out == STDIN or not os.path.isfile(out):
+            continue
+        real = os.path.realpath(out)
+        for given in (*inputs, *also):
+            if given == STDIN:
+                continue
+            base = os.path.realpath(clean_path(given))
+            if os.path.isdir(base):
+                inside = os.path.relpath(real, base)
+                parts = inside.split(os.sep)
+                hit = (
+                    not inside.startswith("..")
+                    and not any(p.startswith(".") for p in parts)
+                    and (fmt or format_of(real)) is not None
+                )
+            else:
+                hit = os.path.exists(base) and os.path.samefile(base, real)
+            if hit:
+                raise UsageError(
+                    f"{option} {out}: that file is an input ({given}); scrapegate never "
+                    "writes over its inputs, choose another output path"
+                )
 
 
 def _walk(top: str) -> list[str]:

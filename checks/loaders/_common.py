@@ -6,12 +6,15 @@ one bad file never hides the results of the others.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import sys
 import zlib
 from contextlib import ExitStack
 from typing import IO, Any, cast
+
+import orjson
 
 from checks.documents import UnreadableRecord
 
@@ -23,6 +26,25 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF16_MESSAGE = "file is UTF-16 encoded; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"
 # What a stream can raise part-way through: I/O errors, and gzip's truncation/corruption.
 STREAM_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
+
+# Deeper records are refused at load time: orjson cannot write more than 254 levels and Python
+# code recurses on nested values, so every check, report and cleaned file can take what loads.
+MAX_DEPTH = 200
+TOO_DEEP = (
+    f"record is nested more than {MAX_DEPTH} levels deep; scrapegate reads records up to "
+    f"{MAX_DEPTH} levels (flatten the nested arrays or objects)"
+)
+
+# Bytes looked at to tell a binary file from JSON Lines. Small enough that a fresh buffered
+# file's peek returns all of it, so a whole-file read and a worker's slice decide alike.
+HEAD = 1024
+_COMPRESSED = (
+    (b"BZh", "bzip2", "bunzip2"),
+    (b"\xfd7zXZ\x00", "xz", "unxz"),
+    (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"),
+    (b"PK\x03\x04", "zip", "unzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z", "7z x"),
+)
 
 _JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
 
@@ -71,6 +93,35 @@ def _head(raw: IO[bytes]) -> bytes:
     return b""
 
 
+def not_json_lines(head: bytes) -> str | None:
+    """Why a file starting with ``head`` cannot be JSON Lines at all, or None when it may be.
+
+    Compressed files other than gzip are named by their magic bytes. A NUL byte never occurs
+    in JSON text, so a NUL in the head with no valid JSON line before it means binary data
+    (or UTF-16 without a BOM): one message for the file instead of one per garbage line.
+    """
+    for magic, kind, tool in _COMPRESSED:
+        if head.startswith(magic):
+            return (
+                f"file is {kind}-compressed; decompress it first ({tool}): scrapegate reads "
+                "plain or gzip-compressed JSON Lines"
+            )
+    nul = head.find(b"\x00")
+    if nul < 0 or head[:2] in UTF16_BOMS:
+        return None
+    newline = head.find(b"\n")
+    if 0 <= newline < nul:
+        try:
+            orjson.loads(head[:newline])
+            return None  # a good first line: the NUL is one bad record among good ones
+        except orjson.JSONDecodeError:
+            pass
+    return (
+        f"binary data, not JSON Lines (a NUL byte at byte {nul}); the file was not read. "
+        "Is it compressed, in another format or UTF-16 without a BOM? Check the file"
+    )
+
+
 def reason(exc: BaseException) -> str:
     """Return the human part of an exception (``Permission denied``, not ``[Errno 13] ...``)."""
     if isinstance(exc, OSError) and exc.strerror:
@@ -79,29 +130,88 @@ def reason(exc: BaseException) -> str:
 
 
 def cannot_read(name: str, exc: BaseException) -> UnreadableRecord:
-    """Return the record for a file that could not be opened at all."""
-    return UnreadableRecord(name, 0, f"cannot read file: {reason(exc)}")
+    """Return the record for a file that could not be opened at all, with what to do."""
+    return UnreadableRecord(name, 0, f"cannot read file: {reason(exc)}{_open_hint(name, exc)}")
+
+
+def _open_hint(name: str, exc: BaseException) -> str:
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code in (errno.EACCES, errno.EPERM):
+        return "; check the file's permissions (or run as a user who can read it)"
+    if code == errno.ELOOP:
+        return "; it is a symbolic link loop: fix the link or remove it"
+    if code == errno.ENOENT and os.path.islink(name):
+        return f"; it is a broken symbolic link to {os.readlink(name)!r}: fix or remove it"
+    if code == errno.EISDIR:
+        return "; it is a folder: name the folder without --format, or the files in it"
+    return ""
 
 
 def corrupt(name: str, line: int, exc: BaseException, unit: str = "line") -> UnreadableRecord:
     """Return the record for a file that broke off part-way (truncated gzip, I/O error)."""
-    return UnreadableRecord(
-        name, line, f"file is truncated or corrupt after {unit} {line}: {reason(exc)}"
-    )
+    where = f"after {unit} {line}" if line else f"before its first {unit}"
+    return UnreadableRecord(name, line, f"file is truncated or corrupt {where}: {reason(exc)}")
 
 
 def record_id(fields: dict[str, Any], id_field: str, source: str) -> str:
     """Return the record's id: a non-blank str or int ``id_field`` value, else its source."""
+    # The same rule as usable_id(id_value(...)), inlined: this runs once per record.
     value = fields.get(id_field)
     if value is None and "." in id_field:
-        value = fields
-        for part in id_field.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+        value = id_value(fields, id_field)
     if isinstance(value, str):
         return value if value and not value.isspace() else source
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return source
+
+
+def id_value(fields: dict[str, Any], id_field: str) -> Any:
+    """Return the raw value of the id field (dotted names reach into objects); None if absent."""
+    value = fields.get(id_field)
+    if value is None and "." in id_field:
+        value = fields
+        for part in id_field.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def usable_id(value: Any) -> str | None:
+    """Return an id value as text when it can name a document (non-blank text or an integer)."""
+    if isinstance(value, str):
+        return value if value and not value.isspace() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether a parsed JSON value nests more than ``limit`` arrays/objects (no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        for child in item.values() if type(item) is dict else item:
+            kind = type(child)
+            if kind is dict or kind is list:
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def nested(record: dict[str, Any]) -> bool:
+    """Whether any field holds an array or object (the cheap first test for depth)."""
+    for value in record.values():
+        kind = type(value)
+        if kind is dict or kind is list:
+            return True
+    return False
+
+
+def may_be_too_deep(data: bytes, start: int = 0, end: int | None = None) -> bool:
+    """Cheap pre-test in C: only bytes with more than MAX_DEPTH brackets can nest that deep."""
+    stop = len(data) if end is None else end
+    return data.count(b"[", start, stop) + data.count(b"{", start, stop) > MAX_DEPTH
 
 
 def json_kind(value: object) -> str:

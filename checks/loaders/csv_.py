@@ -74,9 +74,25 @@ def _lines(stream: IO[bytes], problems: _Problems) -> Iterator[str]:
             yield raw.decode("utf-8", "replace")
 
 
+def _csv_hint(message: str) -> str:
+    """What to do about the csv module's terse complaints."""
+    if "unexpected end of data" in message:
+        return (
+            "; a quoted cell opened on this row is never closed (a truncated file or a stray "
+            "'\"'); every later line was read into it"
+        )
+    if "expected after" in message:
+        return '; a quote inside a quoted cell must be doubled ("")'
+    if "NUL" in message:
+        return "; the file holds binary data: is it really CSV?"
+    return ""
+
+
 def _rows(stream: IO[bytes], name: str, id_field: str | None) -> Iterator[Loaded]:
     problems = _Problems()
-    reader = csv.reader(_lines(stream, problems))
+    # strict: a stray quote is reported, not silently glued into the cell (or, unclosed at the
+    # end of the file, turned into one cell holding every line after it).
+    reader = csv.reader(_lines(stream, problems), strict=True)
     header: list[str] | None = None
     width = 0
     while True:
@@ -87,7 +103,7 @@ def _rows(stream: IO[bytes], name: str, id_field: str | None) -> Iterator[Loaded
             break
         except csv.Error as exc:
             problems.bad.clear()  # that row is already reported
-            yield UnreadableRecord(name, start, f"malformed CSV: {exc}")
+            yield UnreadableRecord(name, start, f"malformed CSV: {exc}{_csv_hint(str(exc))}")
             if header is None:
                 return  # without a header no later row can be read correctly
             continue

@@ -21,15 +21,19 @@ import orjson
 from checks.documents import Document, Loaded, UnreadableRecord
 from checks.loaders._common import (
     STREAM_ERRORS,
+    TOO_DEEP,
     UTF8_BOM,
     UTF16_BOMS,
     UTF16_MESSAGE,
     cannot_read,
     corrupt,
     json_kind,
+    may_be_too_deep,
+    nested,
     open_binary,
     record_id,
     shown,
+    too_deep,
 )
 from checks.loaders._window import SPACE, Window
 
@@ -78,6 +82,9 @@ def _parse(win: Window, name: str, id_field: str | None) -> Iterator[Loaded]:
             lines = "after document" in exc.msg
             hint = "; one object per line? name the file .jsonl or use --format jsonl"
             yield _invalid(win, pos, exc, name, hint if lines else "")
+            return
+        if type(obj) is dict and nested(obj) and too_deep(obj):
+            yield UnreadableRecord(name, line, TOO_DEEP)
             return
         source = f"{name}:{line}"
         yield Document(record_id(obj, id_field, source) if id_field else source, name, line, obj)
@@ -141,6 +148,8 @@ def _element(
     if type(obj) is not dict:
         message = f"array element {index} is a JSON {json_kind(obj)}, expected an object"
         return UnreadableRecord(name, line, message)
+    if nested(obj) and may_be_too_deep(win.buf, begin, end) and too_deep(obj):
+        return UnreadableRecord(name, line, TOO_DEEP)
     # Elements sharing a line (minified arrays) would share path:line; the index keeps ids unique.
     source = f"{name}:{line}#{index}" if shared else f"{name}:{line}"
     return Document(record_id(obj, id_field, source) if id_field else source, name, line, obj)
@@ -161,5 +170,7 @@ def _invalid(
 ) -> UnreadableRecord:
     """Place orjson's error (relative to the parsed slice) in the file."""
     line = win.line_at(begin) + exc.lineno - 1
+    if "depth limit" in exc.msg:
+        return UnreadableRecord(name, win.line_at(begin), TOO_DEEP)
     col = win.col_at(begin) + exc.colno - 1 if exc.lineno == 1 else exc.colno
     return UnreadableRecord(name, line, f"invalid JSON at column {col}: {exc.msg}{hint}")

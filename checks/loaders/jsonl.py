@@ -17,7 +17,9 @@ import orjson
 
 from checks.documents import Document, Loaded, UnreadableRecord
 from checks.loaders._common import (
+    HEAD,
     STREAM_ERRORS,
+    TOO_DEEP,
     UTF8_BOM,
     UTF16_BOMS,
     UTF16_MESSAGE,
@@ -25,9 +27,13 @@ from checks.loaders._common import (
     corrupt,
     json_kind,
     line_offset,
+    may_be_too_deep,
+    nested,
+    not_json_lines,
     open_binary,
     record_id,
     shown,
+    too_deep,
     utf8_error,
 )
 
@@ -43,7 +49,21 @@ def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
         except OSError as exc:
             yield cannot_read(name, exc)
             return
+        try:
+            binary = not_json_lines(_peek(stream))
+        except STREAM_ERRORS as exc:  # a gzip file that is corrupt from its first byte
+            yield corrupt(name, 0, exc)
+            return
+        if binary is not None:
+            yield UnreadableRecord(name, 0, binary)
+            return
         yield from _records(stream, name, id_field)
+
+
+def _peek(stream: IO[bytes]) -> bytes:
+    """The first bytes of a stream without consuming them (empty when it cannot peek)."""
+    peek = getattr(stream, "peek", None)
+    return peek(HEAD)[:HEAD] if peek is not None else b""
 
 
 def read_range(
@@ -61,6 +81,17 @@ def read_range(
         yield cannot_read(name, exc)
         return
     with raw:
+        # A binary file is one unreadable record, reported by the slice that starts it; later
+        # slices yield nothing, exactly as a single pass stops at its start.
+        try:
+            binary = not_json_lines(raw.read(HEAD))
+        except OSError as exc:
+            yield corrupt(name, first_line, exc)
+            return
+        if binary is not None:
+            if start == 0:
+                yield UnreadableRecord(name, 0, binary)
+            return
         raw.seek(start)
         yield from _records(_Range(raw, end), name, id_field, first_line)
 
@@ -107,6 +138,9 @@ def _records(stream: Any, name: str, id_field: str | None, first_line: int = 1) 
                     name, lineno, f"record is a JSON {json_kind(obj)}, expected an object"
                 )
                 continue
+            if nested(obj) and may_be_too_deep(line) and too_deep(obj):
+                yield UnreadableRecord(name, lineno, TOO_DEEP)
+                continue
             source = f"{name}:{lineno}"
             yield Document(
                 record_id(obj, id_field, source) if id_field else source, name, lineno, obj
@@ -131,6 +165,16 @@ def _recover(
         line.decode("utf-8")
     except UnicodeDecodeError as bad:
         return UnreadableRecord(name, lineno, utf8_error(line, bad, line_offset(stream, line)))
+    if "depth limit" in exc.msg:
+        return UnreadableRecord(name, lineno, TOO_DEEP)
+    if not line.endswith(b"\n") and exc.msg.startswith("unexpected end"):
+        # Only the last line of a file or stream can lack its newline: the input was cut off.
+        return UnreadableRecord(
+            name,
+            lineno,
+            f"the last record is cut off (invalid JSON: {exc.msg} at column {exc.colno}); "
+            "the file or stream was truncated: re-export it or remove the partial line",
+        )
     return UnreadableRecord(
         name, lineno, f"invalid JSON: {exc.msg} at column {exc.colno}; fix or remove this line"
     )

@@ -26,6 +26,23 @@ def require_pyarrow() -> None:
         raise UsageError(MISSING_PYARROW)
 
 
+def _insane_metadata(meta: Any) -> str:
+    """What is impossible in a file's metadata ("" when nothing is).
+
+    pyarrow trusts these numbers, and a negative row count aborts the whole process from C++
+    instead of raising; it is checked before any row is read. (Only row counts are looked at:
+    building a column chunk's metadata can itself abort on a corrupt file, where reading the
+    rows raises a clean error.)
+    """
+    if meta.num_rows < 0:
+        return f"it claims {meta.num_rows} rows"
+    for index in range(meta.num_row_groups):
+        rows = meta.row_group(index).num_rows
+        if rows < 0:
+            return f"row group {index} claims {rows} rows"
+    return ""
+
+
 def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
     """Yield one document per row of a Parquet file."""
     try:
@@ -39,12 +56,17 @@ def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
     name = shown(path)
     with ExitStack() as stack:
         try:
-            parquet: Any = pq.ParquetFile(stack.enter_context(open(path, "rb")))
+            fh = stack.enter_context(open(path, "rb"))
+            parquet: Any = pq.ParquetFile(fh)
+            insane = _insane_metadata(parquet.metadata)
         except OSError as exc:
             yield cannot_read(name, exc)
             return
         except errors as exc:
             yield UnreadableRecord(name, 0, f"not a readable Parquet file: {reason(exc)}")
+            return
+        if insane:
+            yield UnreadableRecord(name, 0, f"corrupt Parquet file: {insane}; re-export it")
             return
         row = 0
         try:
