@@ -7,7 +7,7 @@ in all three places. Where the dialects differ we spell the RE2 meaning out:
 
 * ``\\d \\w \\s`` (and negations) are ASCII in RE2, Unicode in Python: written as ASCII classes
   (RE2's ``\\s`` is ``[\\t\\n\\f\\r ]``, without ``\\v``);
-* ``\\b \\B`` are ASCII in RE2: written with look-around on ASCII word characters (Python only;
+* ``\\b`` is ASCII in RE2: written with look-around on ASCII word characters (Python only;
   pandas always routes look-around to Python);
 * ``$`` without ``(?m)`` is the end of text in RE2 but also matches before a final newline in
   Python: written ``\\Z``; RE2's ``\\z`` is Python's ``\\Z``;
@@ -18,8 +18,9 @@ in all three places. Where the dialects differ we spell the RE2 meaning out:
 * ``{,n}`` is a literal in RE2 but a repetition in Python: escaped.
 
 Constructs with no faithful spelling are refused with the reason and the offset:
-``\\p{..}`` classes, ``\\Q..\\E``, ``\\C``, ``(?U)``, numeric escapes, POSIX ``[[:alpha:]]`` and
-negated Perl classes inside brackets.
+``\\p{..}`` classes, ``\\Q..\\E``, ``\\C``, ``(?U)``, numeric escapes, POSIX ``[[:alpha:]]``,
+negated Perl classes inside brackets, and ``\\B`` (RE2 tests it between UTF-8 bytes, so it also
+holds inside a multi-byte character such as a no-break space, which no Python spelling can say).
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ _RE2_SPACE = "\\t\\n\\f\\r "
 _PERL = {"d": "0-9", "w": _ASCII_WORD, "s": _RE2_SPACE}
 _WORD_CLASS = f"[{_ASCII_WORD}]"
 _BOUNDARY = f"(?-i:(?:(?<={_WORD_CLASS})(?!{_WORD_CLASS})|(?<!{_WORD_CLASS})(?={_WORD_CLASS})))"
-_NON_BOUNDARY = f"(?-i:(?:(?<={_WORD_CLASS})(?={_WORD_CLASS})|(?<!{_WORD_CLASS})(?!{_WORD_CLASS})))"
 _SPECIAL = frozenset("\\.^$*+?{}[]|()#")
 _CLASS_SPECIAL = frozenset("\\]^-[&~|")
 _SIMPLE_ESCAPES = {"a": "\a", "f": "\f", "t": "\t", "n": "\n", "r": "\r", "v": "\v"}
@@ -159,8 +159,8 @@ class _Translator:
             t.out.append(_BOUNDARY)
             t.python_only = True
         elif c == "B":
-            t.out.append(_NON_BOUNDARY)
-            t.python_only = True
+            # RE2 tests \B between UTF-8 bytes: it holds inside any multi-byte character.
+            raise self.fail("\\B matches inside multi-byte characters in RE2 only", start)
         elif c == "A":
             t.out.append("\\A")
         elif c == "z":

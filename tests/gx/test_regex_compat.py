@@ -101,6 +101,7 @@ def _re2_compiles(pattern: str) -> bool:
 @example(pattern="(?i)[a-z]", texts=["i", "I", "İ", "ı"])
 @example(pattern="a(?i)b|c", texts=["aB", "C", "AB"])
 @example(pattern="\\s", texts=["\x0b", "\u00a0", " "])
+@example(pattern="\\B", texts=["0\xa00"])
 @given(
     pattern=PATTERNS_.filter(_re2_compiles),
     texts=st.lists(st.text(ALPHABET, max_size=10), max_size=8),
@@ -177,6 +178,7 @@ def test_rewrites_spell_out_the_re2_meaning(pattern: str, python: str) -> None:
         ("[a\\S]", "negated Perl class", 0),
         ("\\C", "any byte", 0),
         ("(?=a)", "look-ahead", 0),
+        ("a\\B", "inside multi-byte characters", 1),
     ],
 )
 def test_patterns_without_a_common_meaning_are_refused_with_the_offset(
