@@ -192,10 +192,11 @@ def schema() -> int:
     """Print the JSON Schema of the suite format (built-in and installed checks)."""
     import json
 
+    from checks.cleaners import registry as cleaners
     from checks.registry import registry
     from checks.schema import suite_schema
 
-    click.echo(json.dumps(suite_schema(registry()), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(suite_schema(registry(), cleaners()), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -213,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
+        click.echo("interrupted; no partial output was written", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
         exc.show()

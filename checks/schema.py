@@ -8,9 +8,12 @@ includes check types from installed plugins. A test keeps the shipped file up to
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checks.registry import CheckType
+
+if TYPE_CHECKING:
+    from checks.cleaners import CleanerType
 
 SCHEMA_ID = "https://scrapegate.dev/schema/suite.schema.json"
 FORMATS = ("jsonl", "json", "csv", "parquet", "text")
@@ -89,12 +92,30 @@ CLEANERS_SCHEMA: dict[str, Any] = {
     "description": "Cleaner pipeline for `scrapegate clean` and `check --clean`.",
     "items": {
         "description": "A cleaner name, or {name: {params}}.",
-        "oneOf": [
-            {"type": "string"},
-            {"type": "object", "minProperties": 1, "maxProperties": 1},
-        ],
+        "type": ["string", "object"],
     },
 }
+
+
+def cleaners_schema(cleaners: Mapping[str, CleanerType]) -> dict[str, Any]:
+    """The published ``cleaners:`` schema: every cleaner's name and parameters, for editors.
+
+    Suites are validated against the plain CLEANERS_SCHEMA plus
+    ``checks.cleaners.validate_pipeline``, which reports every problem of every step at once
+    with a did-you-mean (a JSON Schema error would hide the others, and an ``enum`` error
+    cannot carry a did-you-mean); so bare names are only listed as examples here.
+    """
+    names = sorted(cleaners)
+    items = dict(CLEANERS_SCHEMA["items"])
+    items["examples"] = names
+    items["if"] = {"type": "object"}
+    items["then"] = {
+        "minProperties": 1,
+        "maxProperties": 1,
+        "additionalProperties": False,
+        "properties": {name: cleaners[name].param_schema() for name in names},
+    }
+    return {**CLEANERS_SCHEMA, "items": items}
 
 
 def expectation_branch(check: CheckType) -> dict[str, Any]:
@@ -116,8 +137,10 @@ def expectation_branch(check: CheckType) -> dict[str, Any]:
     }
 
 
-def suite_schema(checks: Mapping[str, CheckType]) -> dict[str, Any]:
-    """The whole suite schema for the given check types."""
+def suite_schema(
+    checks: Mapping[str, CheckType], cleaners: Mapping[str, CleanerType] | None = None
+) -> dict[str, Any]:
+    """The whole suite schema; with ``cleaners``, their names and parameters are listed."""
     names = sorted(checks)
     expectation = {
         "type": "object",
@@ -138,7 +161,7 @@ def suite_schema(checks: Mapping[str, CheckType]) -> dict[str, Any]:
             "suite": {"type": "string", "minLength": 1, "description": "Suite name."},
             "description": {"type": "string", "description": "What the suite is for."},
             "documents": DOCUMENTS_SCHEMA,
-            "cleaners": CLEANERS_SCHEMA,
+            "cleaners": CLEANERS_SCHEMA if cleaners is None else cleaners_schema(cleaners),
             "expectations": {
                 "type": "array",
                 "minItems": 1,
@@ -151,9 +174,13 @@ def suite_schema(checks: Mapping[str, CheckType]) -> dict[str, Any]:
 
 def builtin_schema() -> dict[str, Any]:
     """The schema for the built-in checks only: what ships as suite.schema.json."""
+    from checks.cleaners import builtin_cleaners, get_cleaner
     from checks.registry import builtin_names, get_check
 
-    return suite_schema({name: get_check(name) for name in builtin_names()})
+    return suite_schema(
+        {name: get_check(name) for name in builtin_names()},
+        {name: get_cleaner(name) for name in builtin_cleaners()},
+    )
 
 
 if __name__ == "__main__":

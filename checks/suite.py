@@ -186,8 +186,7 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
     if kind == "oneOf" and path and path[-1] != "where" and "where" not in path:
         yield Problem(
             doc.locate(path),
-            "expected a pattern string or {name, pattern, match}, got "
-            + _describe(error.instance),
+            "expected a pattern string or {name, pattern, match}, got " + _describe(error.instance),
             _context(doc, path),
         )
         return

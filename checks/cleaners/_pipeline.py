@@ -1,0 +1,220 @@
+"""A suite's cleaner pipeline, built and applied to documents.
+
+Text cleaners run on the document's text fields: the named ``fields``, or by default every
+string field except the id field (for a text dump, just its ``text``). A value a cleaner
+cannot process (a field that is not text, a date that does not parse) keeps its value for
+that step and is reported with the document's ``path:line``; the other steps still run and
+the document is never dropped. Documents are copied, never changed in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from checks.cleaners._registry import (
+    CleanerError,
+    CleanFunction,
+    Target,
+    build_params,
+    get_cleaner,
+)
+from checks.documents import Document
+from checks.errors import Location
+
+if TYPE_CHECKING:
+    from checks.suite import CleanerSpec
+
+_KINDS = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One built cleaner of a pipeline."""
+
+    name: str
+    fn: CleanFunction
+    target: Target
+    fields: tuple[str, ...] | None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class DocProblem:
+    """A value one step could not clean: reported, and left as it was."""
+
+    source: str
+    step: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.step}: field {self.field!r}: {self.message}; left unchanged"
+
+
+@dataclass
+class StepStats:
+    """What one step did over a run: documents touched, characters and lines removed."""
+
+    name: str
+    documents: int = 0
+    chars_removed: int = 0
+    lines_removed: int = 0
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A cleaned document, the problems met, and per step the (chars, lines) it removed
+    (None when the step left the document as it was)."""
+
+    document: Document
+    problems: tuple[DocProblem, ...]
+    changes: tuple[tuple[int, int] | None, ...]
+
+
+def line_count(text: str) -> int:
+    """Lines of text, a final newline not starting another one."""
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _get(fields: dict[str, Any], name: str) -> Any:
+    if name in fields or "." not in name:
+        return fields.get(name)
+    value: Any = fields
+    for part in name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _set(fields: dict[str, Any], name: str, value: str) -> None:
+    if name in fields or "." not in name:
+        fields[name] = value
+        return
+    parts = name.split(".")
+    node = fields
+    for part in parts[:-1]:
+        # Nested objects are copied on the way down: the input document stays untouched.
+        child = dict(node[part])
+        node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+class Pipeline:
+    """Cleaners in order; ``clean_text`` for one string, ``apply`` for a document."""
+
+    def __init__(self, steps: Sequence[Step], id_field: str | None = None) -> None:
+        self.steps = tuple(steps)
+        self.id_field = id_field
+
+    def clean_text(self, text: str) -> str:
+        """Run every text step on ``text`` (field cleaners are skipped; refusals keep it)."""
+        for step in self.steps:
+            if step.target != "text":
+                continue
+            try:
+                text = step.fn(text)
+            except CleanerError:
+                continue
+        return text
+
+    def __call__(self, text: str) -> str:
+        return self.clean_text(text)
+
+    def _targets(self, step: Step, doc: Document, fields: dict[str, Any]) -> list[str]:
+        if step.fields is not None:
+            return [f for f in step.fields if f != self.id_field]
+        if step.target == "field":
+            return []
+        if doc.text_field is not None:
+            return [doc.text_field]
+        return [k for k, v in fields.items() if isinstance(v, str) and k != self.id_field]
+
+    def apply(self, doc: Document) -> Cleaned:
+        """Clean one document; the input document is not modified."""
+        fields = dict(doc.fields)
+        problems: list[DocProblem] = []
+        changes: list[tuple[int, int] | None] = []
+        for step in self.steps:
+            chars = lines = 0
+            touched = False
+            for name in self._targets(step, doc, fields):
+                value = _get(fields, name)
+                if value is None:
+                    continue
+                if not isinstance(value, str):
+                    message = f"is {_kind(value)}, expected text"
+                    problems.append(DocProblem(doc.source, step.name, name, message))
+                    continue
+                try:
+                    cleaned = step.fn(value)
+                except CleanerError as exc:
+                    problems.append(DocProblem(doc.source, step.name, name, str(exc)))
+                    continue
+                if cleaned != value:
+                    touched = True
+                    chars += len(value) - len(cleaned)
+                    lines += line_count(value) - line_count(cleaned)
+                    _set(fields, name, cleaned)
+            changes.append((chars, lines) if touched else None)
+        return Cleaned(replace(doc, fields=fields), tuple(problems), tuple(changes))
+
+
+def step_targets(spec_params: dict[str, Any], target: Target) -> tuple[str, ...] | None:
+    """The explicit fields of a step: ``fields`` for text cleaners, ``field`` for the others."""
+    if target == "field":
+        value = spec_params.get("field")
+        return (str(value),) if value is not None else ()
+    explicit = spec_params.get("fields")
+    return tuple(str(f) for f in explicit) if explicit is not None else None
+
+
+def build_pipeline(specs: Sequence[CleanerSpec], id_field: str | None = None) -> Pipeline:
+    """Build the steps of a validated ``cleaners:`` list (unknown names raise)."""
+    steps = []
+    for spec in specs:
+        cleaner_type = get_cleaner(spec.name)
+        fn = cleaner_type.factory(build_params(cleaner_type, spec.params))
+        steps.append(
+            Step(
+                name=spec.name,
+                fn=fn,
+                target=cleaner_type.target,
+                fields=step_targets(spec.params, cleaner_type.target),
+                location=spec.location,
+            )
+        )
+    return Pipeline(steps, id_field)
+
+
+@dataclass
+class RunStats:
+    """Per-step totals and problems over many documents (the clean command's summary)."""
+
+    steps: list[StepStats]
+    documents: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_pipeline(cls, pipeline: Pipeline) -> RunStats:
+        """Empty totals, one row per step."""
+        return cls([StepStats(step.name) for step in pipeline.steps])
+
+    def add(self, cleaned: Cleaned) -> None:
+        """Fold one cleaned document in."""
+        self.documents += 1
+        self.problems.extend(str(p) for p in cleaned.problems)
+        for stats, change in zip(self.steps, cleaned.changes, strict=True):
+            if change is not None:
+                stats.documents += 1
+                stats.chars_removed += change[0]
+                stats.lines_removed += change[1]

@@ -1,0 +1,95 @@
+"""normalize_date: a date ``field`` rewritten as ISO 8601 (``Jul 4, 2025`` -> ``2025-07-04``).
+
+Uses the parser of the ``date_parses`` check with the same ``formats``, ``languages`` and
+``day_first`` settings, so what the check accepts is what this cleaner rewrites: prefix words
+go (``Veröffentlicht am: 04.07.2025, 11:39 Uhr`` -> ``2025-07-04T11:39:00``), a date
+without a time becomes ``YYYY-MM-DD``, a time with a zone keeps its offset. A value that
+does not parse is left unchanged and reported with the document's location, and a value
+that is already in the ISO form this cleaner writes is left alone. Relative dates
+(``3 hours ago``) are never rewritten: cleaning must not depend on when it runs.
+
+Properties: idempotent; an ISO value it writes parses back to the same date and time.
+
+Example::
+
+    cleaners:
+      - normalize_date: {field: date}
+    {date: "Updated: Nov. 9, 2023 5:30 PM EST"}  ->  {date: "2023-11-09T17:30:00-05:00"}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from checks.cleaners._registry import CleanerError, CleanFunction, cleaner
+from checks.dates import DateError, DateParser, to_iso
+from checks.registry import ParamError
+
+SCHEMA: dict[str, Any] = {
+    "field": {"type": "string", "minLength": 1, "description": "The date field to rewrite."},
+    "formats": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "description": "Accepted formats: strftime patterns such as '%b %d, %Y', or 'iso8601'.",
+    },
+    "languages": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[a-z]{2}$"},
+        "description": "Languages of month names and day/month order, e.g. [en, de].",
+    },
+    "day_first": {
+        "type": "boolean",
+        "description": "Read 04/07/2025 as 4 July (true) or April 7 (false); default by language.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class NormalizeDateParams:
+    """The field and the date_parses parser settings."""
+
+    field: str = ""
+    formats: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    day_first: bool | None = None
+
+
+def is_iso_output(value: str) -> bool:
+    """Whether ``value`` is exactly what this cleaner writes for some date."""
+    if not 10 <= len(value) <= 40 or not value[:4].isdigit():
+        return False
+    try:
+        return to_iso(datetime.fromisoformat(value)) == value
+    except ValueError:
+        return False
+
+
+@cleaner(
+    "normalize_date",
+    params=NormalizeDateParams,
+    schema=SCHEMA,
+    required=("field",),
+    target="field",
+)
+def normalize_date(params: NormalizeDateParams) -> CleanFunction:
+    """Build the cleaner."""
+    if not params.field:
+        raise ParamError("field", "normalize_date needs the 'field' that holds the date")
+    try:
+        parser = DateParser(
+            formats=params.formats, languages=params.languages, day_first=params.day_first
+        )
+    except ValueError as exc:
+        raise ParamError("languages", str(exc)) from None
+
+    def clean(value: str) -> str:
+        if is_iso_output(value):
+            return value
+        parsed = parser.parse(value)
+        if isinstance(parsed, DateError):
+            raise CleanerError(parsed.message)
+        return to_iso(parsed.value)
+
+    return clean

@@ -1,0 +1,150 @@
+"""strip_boilerplate: page chrome from the listed ``packs`` (and extra ``patterns``) removed.
+
+The counterpart of the ``no_boilerplate`` check: the same packs, the same patterns, the same
+normalised view (case, no-break spaces and zero-width characters do not hide a match). A
+match that covers whole lines removes those lines. A phrase that only ever appears in page
+chrome (``match: inline``, such as ``comments powered by Disqus``) removes its whole line
+when fewer than ``min_words_left`` words would be left around it (a widget line), and
+otherwise only the phrase itself (a page flattened into one long line). Matching repeats
+until nothing matches, so text left after a removal is judged again.
+
+Properties: idempotent; deletion-only (whole lines go, or the matched phrase inside a long
+line; nothing is invented or reordered); never lengthens its input; after it, a
+``no_boilerplate`` expectation with the same packs and patterns passes.
+
+Example::
+
+    cleaners:
+      - strip_boilerplate: {packs: [comment_widgets, portal_chrome]}
+    "Rain fell.\\nComments\\ncomments powered by Disqus\\nLoading..."  ->  "Rain fell."
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from checks.cleaners._registry import CleanFunction, cleaner
+from checks.library.rules import PATTERN_ITEM_SCHEMA, build_rules
+from checks.packs import available_packs
+from checks.regex import PatternSet, compile_pattern
+from checks.registry import ParamError
+from checks.textnorm import matching_view
+
+SCHEMA: dict[str, Any] = {
+    "packs": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": f"Boilerplate packs to remove: {', '.join(available_packs())}.",
+    },
+    "patterns": {
+        "type": "array",
+        "items": PATTERN_ITEM_SCHEMA,
+        "description": "Extra RE2 patterns to remove (inline unless match: line).",
+    },
+    "min_words_left": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 12,
+        "description": "An inline match removes its whole line when fewer words than this "
+        "would be left; otherwise only the match is cut out of the line.",
+    },
+}
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class StripBoilerplateParams:
+    """Packs, extra patterns and the whole-line threshold for inline matches."""
+
+    packs: tuple[str, ...] = ()
+    patterns: tuple[Any, ...] = ()
+    min_words_left: int = 12
+
+
+def _spans(text: str, patterns: PatternSet) -> list[tuple[int, int]]:
+    """Every non-empty match of every pattern, as spans of the original text."""
+    view = matching_view(text)
+    spans = []
+    for index in patterns.hits(view.text):
+        for span in patterns.all(view.text, index):
+            start, end = view.to_original(span.start), view.to_original(span.end)
+            if end > start:
+                spans.append((start, end))
+    return sorted(spans)
+
+
+def _one_pass(text: str, patterns: PatternSet, min_words: int) -> str | None:
+    """Remove what matches now; None when nothing matches."""
+    spans = _spans(text, patterns)
+    if not spans:
+        return None
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    # Group the spans into clusters of lines they touch (a match may span several lines).
+    clusters: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for start, end in spans:
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_right(starts, end - 1) - 1
+        if clusters and first <= clusters[-1][1]:
+            low, high, members = clusters[-1]
+            clusters[-1] = (low, max(high, last), [*members, (start, end)])
+        else:
+            clusters.append((first, last, [(start, end)]))
+    out: list[str] = []
+    done = 0
+    for first, last, members in clusters:
+        out.extend(lines[done:first])
+        done = last + 1
+        base = starts[first]
+        block = "\n".join(lines[first : last + 1])
+        kept: list[str] = []
+        pos = 0
+        for start, end in members:
+            if start - base > pos:
+                kept.append(block[pos : start - base])
+            pos = max(pos, end - base)
+        kept.append(block[pos:])
+        left = "".join(kept)
+        if len(_WORD.findall(left)) >= min_words:
+            out.append(left)
+    out.extend(lines[done:])
+    return "\n".join(out)
+
+
+@cleaner(
+    "strip_boilerplate",
+    params=StripBoilerplateParams,
+    schema=SCHEMA,
+    deletion_only=True,
+)
+def strip_boilerplate(params: StripBoilerplateParams) -> CleanFunction:
+    """Build the cleaner."""
+    if not params.packs and not params.patterns:
+        raise ParamError("packs", "strip_boilerplate needs 'packs', 'patterns' or both")
+    rules = build_rules(params.packs, params.patterns)
+    for index, rule in enumerate(rules[len(rules) - len(params.patterns) :]):
+        if compile_pattern(rule.source).search("") is not None:
+            raise ParamError(
+                ("patterns", index),
+                f"pattern {rule.name!r} matches empty text, so it would remove nothing "
+                "(or every blank line); make it match at least one character",
+            )
+    patterns = PatternSet([rule.source for rule in rules])
+    min_words = params.min_words_left
+
+    def clean(text: str) -> str:
+        # Each pass removes at least one character, so the loop ends; it stops when nothing
+        # matches any more, which is what no_boilerplate then sees.
+        while (cleaned := _one_pass(text, patterns, min_words)) is not None:
+            if cleaned == text:
+                break
+            text = cleaned
+        return text
+
+    return clean

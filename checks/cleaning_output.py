@@ -1,0 +1,230 @@
+"""Writers for ``scrapegate clean``: each input file's cleaned documents in the input's format.
+
+Every file is streamed into a temporary file beside its target and renamed over it only when
+complete (the same scheme as ``checks.atomic``, streamed so a corpus never sits in memory),
+so an interrupted run leaves no half-written file. JSON Lines keeps every other field, the
+record order, and every line it could not read or did not change byte for byte; gzip stays
+gzip. A text dump stays text and keeps its final newline. JSON arrays, CSV (same header and
+line ending) and Parquet (same schema) are rewritten from their documents; a file none of
+whose records could be read is copied through unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from typing import IO, Any
+
+import orjson
+
+from checks.documents import Document, Loaded, UnreadableRecord
+from checks.errors import OutputError
+from checks.loaders import Input, read_input
+from checks.loaders._common import GZIP_MAGIC, STREAM_ERRORS, UTF8_BOM, open_binary
+
+Clean = Callable[[Document], Document]
+Report = Callable[[UnreadableRecord], None]
+_BATCH = 1024
+
+
+@contextmanager
+def atomic_output(path: str, gz: bool = False) -> Iterator[IO[bytes]]:
+    """A binary stream that becomes ``path`` only once it was written completely."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".scrapegate-", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            if gz:
+                # mtime=0 and no name: the same input always gives the same bytes.
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
+                    yield zipped  # type: ignore[misc]
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
+
+
+def is_gzip(path: str) -> bool:
+    """Whether a file starts with the gzip magic bytes (as the loaders decide)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == GZIP_MAGIC
+    except OSError:
+        return False
+
+
+def _copy_through(inp: Input, out_path: str) -> None:
+    with open(inp.path, "rb") as src, atomic_output(out_path) as dst:
+        shutil.copyfileobj(src, dst)
+
+
+def write_cleaned(
+    inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report
+) -> None:
+    """Clean every document of ``inp`` and write them to ``out_path`` in the same format."""
+    writer = _WRITERS[inp.format]
+    writer(inp, out_path, id_field, clean, report)
+
+
+def _jsonl(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
+    records = read_input(inp, id_field)
+    pending: Loaded | None = next(records, None)
+    while isinstance(pending, UnreadableRecord) and pending.line == 0:
+        report(pending)
+        pending = next(records, None)
+    with ExitStack() as stack:
+        try:
+            raw = open_binary(inp.path, stack)
+        except OSError:
+            return  # already reported by the reader
+        with atomic_output(out_path, is_gzip(inp.path)) as out:
+            try:
+                for lineno, line in enumerate(raw, 1):
+                    if pending is None or pending.line != lineno:
+                        out.write(line)
+                        continue
+                    if isinstance(pending, UnreadableRecord):
+                        report(pending)
+                        out.write(line)  # copied through: nothing is lost
+                    else:
+                        cleaned = clean(pending)
+                        if cleaned.fields == pending.fields:
+                            out.write(line)
+                        else:
+                            ending = b"\n" if line.endswith(b"\n") else b""
+                            if line.endswith(b"\r\n"):
+                                ending = b"\r\n"
+                            out.write(orjson.dumps(cleaned.fields) + ending)
+                    pending = next(records, None)
+            except STREAM_ERRORS:
+                pass  # the reader reports the truncation as an unreadable record
+        for rest in ([pending] if pending is not None else []) + list(records):
+            if isinstance(rest, UnreadableRecord):
+                report(rest)
+
+
+def _text(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
+    for record in read_input(inp, id_field):
+        if isinstance(record, UnreadableRecord):
+            report(record)
+            if os.path.isfile(inp.path):
+                _copy_through(inp, out_path)
+            continue
+        original = record.fields.get("text")
+        text = clean(record).fields.get("text")
+        if not isinstance(text, str) or text == original:
+            _copy_through(inp, out_path)
+            continue
+        if isinstance(original, str) and original.endswith("\n") and text and text[-1] != "\n":
+            text += "\n"
+        with atomic_output(out_path, is_gzip(inp.path)) as out:
+            out.write(text.encode("utf-8"))
+
+
+def _split(
+    inp: Input, id_field: str | None, clean: Clean, report: Report
+) -> Iterator[dict[str, Any]]:
+    for record in read_input(inp, id_field):
+        if isinstance(record, UnreadableRecord):
+            report(record)
+        else:
+            yield clean(record).fields
+
+
+def _json_is_array(path: str) -> bool:
+    with ExitStack() as stack:
+        head = open_binary(path, stack).read(1 << 16).removeprefix(UTF8_BOM)
+    return head.lstrip()[:1] != b"{"
+
+
+def _json(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
+    array = _json_is_array(inp.path)
+    documents = _split(inp, id_field, clean, report)
+    first = next(documents, None)
+    if first is None:
+        _copy_through(inp, out_path)
+        return
+    with atomic_output(out_path, is_gzip(inp.path)) as out:
+        if not array:
+            out.write(orjson.dumps(first) + b"\n")
+            return
+        out.write(b"[\n  " + orjson.dumps(first))
+        for fields in documents:
+            out.write(b",\n  " + orjson.dumps(fields))
+        out.write(b"\n]\n")
+
+
+def _line_ending(path: str) -> str:
+    with ExitStack() as stack:
+        first = open_binary(path, stack).readline()
+    return "\r\n" if first.endswith(b"\r\n") else "\n"
+
+
+def _csv(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
+    documents = _split(inp, id_field, clean, report)
+    first = next(documents, None)
+    if first is None:
+        _copy_through(inp, out_path)
+        return
+    header = list(first)
+    with atomic_output(out_path, is_gzip(inp.path)) as out:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        writer = csv.writer(text, lineterminator=_line_ending(inp.path))
+        writer.writerow(header)
+        writer.writerow([first.get(name, "") for name in header])
+        for fields in documents:
+            writer.writerow([fields.get(name, "") for name in header])
+        text.flush()
+        text.detach()
+
+
+def _parquet(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(inp.path)
+    except (OSError, pa.ArrowException, ValueError):
+        for record in read_input(inp, id_field):
+            if isinstance(record, UnreadableRecord):
+                report(record)
+        if os.path.isfile(inp.path):
+            _copy_through(inp, out_path)
+        return
+    with atomic_output(out_path) as out:
+        writer = pq.ParquetWriter(out, schema)
+        batch: list[dict[str, Any]] = []
+        for fields in _split(inp, id_field, clean, report):
+            batch.append(fields)
+            if len(batch) == _BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        if batch:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+        writer.close()
+
+
+_WRITERS: dict[str, Callable[[Input, str, str | None, Clean, Report], None]] = {
+    "jsonl": _jsonl,
+    "text": _text,
+    "json": _json,
+    "csv": _csv,
+    "parquet": _parquet,
+}

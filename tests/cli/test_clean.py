@@ -1,0 +1,263 @@
+"""`scrapegate clean` and `check --clean` through main(argv): outputs, formats, safety, summary."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "fixtures" / "news" / "raw"
+
+SUITE = """\
+suite: clean-demo
+documents:
+  id: url
+cleaners:
+  - normalize_whitespace
+  - strip_boilerplate: {packs: [comment_widgets, portal_chrome], fields: [body]}
+  - normalize_date: {field: date}
+expectations:
+  - name: no widgets
+    check: no_boilerplate
+    field: body
+    packs: [comment_widgets, portal_chrome]
+"""
+
+RECORDS = [
+    {
+        "url": "https://n.example/1",
+        "body": "Rain fell.\nComments\nLoading...",
+        "date": "Jul 4, 2025",
+        "tags": ["weather"],
+        "score": 0.5,
+    },
+    {"url": "https://n.example/2", "body": "Ships moved.", "date": "2025-07-05", "tags": []},
+    {"url": "https://n.example/3", "body": 17, "date": "Tweet of the Week #67"},
+]
+PAGE = (
+    "World\nStorm closes port\nDate: Jul 4, 2025\n\nRain fell on the harbour.\n\n--Reuters--\n"
+    "Comments\ncomments powered by Disqus\nLoading...\nCLOSE\n"
+)
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]], extra: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + extra, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    return tmp_path
+
+
+def _lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_keeps_other_fields_and_order_and_reports_what_it_cannot_clean(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(project / "data" / "a.jsonl", RECORDS, extra="{not json\n")
+    before = source.read_bytes()
+    code = main(["clean", "data/a.jsonl", "--suite", "suite.yaml", "-o", "out"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert source.read_bytes() == before, "the input must never change"
+    lines = (project / "out" / "a.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines[3] == "{not json", "an unreadable line is copied through"
+    cleaned = [json.loads(line) for line in lines[:3]]
+    assert cleaned[0] == {**RECORDS[0], "body": "Rain fell.", "date": "2025-07-04"}
+    assert list(cleaned[0]) == list(RECORDS[0]), "field order is kept"
+    assert cleaned[1] == RECORDS[1]
+    assert cleaned[2] == RECORDS[2], "a document that cannot be cleaned is written unchanged"
+    assert "data/a.jsonl:3: strip_boilerplate: field 'body': is a number" in out
+    assert "data/a.jsonl:3: normalize_date: field 'date': no date in" in out
+    assert "data/a.jsonl:4: invalid JSON" in out
+    assert "3 problem(s)" in out
+
+
+def test_summary_counts_documents_characters_and_lines_per_cleaner(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "a.jsonl", RECORDS[:2])
+    assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
+    out = capsys.readouterr().out
+    assert "Cleaned 2 document(s) from 1 file(s) into out" in out
+    rows = {line.split("│")[2].strip(): line for line in out.splitlines() if "│" in line}
+    assert [c.strip() for c in rows["strip_boilerplate"].split("│")[3:6]] == ["1", "20", "2"]
+    assert [c.strip() for c in rows["normalize_date"].split("│")[3:6]] == ["1", "1", "0"]
+    assert [c.strip() for c in rows["normalize_whitespace"].split("│")[3:6]] == ["0", "0", "0"]
+    assert out.rstrip().endswith("cleaned 2 document(s) into out")
+
+
+def test_quiet_prints_only_the_verdict(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_jsonl(project / "a.jsonl", RECORDS[:2])
+    assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out", "-q"]) == 0
+    assert capsys.readouterr().out.strip() == "cleaned 2 document(s) into out"
+
+
+def test_folder_inputs_keep_relative_names_and_every_format(project: Path) -> None:
+    data = project / "data"
+    write_jsonl(data / "a.jsonl", RECORDS[:2])
+    (data / "nested").mkdir()
+    with gzip.open(data / "nested" / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(RECORDS[0]) + "\n")
+    (data / "c.json").write_text(json.dumps(RECORDS[:2]), encoding="utf-8")
+    (data / "d.csv").write_text(
+        'url,body,date\r\nhttps://n.example/1,"Rain.\nComments","Jul 4, 2025"\r\n',
+        encoding="utf-8",
+    )
+    assert main(["clean", "data", "--suite", "suite.yaml", "-o", "out"]) == 0
+    out = project / "out"
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        "a.jsonl",
+        "c.json",
+        "d.csv",
+        "nested/b.jsonl.gz",
+    ]
+    with gzip.open(out / "nested" / "b.jsonl.gz", "rt", encoding="utf-8") as fh:
+        assert json.loads(fh.read())["body"] == "Rain fell."
+    assert json.loads((out / "c.json").read_text(encoding="utf-8"))[0]["body"] == "Rain fell."
+    assert (out / "d.csv").read_bytes() == (
+        b"url,body,date\r\nhttps://n.example/1,Rain.,2025-07-04\r\n"
+    )
+
+
+def test_parquet_stays_parquet_with_its_schema(project: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table({"url": ["u1", "u2"], "body": ["Rain.\nComments", "Sun."], "words": [2, 1]})
+    pq.write_table(table, project / "a.parquet")
+    assert main(["clean", "a.parquet", "--suite", "suite.yaml", "-o", "out"]) == 0
+    cleaned = pq.read_table(project / "out" / "a.parquet")
+    assert cleaned.schema == table.schema
+    assert cleaned.column("body").to_pylist() == ["Rain.", "Sun."]
+    assert cleaned.column("words").to_pylist() == [2, 1]
+
+
+def test_text_dumps_stay_text_with_their_final_newline(project: Path) -> None:
+    (project / "pages").mkdir()
+    (project / "pages" / "storm.txt").write_text(PAGE, encoding="utf-8")
+    suite = project / "news.yaml"
+    suite.write_text(
+        "suite: n\ndocuments: {id: path}\ncleaners:\n"
+        "  - truncate_after: {pattern: '^--Reuters--$'}\n  - normalize_whitespace\n"
+        "expectations:\n"
+        "  - {name: w, check: no_boilerplate, field: text, packs: [comment_widgets]}\n",
+        encoding="utf-8",
+    )
+    assert main(["clean", "pages", "--suite", "news.yaml", "-o", "out"]) == 0
+    assert (project / "out" / "storm.txt").read_text(encoding="utf-8") == PAGE.split("Comments")[0]
+
+
+def test_output_inside_an_input_folder_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "data" / "a.jsonl", RECORDS)
+    assert main(["clean", "data", "--suite", "suite.yaml", "-o", "data/clean"]) == 2
+    assert main(["clean", "data", "--suite", "suite.yaml", "-o", "data"]) == 2
+    assert "inside the input folder data" in capsys.readouterr().err
+    assert not (project / "data" / "clean").exists()
+
+
+def test_output_that_would_overwrite_an_input_file_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(project / "data" / "a.jsonl", RECORDS)
+    before = source.read_bytes()
+    assert main(["clean", "data/a.jsonl", "--suite", "suite.yaml", "-o", "data"]) == 2
+    assert "is an input file and would be overwritten" in capsys.readouterr().err
+    assert source.read_bytes() == before
+
+
+def test_suite_without_cleaners_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "a.jsonl", RECORDS)
+    plain = "suite: p\nexpectations:\n  - {name: t, check: not_empty, field: url}\n"
+    (project / "plain.yaml").write_text(plain, encoding="utf-8")
+    assert main(["clean", "a.jsonl", "--suite", "plain.yaml", "-o", "out"]) == 2
+    assert "has no 'cleaners:' pipeline" in capsys.readouterr().err
+
+
+def test_unknown_cleaner_is_a_config_error_at_its_position(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = SUITE.replace("- normalize_whitespace", "- normalise")
+    (project / "bad.yaml").write_text(bad, encoding="utf-8")
+    write_jsonl(project / "a.jsonl", RECORDS)
+    assert main(["clean", "a.jsonl", "--suite", "bad.yaml", "-o", "out"]) == 2
+    assert "bad.yaml:5:5: unknown cleaner 'normalise'" in capsys.readouterr().err
+
+
+def test_interrupted_write_leaves_no_file_behind(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import checks.cleaning_output as output
+
+    write_jsonl(project / "a.jsonl", RECORDS)
+
+    def interrupt(*args: object) -> bytes:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.orjson, "dumps", interrupt)
+    assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 130
+    assert list((project / "out").iterdir()) == []
+
+
+def test_raw_news_fixtures_are_cleaned_into_passing_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suite = str(ROOT / "expectations" / "news.yaml")
+    before = {p.name: p.read_bytes() for p in RAW.iterdir()}
+    out = tmp_path / "clean"
+    assert main(["clean", str(RAW), "--suite", suite, "-o", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == set(before)
+    assert {p.name: p.read_bytes() for p in RAW.iterdir()} == before
+    kyiv = (out / "kyiv-drones.txt").read_text(encoding="utf-8")
+    assert kyiv.endswith("in the spring.\n\n--Reuters--\n")
+    raw_lines = (RAW / "kyiv-drones.txt").read_text(encoding="utf-8").split("--Reuters--")[0]
+    assert kyiv.startswith(raw_lines), "every article line stays verbatim and in order"
+    capsys.readouterr()
+    names = ["no comment widgets", "no contact forms", "no portal chrome"]
+    assert main(["check", str(out), "--suite", suite, "--json", str(tmp_path / "r.json")]) == 1
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    verdicts = {e["name"]: e["passed"] for e in result["expectations"]}
+    assert all(verdicts[name] for name in names), verdicts
+
+
+def test_check_clean_turns_a_failing_raw_fixture_into_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(RAW / "harbour-strike.txt", tmp_path / "harbour-strike.txt")
+    suite = str(ROOT / "expectations" / "news.yaml")
+    page = str(tmp_path / "harbour-strike.txt")
+    assert main(["check", page, "--suite", suite, "-q"]) == 1
+    assert main(["check", page, "--suite", suite, "--clean", "-q"]) == 0
+    assert (tmp_path / "harbour-strike.txt").read_bytes() == (
+        RAW / "harbour-strike.txt"
+    ).read_bytes()
+    assert "PASSED" in capsys.readouterr().out
+
+
+def test_unreadable_text_dump_is_reported_and_copied_through(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pages").mkdir()
+    raw = b"Rain fell.\nComments\n\xff broken byte\n"
+    (project / "pages" / "bad.txt").write_bytes(raw)
+    (project / "pages" / "one.json").write_text(json.dumps(RECORDS[0]), encoding="utf-8")
+    assert main(["clean", "pages", "--suite", "suite.yaml", "-o", "out"]) == 1
+    assert (project / "out" / "bad.txt").read_bytes() == raw
+    single = json.loads((project / "out" / "one.json").read_text(encoding="utf-8"))
+    assert single["body"] == "Rain fell."
+    assert "pages/bad.txt:3: invalid UTF-8" in capsys.readouterr().out
