@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import sys
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,9 +43,23 @@ class IndexBuilder:
 
 def document_index_json(digests: Iterable[int]) -> dict[str, Any]:
     """JSON form of a set of digests: hash name, count and base64 of the sorted digests."""
-    ordered = sorted(set(digests))
-    packed = b"".join(d.to_bytes(8, "big") for d in ordered)
-    return {"hash": HASH_NAME, "count": len(ordered), "digests": base64.b64encode(packed).decode()}
+    # Sorted, then repeats dropped in place: a set of a million ints would cost ~70 MB more.
+    ordered = array("Q", sorted(digests))
+    distinct = array("Q")
+    previous = None
+    for digest in ordered:
+        if digest != previous:
+            distinct.append(digest)
+            previous = digest
+    del ordered
+    if sys.byteorder == "little":
+        distinct.byteswap()  # stored big-endian, as before
+    packed = distinct.tobytes()
+    return {
+        "hash": HASH_NAME,
+        "count": len(distinct),
+        "digests": base64.b64encode(packed).decode(),
+    }
 
 
 def build_index(ids: Iterable[str]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -213,7 +213,8 @@ class Engine:
         self.derivation = _Derivation(suite.documents.fields)
         self.derived = {d.name: d.source for d in suite.documents.fields}
 
-    def _prepare(self) -> list[_Running]:
+    def _prepare(self, follows_earlier_slice: bool) -> list[_Running]:
+        ctx = replace(self.ctx, follows_earlier_slice=follows_earlier_slice)
         running = []
         shared: dict[str, SharedScan] = {}
         for spec in self.suite.expectations:
@@ -222,7 +223,7 @@ class Engine:
                 _Running(
                     spec=spec,
                     check=check,
-                    evaluator=check.factory(spec.params, self.ctx),
+                    evaluator=check.factory(spec.params, ctx),
                     where=_WhereFilter(spec.where) if spec.where else None,
                 )
             )
@@ -237,9 +238,13 @@ class Engine:
         records: Iterable[Loaded],
         transform: Transform | None = None,
         progress: Progress | None = None,
+        follows_earlier_slice: bool = False,
     ) -> Partial:
-        """Evaluate every expectation over ``records`` in one pass; corpus checks stay open."""
-        running = self._prepare()
+        """Evaluate every expectation over ``records`` in one pass; corpus checks stay open.
+
+        ``follows_earlier_slice`` says this partial will be merged after an earlier one's.
+        """
+        running = self._prepare(follows_earlier_slice)
         partial = Partial()
         unreadable = partial.unreadable
         audit = partial.ids = IdAudit(self.suite.documents.id) if self.suite.documents.id else None
@@ -361,10 +366,7 @@ class Engine:
         if partial.ids is not None:
             warnings.extend(partial.ids.warnings())
         if partial.documents == 0:
-            warnings.append(
-                f"no documents were checked in {', '.join(inputs) or 'the input'}; is it empty? "
-                "Add a 'count' expectation with min: 1 to fail the run on empty input"
-            )
+            warnings.append(self._nothing_checked(partial, inputs))
         extra: dict[str, Any] = {KEY: document_index_json(partial.doc_digests)}
         if self.group_by is not None:
             failing = {f.doc for er in results for f in er.failures if f.doc is not None}
@@ -386,6 +388,21 @@ class Engine:
             warnings=tuple(warnings),
             extra=extra,
         )
+
+    def _nothing_checked(self, partial: Partial, inputs: Sequence[str]) -> str:
+        where = ", ".join(inputs) or "the input"
+        if partial.records:
+            return (
+                f"no documents were checked in {where}: all {partial.records} record(s) were "
+                "unreadable (see 'records are readable')"
+            )
+        has_count = any(e.check == "count" for e in self.suite.expectations)
+        hint = (
+            ""
+            if has_count
+            else ("; add a 'count' expectation with min: 1 to fail the run on empty input")
+        )
+        return f"no documents were checked in {where}; is it empty?{hint}"
 
     def run(
         self,

@@ -109,9 +109,11 @@ def read_slice(piece: Slice, id_field: str | None) -> Iterator[Loaded]:
 _JOB: dict[str, Any] = {}
 
 
-def _scan_slice(piece: Slice) -> Partial:
+def _scan_slice(job: tuple[int, Slice]) -> Partial:
+    index, piece = job
     engine: Engine = _JOB["engine"]
-    return engine.scan(read_slice(piece, _JOB["id_field"]), _JOB["transform"])
+    records = read_slice(piece, _JOB["id_field"])
+    return engine.scan(records, _JOB["transform"], follows_earlier_slice=index > 0)
 
 
 def _ignore_interrupts() -> None:
@@ -153,7 +155,7 @@ def run_parallel(
         max_workers=min(workers, len(slices)), mp_context=context, initializer=_ignore_interrupts
     )
     try:
-        for partial in pool.map(_scan_slice, slices):
+        for partial in pool.map(_scan_slice, enumerate(slices)):
             # Fold as results arrive, so the parent holds one total, not every slice.
             partials = [engine.merge([*partials, partial])] if partials else [partial]
             records += partial.records

@@ -84,9 +84,13 @@ class CorpusCheck(Protocol):
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a check may depend on besides its params: the run's clock."""
+    """What a check may depend on besides its params: the run's clock, and its slice."""
 
     now: datetime
+    # True in a parallel worker's slice after the first: a corpus check's state will be
+    # merged after an earlier slice's, so it must keep what it needs to report its own
+    # documents should the merge find them failing (unique keeps its first occurrences).
+    follows_earlier_slice: bool = False
 
 
 class ParamError(ValueError):

@@ -15,7 +15,8 @@ READABLE_CHECK = "readable"
 READABLE_NAME = "records are readable"
 
 
-@dataclass(frozen=True)
+# slots: a run at scale keeps every failure until the end (about 100 bytes less each).
+@dataclass(frozen=True, slots=True)
 class Failure:
     """One piece of evidence: which document, where, what matched and why it fails."""
 

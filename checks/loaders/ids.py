@@ -16,6 +16,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 
+from checks.digests import DigestTable
 from checks.docindex import id_digest
 from checks.documents import Document
 from checks.loaders._common import id_value, usable_id
@@ -91,20 +92,17 @@ class IdAudit:
 
     def _repeats(self) -> tuple[int, tuple[int, int] | None]:
         """How many documents repeat an earlier id, and the places of the first such pair."""
-        seen: set[int] = set()
+        # A compact table, not a set: a set of a million ids would cost ~70 MB at the end.
+        seen = DigestTable()
         repeats = 0
-        first_repeat = -1
-        for index, digest in enumerate(self.digests):
-            if digest in seen:
+        example: tuple[int, int] | None = None
+        for digest, place in zip(self.digests, self.places, strict=True):
+            original = seen.setdefault(digest, place)
+            if original is not None:
                 repeats += 1
-                if first_repeat < 0:
-                    first_repeat = index
-            else:
-                seen.add(digest)
-        if first_repeat < 0:
-            return 0, None
-        original = self.digests.index(self.digests[first_repeat])
-        return repeats, (self.places[first_repeat], self.places[original])
+                if example is None:
+                    example = (place, original)
+        return repeats, example
 
     def _pack(self, path: str, line: int) -> int:
         index = self._index.get(path)

@@ -390,3 +390,13 @@ def test_inputs_are_only_ever_opened_for_reading(
     monkeypatch.setattr(builtins, "open", spy)
     assert project.check("docs").code == 1
     assert modes and set(modes) == {"rb"}
+
+
+
+def test_all_unreadable_records_are_not_called_an_empty_input(project: Project) -> None:
+    project.write("docs/bad.jsonl", b"{not json\n[1, 2\n")
+    result = project.check("docs")
+    assert result.code == 1
+    [warning] = [w for w in result.warnings() if "no documents" in w]
+    assert "all 2 record(s) were unreadable" in warning
+    assert "is it empty" not in warning
