@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from checks.digests import DigestTable, PlacePacker
+from checks.docindex import document_index_json
 
 DIGESTS = st.integers(min_value=0, max_value=(1 << 64) - 1)
 
@@ -42,3 +45,12 @@ def test_places_round_trip_and_remap_between_packers() -> None:
     assert later.unpack(packed) == ("b.jsonl", 42)
     base = earlier.remap(later)[packed >> PlacePacker.LINE_BITS]
     assert earlier.unpack(base | (packed & PlacePacker.LINE_MASK)) == ("b.jsonl", 42)
+
+
+@given(digests=st.lists(DIGESTS, max_size=500))
+def test_the_document_index_holds_each_digest_once_in_ascending_order(digests: list[int]) -> None:
+    index = document_index_json(digests)
+    packed = base64.b64decode(index["digests"])
+    stored = [int.from_bytes(packed[i : i + 8], "big") for i in range(0, len(packed), 8)]
+    assert stored == sorted(set(digests))
+    assert index["count"] == len(stored)
