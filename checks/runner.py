@@ -10,17 +10,21 @@ from datetime import datetime
 from checks.documents import Loaded
 from checks.engine import Engine, Progress, Transform, run_suite
 from checks.errors import UsageError
-from checks.loaders import iter_documents, resolve_inputs, skipped_warning
+from checks.loaders import canonical_path, iter_documents, resolve_inputs, skipped_warning
 from checks.parallel import plan, run_parallel, worker_count
 from checks.result import RunResult
 from checks.suite import Suite
 
 
 def input_paths(suite: Suite, paths: Sequence[str] | None) -> list[str]:
-    """The paths to read: those given, else the suite's ``documents.paths``."""
+    """The paths to read (given, else the suite's ``documents.paths``), canonically spelled.
+
+    The result records these paths; like document names they must not depend on whether the
+    user typed ``data``, ``./data`` or an absolute path (see :func:`canonical_path`).
+    """
     if paths:
-        return list(paths)
-    defaults = suite.default_paths()
+        return [canonical_path(p) for p in paths]
+    defaults = [canonical_path(p) for p in suite.default_paths()]
     if not defaults:
         raise UsageError(
             f"{suite.path}: no documents to check; pass paths on the command line or set "

@@ -48,6 +48,7 @@ __all__ = [
     "EXTENSIONS",
     "FORMATS",
     "Input",
+    "canonical_path",
     "format_of",
     "iter_documents",
     "read_input",
@@ -59,7 +60,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Input:
-    """One file to read and its format (``path`` ``-`` is stdin, always JSON Lines)."""
+    """One file to read and its format (``path`` ``-`` is stdin, always JSON Lines).
+
+    :func:`resolve_inputs` gives ``path`` in its :func:`canonical_path` spelling: readers
+    name documents by it, so it must not depend on how the user typed it.
+    """
 
     path: str
     format: str
@@ -69,6 +74,57 @@ def format_of(path: str) -> str | None:
     """Return the format a file name's extension implies, or None when it is unknown."""
     name = os.path.basename(path).lower()
     return next((EXTENSIONS[s] for s in _SUFFIXES if name.endswith(s) and name != s), None)
+
+
+def canonical_path(path: str) -> str:
+    """Spell a path one way: relative to the working directory when inside it, else absolute.
+
+    Documents without an id (text dumps, records without ``documents.id``) are named by their
+    path, and baselines match documents by name: ``data``, ``./data`` and ``$PWD/data`` must
+    give the same names or a baseline diff sees every such document removed and re-added.
+    ``..`` is folded lexically (symlinks are not resolved, so names stay what the user sees)
+    unless folding would name another file, behind a symlinked folder; then the real path is
+    the only honest name. ``-`` (stdin) is kept, and so is an empty path: it names nothing,
+    and must not become ``.`` (the whole working directory).
+    """
+    if path == STDIN or not path:
+        return path
+    try:
+        absolute = os.path.abspath(path)
+        bases = _working_dirs()
+    except OSError:  # the working directory was deleted: nothing to be relative to
+        return clean_path(path)
+    if ".." in path.replace(os.sep, "/").split("/") and _folds_elsewhere(path, absolute):
+        absolute = os.path.realpath(path)
+    for base in bases:
+        if absolute == base:
+            return "."
+        prefix = base.rstrip(os.sep) + os.sep
+        if absolute.startswith(prefix):
+            return clean_path(absolute[len(prefix) :])
+    return clean_path(absolute)
+
+
+def _working_dirs() -> list[str]:
+    """The working directory, and also ``$PWD`` when it is the same folder by another name."""
+    cwd = os.getcwd()
+    # getcwd() resolves symlinks; a shell's $PWD keeps them, and that is what "$PWD/x" uses.
+    logical = os.environ.get("PWD", "")
+    if logical and logical != cwd and os.path.isabs(logical):
+        try:
+            if os.path.samefile(logical, cwd):
+                return [os.path.normpath(logical), cwd]
+        except OSError:
+            pass
+    return [cwd]
+
+
+def _folds_elsewhere(path: str, folded: str) -> bool:
+    """Whether folding ``..`` lexically names another file than the system would open."""
+    try:
+        return os.path.realpath(path) != os.path.realpath(folded)
+    except (OSError, ValueError):
+        return False
 
 
 def resolve_inputs(
@@ -105,7 +161,8 @@ def _expand(given: str, fmt: str | None, skipped: list[str] | None = None) -> li
                 f"-: standard input is read as JSON Lines; --format {fmt} needs a file"
             )
         return [Input(STDIN, "jsonl")]
-    path = clean_path(given)
+    # Walked files are joined onto this spelling, so they come out canonical too.
+    path = canonical_path(given)
     if os.path.isdir(path):
         found = [(file, fmt or format_of(file)) for file in _walk(path)]
         if skipped is not None:

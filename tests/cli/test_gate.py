@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -238,7 +240,8 @@ def test_a_sample_is_noted_in_every_output(
     write_docs(project, [doc(n) for n in range(1, 21)])
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     args = ["check", "--suite", "suite.yaml", "--sample", "5", "--seed", "3"]
-    assert main([*args, "--json", "r.json", "--markdown", "r.md", "--html", "r.html"]) == 0
+    outputs = ["--json", "r.json", "--markdown", "r.md", "--html", "r.html", "--junit", "r.xml"]
+    assert main([*args, *outputs]) == 0
     out = capsys.readouterr().out
     assert "sampled 5 records with seed 3" in out
     assert "::notice title=scrapegate sample::checked a random sample of 5 records" in out
@@ -246,6 +249,22 @@ def test_a_sample_is_noted_in_every_output(
     assert data["sample"] == {"size": 5, "seed": 3} and data["documents"] == 5
     assert "Sampled run:** checked a random sample of 5" in Path("r.md").read_text("utf-8")
     assert 'id="sample-note"' in Path("r.html").read_text(encoding="utf-8")
+    suite = ET.parse("r.xml").getroot().find("testsuite")
+    assert suite is not None
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert properties == {"scrapegate.sample.size": "5", "scrapegate.sample.seed": "3"}
+    assert suite[0].tag == "properties"  # before the testcases
+    note = suite.find("system-out")
+    assert note is not None and note.text is not None
+    assert "sampled run (--sample): checked a random sample of 5 records (seed 3)" in note.text
+
+
+def test_junit_of_a_full_run_has_no_sample_note(project: Path) -> None:
+    write_docs(project, [doc(1), doc(2)])
+    assert main(["check", "--suite", "suite.yaml", "--junit", "r.xml", "-q"]) == 0
+    suite = ET.parse("r.xml").getroot().find("testsuite")
+    assert suite is not None
+    assert suite.find("properties") is None and suite.find("system-out") is None
 
 
 def test_github_actions_gets_annotations_pointing_at_file_and_line(
@@ -261,3 +280,52 @@ def test_github_actions_gets_annotations_pointing_at_file_and_line(
         "::error file=docs/a.jsonl,line=2,title=scrapegate%3A title present::"
         "https://n.example/2: [title] value is blank (0 whitespace characters)"
     ]
+
+
+PATH_SUITE = """\
+suite: named-by-path
+documents:
+  id: url
+expectations:
+  - name: no comment widgets
+    check: no_boilerplate
+    field: text
+    packs: [comment_widgets]
+"""
+
+
+def _without_timing(path: str) -> str:
+    text = Path(path).read_text(encoding="utf-8")
+    return re.sub(r'"duration_s": [0-9.e-]+', '"duration_s": 0', text)
+
+
+def test_path_named_documents_match_across_spellings_of_the_same_folder(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Text dumps are named by their path, JSON Lines records without an id by path:line; a
+    # baseline made with "data" must match a run given "./data/" or the absolute path.
+    (project / "suite.yaml").write_text(PATH_SUITE, encoding="utf-8")
+    data = project / "data"
+    (data / "pages").mkdir(parents=True)
+    (project / "sub").mkdir()
+    (data / "pages" / "ok.txt").write_text(OK, encoding="utf-8")
+    (data / "pages" / "leak.txt").write_text(LEAK, encoding="utf-8")
+    records = [{"text": OK}, {"text": LEAK}, {"text": LEAK}]
+    (data / "no-ids.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    spellings = ["data", "./data/", "sub/../data", str(data), f"{project}/./sub/../data/"]
+    for index, spelling in enumerate(spellings):
+        main(["check", spelling, "--suite", "suite.yaml", "--json", f"r{index}.json", "-q"])
+    first = json.loads(Path("r0.json").read_text(encoding="utf-8"))
+    assert first["inputs"] == ["data"]
+    failing = first["expectations"][1]["failures"]
+    assert {(f["doc"], f["source"]) for f in failing} == {
+        ("data/no-ids.jsonl:2", "data/no-ids.jsonl:2"),
+        ("data/no-ids.jsonl:3", "data/no-ids.jsonl:3"),
+        ("data/pages/leak.txt", "data/pages/leak.txt:2"),
+        ("data/pages/leak.txt", "data/pages/leak.txt:3"),
+    }
+    capsys.readouterr()
+    for index in range(1, len(spellings)):
+        assert _without_timing(f"r{index}.json") == _without_timing("r0.json"), spellings[index]
+        assert main(["diff", "r0.json", f"r{index}.json"]) == 0, spellings[index]
+    assert "0 added, 0 removed" in capsys.readouterr().out

@@ -18,6 +18,7 @@ from checks.loaders import (
     EXTENSIONS,
     FORMATS,
     Input,
+    canonical_path,
     iter_documents,
     json_,
     read_input,
@@ -396,6 +397,64 @@ def test_folders_are_walked_recursively_in_sorted_order_keeping_known_extensions
         Input("data/b.jsonl", "jsonl"),
         Input("data/c.JSONL.GZ", "jsonl"),
     ]
+
+
+@pytest.mark.parametrize("given", ["data/a.jsonl", "./data/a.jsonl", "data/../data/a.jsonl"])
+def test_paths_inside_the_working_directory_are_named_relative_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    write(tmp_path, "data/a.jsonl", b"{}\n")
+    monkeypatch.chdir(tmp_path)
+    for spelling in (given, str(tmp_path / given)):
+        assert canonical_path(spelling) == "data/a.jsonl"
+        [doc] = load(spelling)
+        assert (doc.id, doc.path, doc.source) == (
+            "data/a.jsonl:1",
+            "data/a.jsonl",
+            "data/a.jsonl:1",
+        )
+
+
+def test_paths_outside_the_working_directory_are_absolute_and_normalised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "data/page.txt", "x")
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    expected = str(tmp_path / "data" / "page.txt")
+    assert canonical_path("../data/./page.txt") == expected
+    assert canonical_path(f"{tmp_path}/here/../data//page.txt") == expected
+    assert [d.id for d in load("../data/")] == [expected]
+    assert canonical_path(".") == "."
+    assert canonical_path("-") == "-"
+    assert canonical_path("") == ""  # not "." : an empty argument must not read everything
+
+
+def test_a_symlinked_working_directory_is_recognised_under_its_shell_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "real/data/a.jsonl", b"")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "real", target_is_directory=True)
+    monkeypatch.chdir(link)  # getcwd() now says .../real; the shell's $PWD says .../link
+    monkeypatch.setenv("PWD", str(link))
+    assert canonical_path(f"{link}/data/a.jsonl") == "data/a.jsonl"
+    assert canonical_path(str(tmp_path / "real" / "data" / "a.jsonl")) == "data/a.jsonl"
+
+
+def test_dotdot_after_a_symlinked_folder_keeps_naming_the_file_actually_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "jump/.." is the parent of the link's target, not "." : folding it would name a
+    # different file, so the real path is used instead.
+    write(tmp_path, "elsewhere/inner/x", b"")
+    write(tmp_path, "elsewhere/a.jsonl", b"{}\n")
+    write(tmp_path, "work/a.jsonl", b"")
+    (tmp_path / "work" / "jump").symlink_to(tmp_path / "elsewhere" / "inner")
+    monkeypatch.chdir(tmp_path / "work")
+    real = os.path.realpath(tmp_path / "elsewhere" / "a.jsonl")
+    assert canonical_path("jump/../a.jsonl") == real
+    assert [d.id for d in load("jump/../a.jsonl")] == [f"{real}:1"]
 
 
 def test_folder_with_a_format_keeps_every_file(tmp_path: Path) -> None:
