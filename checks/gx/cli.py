@@ -6,7 +6,8 @@ import json
 
 import click
 
-from checks.errors import EXIT_OK, EXIT_USAGE, ConfigError, OutputError, ScrapegateError
+from checks.atomic import write_text_atomic
+from checks.errors import EXIT_OK, EXIT_USAGE, ConfigError, ScrapegateError
 
 
 def _summary(plan: object) -> list[str]:
@@ -36,13 +37,10 @@ def export(suite_path: str, output: str) -> list[str]:
 
     import_gx()  # the install hint before anything else
     plan = compile_suite(load_suite(suite_path))
-    document = suite_json(plan)
-    try:
-        with open(output, "w", encoding="utf-8") as fh:
-            json.dump(document, fh, indent=2, ensure_ascii=False, default=str)
-            fh.write("\n")
-    except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    # Serialised whole before the file is touched, then swapped in: a value that cannot be
+    # serialised, a full disk or Ctrl-C leaves the previous export as it was.
+    text = json.dumps(suite_json(plan), indent=2, ensure_ascii=False, default=str) + "\n"
+    write_text_atomic(output, text)  # raises OutputError naming the path
     return [*_summary(plan), f"wrote {output}"]
 
 

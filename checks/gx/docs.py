@@ -18,6 +18,7 @@ import re
 import shutil
 from pathlib import Path
 
+from checks.atomic import write_text_atomic
 from checks.errors import UsageError
 
 MARKER = ".scrapegate-gx-docs"
@@ -52,7 +53,7 @@ def prepare_docs(docs_dir: str) -> None:
             elif target.exists():
                 target.unlink()
     root.mkdir(parents=True, exist_ok=True)
-    (root / MARKER).write_text("Data Docs written by scrapegate check --engine gx\n", "utf-8")
+    write_text_atomic(str(root / MARKER), "Data Docs written by scrapegate check --engine gx\n")
 
 
 def _offline(text: str, depth: int) -> str:
@@ -82,10 +83,12 @@ def _page_list(root: Path) -> str:
 def finish_docs(docs_dir: str) -> str:
     """Make the built pages work offline; return the path of ``index.html``."""
     root = Path(docs_dir)
-    for page in root.rglob("*.html"):
+    # Listed before rewriting: the atomic writes put temp files beside the pages meanwhile.
+    for page in sorted(root.rglob("*.html")):
         depth = len(page.relative_to(root).parts) - 1
         text = _offline(page.read_text("utf-8"), depth)
         if page == root / "index.html":
             text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _page_list(root), text, count=1)
-        page.write_text(text, "utf-8")
+        # Each page is swapped in whole: an interrupted run leaves GX's page, never half of ours.
+        write_text_atomic(str(page), text)
     return os.path.join(docs_dir, "index.html")
