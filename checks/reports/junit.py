@@ -28,6 +28,10 @@ def render_junit(results: list[RunResult]) -> bytes:
             errors="0",
             time=f"{result.duration_s:.3f}",
         )
+        sample = result.extra.get("sample")
+        if isinstance(sample, dict):
+            # JUnit wants <properties> before the testcases.
+            _sample_properties(suite, sample)
         for er in result.expectations:
             case = ET.SubElement(
                 suite,
@@ -42,9 +46,27 @@ def render_junit(results: list[RunResult]) -> bytes:
                 if tag == "failure":
                     node.set("message", _clean(f"{er.failed} of {er.evaluated} documents failed"))
                 node.text = _clean(describe(er, limit=None))
+        if isinstance(sample, dict):
+            # CI pages show a suite's system-out, rarely its properties: say it in words too.
+            ET.SubElement(suite, "system-out").text = _clean(_sample_note(sample))
     ET.indent(root)
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
+
+
+def _sample_properties(suite: ET.Element, sample: dict[str, object]) -> None:
+    properties = ET.SubElement(suite, "properties")
+    for key in ("size", "seed"):
+        ET.SubElement(
+            properties, "property", name=f"scrapegate.sample.{key}", value=str(sample.get(key))
+        )
+
+
+def _sample_note(sample: dict[str, object]) -> str:
+    return (
+        f"sampled run (--sample): checked a random sample of {sample.get('size')} records "
+        f"(seed {sample.get('seed')}); pass rates are estimates"
+    )
 
 
 def write_junit(results: list[RunResult], path: str) -> None:
