@@ -94,3 +94,32 @@ def test_sample_and_group_by_are_passed_through(root: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads((root / "scrapegate-out" / "result.json").read_text(encoding="utf-8"))
     assert result["sample"]["size"] == 3
+
+
+def test_a_missing_baseline_is_also_written_into_the_summary(root: Path) -> None:
+    done = gate(root, SUITE="suite.yaml", BASELINE="nowhere/result.json")
+    assert done.returncode == 0, done.stderr
+    summary = (root / "scrapegate-out" / "summary.md").read_text(encoding="utf-8")
+    assert "> **Warning:** no baseline at nowhere/result.json" in summary
+    assert "regressions against main are NOT detected" in summary
+
+
+@pytest.mark.parametrize("how", ["env", "flag"])
+def test_recording_a_baseline_succeeds_when_expectations_fail(root: Path, how: str) -> None:
+    write_docs(root, [doc(1), doc(2, title="")])  # 'title present' is an error expectation
+    assert gate(root, SUITE="suite.yaml").returncode == 1
+    record = {"RECORD_BASELINE": "true"} if how == "env" else {}
+    args = ["--record-baseline"] if how == "flag" else []
+    done = gate(root, *args, SUITE="suite.yaml", OUT="main-out", GITHUB_ACTIONS="true", **record)
+    assert done.returncode == 0, done.stderr
+    assert "::warning title=scrapegate::expectations failed (exit 1); recorded" in done.stdout
+    assert "recorded main-out/result.json as the baseline anyway" in done.stderr
+    assert "scrapegate-gate: exit 0 after failing expectations, recorded as the" in done.stdout
+    result = json.loads((root / "main-out" / "result.json").read_text(encoding="utf-8"))
+    assert result["passed"] is False
+
+
+def test_recording_a_baseline_still_fails_on_configuration_errors(root: Path) -> None:
+    done = gate(root, SUITE="missing.yaml", RECORD_BASELINE="true")
+    assert done.returncode == 2
+    assert "recorded" not in done.stderr

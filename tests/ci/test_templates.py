@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -43,7 +44,8 @@ def test_github_workflow_runs_on_pull_requests_and_main() -> None:
 def test_github_workflow_gates_uploads_and_summarises() -> None:
     steps = github_steps()
     runs = [s.get("run", "") for s in steps]
-    assert any("pip install scrapegate" in r for r in runs)
+    assert any(r.strip() == 'pip install "$SCRAPEGATE_PACKAGE"' for r in runs)
+    assert load("github-actions.yml")["env"]["SCRAPEGATE_PACKAGE"] == "scrapegate"
     assert any(r.strip() == "bash ci/scrapegate-gate.sh" for r in runs)
     uploads = {s["with"]["name"]: s for s in steps if s.get("uses") == "actions/upload-artifact@v4"}
     assert "report.html" in uploads["scrapegate-report"]["with"]["path"]
@@ -61,7 +63,51 @@ def test_gitlab_job_gates_and_keeps_reports() -> None:
     assert "bash ci/scrapegate-gate.sh" in job["script"]
     assert job["artifacts"]["when"] == "always"
     assert job["artifacts"]["reports"]["junit"] == "scrapegate-out/junit.xml"
-    assert job["rules"][0]["allow_failure"] is True
+    assert job["before_script"] == ['pip install "$SCRAPEGATE_PACKAGE"']
+    assert job["variables"]["SCRAPEGATE_PACKAGE"] == "scrapegate"
+
+
+def test_gitlab_baseline_job_on_the_default_branch_is_never_an_allowed_failure() -> None:
+    # The artifacts API serves only successful jobs: the default branch records instead.
+    main_rule, mr_rule = load("gitlab-ci.yml")["scrapegate"]["rules"]
+    assert main_rule["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+    assert "allow_failure" not in main_rule
+    assert main_rule["variables"] == {"RECORD_BASELINE": "true"}
+    assert "variables" not in mr_rule and "allow_failure" not in mr_rule
+
+
+FAKE_PIP = """#!/usr/bin/env bash
+printf '%s\\n' "$@" > "$PIP_LOG"
+"""
+
+
+@pytest.mark.parametrize("template", ["github-actions.yml", "gitlab-ci.yml"])
+@pytest.mark.parametrize(
+    "spec", ["", "git+https://github.com/scrapegate/scrapegate.git@v0.1.0", "./vendor/sg"]
+)
+def test_templates_install_the_configured_package_spec(
+    tmp_path: Path, template: str, spec: str
+) -> None:
+    if template == "gitlab-ci.yml":
+        job = load(template)["scrapegate"]
+        [line], default = job["before_script"], job["variables"]["SCRAPEGATE_PACKAGE"]
+    else:
+        line = next(s["run"] for s in github_steps() if s.get("name") == "Install scrapegate")
+        default = load(template)["env"]["SCRAPEGATE_PACKAGE"]
+    fake = tmp_path / "bin" / "pip"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_PIP, encoding="utf-8")
+    fake.chmod(0o755)
+    env = {
+        "PATH": f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PIP_LOG": str(tmp_path / "pip.log"),
+        "SCRAPEGATE_PACKAGE": spec or default,
+    }
+    done = subprocess.run(["bash", "-e", "-c", line], env=env, capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    args = (tmp_path / "pip.log").read_text(encoding="utf-8").splitlines()
+    assert args == ["install", spec or "scrapegate"]
 
 
 class _Artifacts(http.server.BaseHTTPRequestHandler):
@@ -93,6 +139,7 @@ def artifacts_api() -> Iterator[str]:
 
 
 def gitlab_fetch(tmp_path: Path, api: str, branch: str) -> subprocess.CompletedProcess[str]:
+    """Run the job's baseline fetch as a merge-request pipeline would."""
     script = load("gitlab-ci.yml")["scrapegate"]["script"][0]
     env = {
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -119,11 +166,25 @@ def test_gitlab_fetches_the_baseline_with_the_job_token(tmp_path: Path, artifact
     ]  # fmt: skip
 
 
-def test_gitlab_goes_on_without_a_baseline(tmp_path: Path, artifacts_api: str) -> None:
+def test_gitlab_goes_on_without_a_baseline_with_a_visible_warning(
+    tmp_path: Path, artifacts_api: str
+) -> None:
     done = gitlab_fetch(tmp_path, artifacts_api, "missing")
-    assert done.returncode == 0
-    assert "no baseline on missing yet" in done.stdout
+    assert done.returncode == 0, done.stderr
+    assert "\033[1;33mWARNING: no baseline on missing yet (HTTP 404)" in done.stdout
+    assert "checked WITHOUT a comparison with missing" in done.stdout
+    assert "Traceback" not in done.stderr
     assert not (tmp_path / "baseline" / "result.json").exists()
+
+
+def test_gitlab_warns_when_the_artifacts_api_cannot_be_reached(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    done = gitlab_fetch(tmp_path, f"http://127.0.0.1:{port}/api/v4", "main")
+    assert done.returncode == 0, done.stderr
+    assert "WARNING: no baseline on main yet" in done.stdout
+    assert "Traceback" not in done.stderr
 
 
 FAKE_GH = """#!/usr/bin/env bash
