@@ -392,7 +392,6 @@ def test_inputs_are_only_ever_opened_for_reading(
     assert modes and set(modes) == {"rb"}
 
 
-
 def test_all_unreadable_records_are_not_called_an_empty_input(project: Project) -> None:
     project.write("docs/bad.jsonl", b"{not json\n[1, 2\n")
     result = project.check("docs")

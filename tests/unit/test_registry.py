@@ -65,8 +65,7 @@ def test_entry_point_check_keys_are_validated(plugin_installed: None) -> None:
 
     with pytest.raises(ConfigError) as info:
         suite_from_yaml(
-            "suite: s\nexpectations:\n"
-            "  - {name: no lorem, check: no_lorem, field: body, wrod: x}\n"
+            "suite: s\nexpectations:\n  - {name: no lorem, check: no_lorem, field: body, wrod: x}\n"
         )
     assert "unknown key 'wrod'; did you mean 'word'?" in str(info.value)
 
