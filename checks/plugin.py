@@ -1,15 +1,17 @@
 """The pytest plugin: every expectation of a suite is a test item.
 
-Suites are collected when passed on the command line (``pytest expectations/news.yaml``) or
-listed under ``[tool.scrapegate] suites`` in ``pyproject.toml`` (then a bare ``pytest`` runs
-them). The engine runs once per suite, on the first item; each item reports its
-expectation's verdict. A failing item prints the failing documents with their evidence, never
-a Python traceback.
+Suites are collected when passed on the command line (``pytest expectations/news.yaml``), when
+found in a folder passed on the command line (``pytest expectations/``: YAML files whose top
+level has ``suite:`` and ``expectations:`` keys), or when listed under ``[tool.scrapegate]
+suites`` in ``pyproject.toml`` (then a bare ``pytest`` runs them). The engine runs once per
+suite, on the first item; each item reports its expectation's verdict. A failing item prints
+the failing documents with their evidence, never a Python traceback.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import warnings
 from collections.abc import Iterator
@@ -18,11 +20,24 @@ from typing import Any
 
 import pytest
 
+# Imported here, while pytest loads its plugins, so that yaml is in the module snapshot that
+# pytester restores after each in-process run: otherwise every run imports yaml afresh while
+# libyaml's C extension (initialised once per process) keeps building the first import's
+# node classes, and suites stop loading from the second run on.
+import yaml  # noqa: F401
+
 from checks.errors import ConfigError, ScrapegateError
 from checks.reports.text import describe, summary_line
 from checks.result import READABLE_NAME, ExpectationResult, RunResult
 
 SUITE_SUFFIXES = (".yaml", ".yml")
+# A folder may hold any YAML; a suite is told apart by its top-level keys, read from the
+# start of the file without parsing it (a broken suite is still collected, to report why).
+SNIFF_BYTES = 256 * 1024
+_TOP_LEVEL_KEY = re.compile(r"^[\"']?(suite|expectations)[\"']?[ \t]*:", re.MULTILINE)
+MORE_HINT = (
+    "show more with --scrapegate-max-failures N, or write them all with --scrapegate-json FILE"
+)
 
 
 class ScrapegateWarning(UserWarning):
@@ -93,6 +108,14 @@ def pytest_configure(config: pytest.Config) -> None:
 _CONFIGURED = pytest.StashKey[set[str]]()
 
 
+def _given(config: pytest.Config) -> list[Path]:
+    """The paths named on the command line (not testpaths), made absolute."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return []
+    base = config.invocation_params.dir
+    return [Path(os.path.abspath(base / arg.split("::")[0])) for arg in config.args]
+
+
 def _explicit(config: pytest.Config, path: Path) -> bool:
     target = os.path.abspath(path)
     if target in config.stash.get(_CONFIGURED, set()):
@@ -104,9 +127,35 @@ def _explicit(config: pytest.Config, path: Path) -> bool:
     return False
 
 
+def _in_given_folder(config: pytest.Config, path: Path) -> bool:
+    """Whether ``path`` lies in a folder named on the command line.
+
+    Folders pytest reaches through ``testpaths`` or the current directory are not searched:
+    a project's tests may hold YAML that only looks like a suite (broken ones, for tests).
+    """
+    target = Path(os.path.abspath(path))
+    return any(given in target.parents for given in _given(config) if given.is_dir())
+
+
+def looks_like_suite(path: Path) -> bool:
+    """Whether a YAML file's top level has both ``suite:`` and ``expectations:`` keys."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    found = {m.group(1) for m in _TOP_LEVEL_KEY.finditer(head)}
+    return found == {"suite", "expectations"}
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile | None:
-    """Collect a YAML file as a suite when it was named explicitly or configured."""
-    if file_path.suffix in SUITE_SUFFIXES and _explicit(parent.config, file_path):
+    """Collect a YAML file as a suite: named, configured, or a suite in a named folder."""
+    if file_path.suffix not in SUITE_SUFFIXES:
+        return None
+    config = parent.config
+    if _explicit(config, file_path) or (
+        _in_given_folder(config, file_path) and looks_like_suite(file_path)
+    ):
         return SuiteFile.from_parent(parent, path=file_path)
     return None
 
@@ -189,7 +238,7 @@ class ExpectationItem(pytest.Item):
         """The expectation's evidence, or our error's message, without a traceback."""
         if isinstance(excinfo.value, ExpectationFailed):
             limit = self.config.getoption("--scrapegate-max-failures")
-            return describe(excinfo.value.result, limit=limit)
+            return describe(excinfo.value.result, limit=limit, more_hint=MORE_HINT)
         if isinstance(excinfo.value, ScrapegateError):
             return f"error: {excinfo.value}"
         return str(super().repr_failure(excinfo))

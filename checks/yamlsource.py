@@ -16,8 +16,28 @@ import yaml
 
 from checks.errors import ConfigError, Location, Problem
 
-# libyaml's composer keeps marks too, and is much faster than the pure-Python one.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _pick_loader() -> Any:
+    """libyaml's loader when it builds this ``yaml`` module's node classes, else PyYAML's.
+
+    libyaml's composer keeps marks too, and is much faster than the pure-Python one. But a C
+    extension is initialised once per process: when ``yaml`` is dropped from ``sys.modules``
+    and imported again (pytester restores its module snapshot after every in-process run),
+    ``CSafeLoader`` still builds nodes of the first import's classes, which neither the
+    builder below nor PyYAML's constructor would recognise.
+    """
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is None:
+        return yaml.SafeLoader
+    probe = c_loader("{a: [1]}")
+    try:
+        node = probe.get_single_node()
+    finally:
+        probe.dispose()
+    return c_loader if isinstance(node, yaml.MappingNode) else yaml.SafeLoader
+
+
+_LOADER: Any = _pick_loader()
 
 # A suite is a few hundred nodes; anything past this is an alias bomb or a mistake.
 MAX_NODES = 100_000
@@ -51,6 +71,8 @@ class MarkedDocument:
     data: Any
     value_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    # Problems that left the rest of the data usable (see ``load_marked(keep_going=True)``).
+    problems: list[Problem] = field(default_factory=list)
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """Location of the value (or key) at ``path``, falling back to the nearest parent."""
@@ -206,8 +228,13 @@ def _yaml_error_problem(path: str, exc: yaml.YAMLError, source: str = "") -> Pro
     return Problem(Location(path, line, col), " ".join(text.split()))
 
 
-def load_marked(text: str, path: str) -> MarkedDocument:
-    """Parse one YAML document safely, keeping marks; raise ConfigError listing every problem."""
+def load_marked(text: str, path: str, *, keep_going: bool = False) -> MarkedDocument:
+    """Parse one YAML document safely, keeping marks; raise ConfigError listing every problem.
+
+    With ``keep_going``, problems that leave the rest of the data usable (a duplicate key,
+    whose first value is kept; a value its tag rejects, kept as None) are returned in
+    ``problems`` instead, so a validator can report them together with its own.
+    """
     try:
         loader = _LOADER(text)
         try:
@@ -232,12 +259,15 @@ def load_marked(text: str, path: str) -> MarkedDocument:
         raise ConfigError([*builder.problems, _yaml_error_problem(path, exc, text)]) from None
     except RecursionError:  # only with the pure-Python composer, whose limit is lower
         raise ConfigError.single(Location(path), TOO_DEEP) from None
-    if builder.problems:
+    if builder.problems and not keep_going:
         raise ConfigError(builder.problems)
+    builder.doc.problems = builder.problems
     return builder.doc
 
 
-def read_marked(path: str, display: str | None = None) -> MarkedDocument:
+def read_marked(
+    path: str, display: str | None = None, *, keep_going: bool = False
+) -> MarkedDocument:
     """Read and parse a YAML file; unreadable or non-UTF-8 files are ConfigErrors too."""
     shown = display or path
     try:
@@ -254,7 +284,7 @@ def read_marked(path: str, display: str | None = None) -> MarkedDocument:
         raise ConfigError.single(
             Location(shown, line), f"file is not UTF-8 (byte {exc.start}); save it as UTF-8"
         ) from None
-    return load_marked(text, shown)
+    return load_marked(text, shown, keep_going=keep_going)
 
 
 def problems_sorted(problems: Sequence[Problem]) -> list[Problem]:

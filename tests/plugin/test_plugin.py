@@ -182,3 +182,41 @@ def test_scrapegate_json_option_writes_the_result(project: pytest.Pytester) -> N
     assert data["schema_version"] == 1
     widgets = next(e for e in data["expectations"] if e["name"] == "no comment widgets")
     assert widgets["failed"] == 1
+
+
+def test_failures_past_the_limit_point_at_the_pytest_options(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", suite=SUITE)
+    docs = pytester.mkdir("docs")
+    untitled = [{"url": f"https://n.example/{i}", "title": "", "body": "x"} for i in range(4)]
+    (docs / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in untitled))
+    result = pytester.runpytest("suite.yaml", "--scrapegate-max-failures", "1")
+    result.stdout.fnmatch_lines(
+        [
+            "*... and 3 more (show more with --scrapegate-max-failures N, "
+            "or write them all with --scrapegate-json FILE)"
+        ]
+    )
+    assert "--json FILE" not in result.stdout.str()
+
+
+INNER_TESTS = """
+import pytest
+
+SUITE = "suite: s\\nexpectations:\\n  - {name: t, check: not_empty, field: title}\\n"
+
+
+@pytest.mark.parametrize("run", [1, 2, 3])
+def test_suite_loads_in_every_in_process_run(pytester, run):
+    pytester.makefile(".yaml", suite=SUITE)
+    (pytester.path / "docs.jsonl").write_text('{"title": "x"}\\n')
+    result = pytester.runpytest("suite.yaml", "--docs", "docs.jsonl")
+    result.assert_outcomes(passed=2)
+"""
+
+
+def test_suites_load_in_every_pytester_run_of_a_fresh_process(pytester: pytest.Pytester) -> None:
+    # pytester drops the modules a run imported; yaml must survive that in a fresh process,
+    # where nothing but the plugin has imported it.
+    pytester.makepyfile(test_inner=INNER_TESTS)
+    result = pytester.runpytest_subprocess("-p", "pytester", "test_inner.py")
+    result.assert_outcomes(passed=3)
