@@ -21,7 +21,7 @@ from checks.errors import ConfigError, Location, Problem, did_you_mean
 from checks.regex import PatternError, compile_pattern
 from checks.registry import CheckContext, CheckType, ParamError, registry
 from checks.schema import suite_schema
-from checks.yamlsource import KeyPath, MarkedDocument, format_path, read_marked
+from checks.yamlsource import KeyPath, MarkedDocument, format_path, problems_sorted, read_marked
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -261,6 +261,7 @@ def _derived_fields(
 def _where(
     doc: MarkedDocument, raw: dict[str, Any] | None, path: KeyPath
 ) -> tuple[Where | None, list[Problem]]:
+    """Build the ``where`` filter found at ``path``; its pattern must compile."""
     if raw is None:
         return None, []
     if "matches" in raw:
@@ -320,10 +321,11 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
     """Validate a loaded suite document; raise ConfigError listing every problem."""
     checks = registry()
     if not isinstance(doc.data, dict):
-        raise ConfigError.single(
+        shape = Problem(
             doc.locate(()),
             f"a suite must be a mapping with 'suite' and 'expectations', got {_describe(doc.data)}",
         )
+        raise ConfigError(problems_sorted([*doc.problems, shape]))
     problems = _schema_problems(doc, suite_schema(checks))
     data: dict[str, Any] = doc.data
     ctx = CheckContext(now or datetime.now(UTC))
@@ -376,7 +378,9 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
         if any(_within(p.key_path, format_path(path)) for p in problems):
             continue  # the schema found wrong values here; building it would trip on them
         where_spec, more = _where(
-            doc, raw.get("where") if isinstance(raw.get("where"), dict) else None, path
+            doc,
+            raw.get("where") if isinstance(raw.get("where"), dict) else None,
+            (*path, "where"),
         )
         problems.extend(more)
         expectations.append(
@@ -398,6 +402,12 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
     ):
         cleaners, more = _cleaners(doc, data["cleaners"])
         problems.extend(more)
+    # The YAML layer's problems (duplicate keys, values their tag rejects) leave the data
+    # usable, so validation went on and every problem is reported at once. A rejected value
+    # is None in the data: what validation says about that None repeats the problem in
+    # worse words, at the same place.
+    rejected = {p.location for p in doc.problems}
+    problems = [*doc.problems, *(p for p in problems if p.location not in rejected)]
     errors = [p for p in problems if not p.warning]
     if errors:
         raise ConfigError(sorted(problems, key=lambda p: (p.location.line, p.location.col)))
@@ -418,7 +428,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
 
 def load_suite(path: str, now: datetime | None = None) -> Suite:
     """Read, parse and validate a suite file."""
-    return parse_suite(read_marked(path), now)
+    return parse_suite(read_marked(path, keep_going=True), now)
 
 
 def lint_suites(paths: Sequence[str]) -> list[Problem]:

@@ -22,11 +22,18 @@ Fails::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from checks.dates import DateError, DateParser, is_after, is_before, parse_bound, to_iso
+from checks.errors import did_you_mean
 from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
+
+ISO8601 = "iso8601"
+# Day over 12 and hour over 12, so %d/%m and %H/%I mix-ups cannot round-trip by luck.
+_SAMPLE = datetime(2025, 7, 14, 15, 32, 5, 123456, tzinfo=UTC)
 
 SCHEMA: dict[str, Any] = {
     "formats": {
@@ -71,9 +78,34 @@ class DateParsesParams:
     not_after: str | None = None
 
 
+def format_problem(fmt: str) -> str | None:
+    """Why ``fmt`` can never read a date (a typo, a bad directive), or None when it can."""
+    if fmt.lower() == ISO8601:
+        return None
+    if "%" not in fmt:
+        hint = did_you_mean(fmt.lower(), [ISO8601]) or "; write it with directives, e.g. '%Y-%m-%d'"
+        return f"format {fmt!r} is neither {ISO8601!r} nor a strftime pattern{hint}"
+    # strptime finds a bad directive or a stray % only when it parses, and an ISO year
+    # without its week only on a match: so it parses a date the format itself wrote.
+    try:
+        datetime.strptime(_SAMPLE.strftime(fmt), fmt)
+    except re.error:
+        return f"format {fmt!r} uses a directive twice; use each directive at most once"
+    except ValueError as exc:
+        return (
+            f"format {fmt!r} cannot read dates ({str(exc).rstrip('.')}); use directives such as "
+            "%Y %m %d %b %H %M %S %z"
+        )
+    return None
+
+
 @check("date_parses", params=DateParsesParams, schema=SCHEMA)
 def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
     """Build the evaluator."""
+    for index, fmt in enumerate(params.formats):
+        problem = format_problem(fmt)
+        if problem is not None:
+            raise ParamError(("formats", index), problem)
     bounds = {}
     for key in ("not_before", "not_after"):
         text = getattr(params, key)
