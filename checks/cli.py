@@ -39,6 +39,29 @@ Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
 3 internal error.
 """
 
+MAIN_EPILOG = """
+\b
+Examples:
+  scrapegate check fixtures/news --suite expectations/news.yaml
+  scrapegate check --suite expectations/articles.yaml --json out/result.json
+  scrapegate lint expectations/*.yaml
+  pytest expectations/ --junitxml=junit.xml
+\b
+Run 'scrapegate COMMAND --help' for a command's options and examples.
+Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
+3 internal error.
+"""
+
+LINT_EPILOG = """
+\b
+Examples:
+  scrapegate lint expectations/news.yaml
+  scrapegate lint expectations/*.yaml
+\b
+Every problem of every file is printed as file:line:col: message in key.path.
+Exit codes: 0 all suites valid, 2 problems found.
+"""
+
 
 class _State:
     debug = False
@@ -100,7 +123,9 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, epilog=MAIN_EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="scrapegate")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def cli(debug: bool) -> None:
@@ -170,7 +195,7 @@ def check(**options: Any) -> int:
     return execute(options, _console())
 
 
-@cli.command()
+@cli.command(epilog=LINT_EPILOG)
 @click.argument("suites", nargs=-1, required=True)
 def lint(suites: tuple[str, ...]) -> int:
     """Validate suite files without reading any data."""

@@ -63,7 +63,11 @@ def failure_lines(failure: Failure) -> list[str]:
     return lines
 
 
-def describe(er: ExpectationResult, limit: int | None = 20) -> str:
+# How the CLI shows the failures past the limit; other callers name their own options.
+MORE_HINT = "write them all with --json FILE"
+
+
+def describe(er: ExpectationResult, limit: int | None = 20, more_hint: str = MORE_HINT) -> str:
     """The failure text of an expectation: summary, then up to ``limit`` failures."""
     lines = [summary_line(er)]
     shown = er.failures if limit is None else er.failures[:limit]
@@ -71,5 +75,5 @@ def describe(er: ExpectationResult, limit: int | None = 20) -> str:
         lines.extend("  " + line for line in failure_lines(failure))
     hidden = len(er.failures) - len(shown)
     if hidden > 0:
-        lines.append(f"  ... and {hidden} more (write them all with --json FILE)")
+        lines.append(f"  ... and {hidden} more ({more_hint})")
     return "\n".join(lines)
