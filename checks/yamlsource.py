@@ -39,6 +39,12 @@ def _pick_loader() -> Any:
 
 _LOADER: Any = _pick_loader()
 
+
+def fast_safe_loader() -> Any:
+    """The safe loader class this process should use: libyaml's when it works, else PyYAML's."""
+    return _LOADER
+
+
 # A suite is a few hundred nodes; anything past this is an alias bomb or a mistake.
 MAX_NODES = 100_000
 # A suite nests about five levels; the limit keeps the builder and the schema validator (both

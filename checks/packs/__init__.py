@@ -16,6 +16,7 @@ from importlib import resources
 import yaml
 
 from checks.errors import did_you_mean
+from checks.yamlsource import fast_safe_loader
 
 MATCH_KINDS = ("line", "inline")
 
@@ -82,8 +83,8 @@ def load_pack(name: str) -> Pack:
             f"unknown pack {name!r}{did_you_mean(name, packs)} (available: {', '.join(packs)})"
         )
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    # libyaml when available: the packs are parsed on every run, and pure Python costs ~0.1 s.
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    # libyaml when it works here: packs are parsed on every run; pure Python costs ~0.1 s.
+    data = yaml.load(text, Loader=fast_safe_loader())
     rules = tuple(
         PackRule(
             pack=name,
