@@ -902,7 +902,8 @@ def write_results(path: Path) -> None:
     parts = [
         "# Benchmark results",
         "",
-        "Written by `python bench/run.py`; see docs/benchmarks.md for what each column means.",
+        "Written by `python bench/run.py`; see the Benchmarks section of README.md for what "
+        "each column means.",
         "",
         "## Machine",
         "",
