@@ -367,11 +367,11 @@ def _notes(base: RunResult, head: RunResult, indexed: bool) -> list[str]:
     return notes
 
 
-def render_diff(diff: ResultDiff, console: Console) -> None:
+def render_diff(diff: ResultDiff, console: Console, quiet: bool = False) -> None:
     """Print the comparison as a table plus the lists of newly failing documents."""
     from checks.reports.diffview import render_diff as render
 
-    render(diff, console)
+    render(diff, console, quiet=quiet)
 
 
 @click.command("diff")

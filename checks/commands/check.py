@@ -117,5 +117,5 @@ def execute(options: dict[str, Any], console: Console) -> int:
     if diff is not None:
         from checks.baseline import render_diff
 
-        render_diff(diff, console)
+        render_diff(diff, console, quiet=options["quiet"])
     return EXIT_FAILED if (not result.passed or regressed) else EXIT_OK

@@ -112,8 +112,19 @@ def _ids(console: Console, title: str, ids: tuple[str, ...], style: str = "") ->
         console.print(Text(f"  ... and {len(ids) - LISTED} more (all of them in --json)"))
 
 
-def render_diff(diff: ResultDiff, console: Console) -> None:
-    """Print the table, the documents behind it, what was renamed or dropped, the verdict."""
+def render_diff(diff: ResultDiff, console: Console, quiet: bool = False) -> None:
+    """Print the table, the documents behind it, what was renamed or dropped, the verdict.
+
+    ``quiet`` prints the verdict and its reasons only (``check -q``).
+    """
+    if not quiet:
+        _details(diff, console)
+    console.print(Text(verdict_line(diff), style="bold red" if diff.regressed else "bold green"))
+    for reason in diff.reasons:
+        console.print(Text(f"  {printable(reason)}", style="red"))
+
+
+def _details(diff: ResultDiff, console: Console) -> None:
     console.print(_table(diff))
     for e in diff.expectations:
         name = printable(e.name)
@@ -143,6 +154,3 @@ def render_diff(diff: ResultDiff, console: Console) -> None:
         console.print(Text(f"expectations only in the baseline: {', '.join(gone)}"))
     for note in diff.notes:
         console.print(Text(f"note: {printable(note)}", style="yellow"))
-    console.print(Text(verdict_line(diff), style="bold red" if diff.regressed else "bold green"))
-    for reason in diff.reasons:
-        console.print(Text(f"  {printable(reason)}", style="red"))

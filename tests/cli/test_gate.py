@@ -329,3 +329,18 @@ def test_path_named_documents_match_across_spellings_of_the_same_folder(
         assert _without_timing(f"r{index}.json") == _without_timing("r0.json"), spellings[index]
         assert main(["diff", "r0.json", f"r{index}.json"]) == 0, spellings[index]
     assert "0 added, 0 removed" in capsys.readouterr().out
+
+
+def test_quiet_gate_prints_the_two_verdicts_and_why_without_the_table(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = baseline(project, [doc(1), doc(2), doc(3), doc(4)])
+    write_docs(project, [doc(1, LEAK), doc(2), doc(3), doc(4)])
+    capsys.readouterr()
+    code = main(["check", "--suite", "suite.yaml", "--baseline", base, "-q"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1  # the suite passes (mostly 0.5) but the document newly fails
+    assert lines[0].startswith("PASSED")
+    assert lines[1].startswith("REGRESSED against the baseline in 1 expectation")
+    assert "'no comment widgets': 1 document(s) newly fail" in lines[2]
+    assert len(lines) == 3
