@@ -13,6 +13,7 @@ import functools
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 
 from checks.errors import OutputError
 
@@ -22,6 +23,11 @@ TEMP_SUFFIX = ".tmp"
 
 def write_bytes_atomic(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically or raise OutputError naming the path."""
+    write_chunks_atomic(path, (data,))
+
+
+def write_chunks_atomic(path: str, chunks: Iterable[bytes]) -> None:
+    """Write the concatenated ``chunks`` to ``path`` atomically, never all of them at once."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
@@ -34,7 +40,8 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
             if hasattr(os, "fchmod"):

@@ -85,8 +85,8 @@ class ExpectationResult:
         # Compare counts, not floats: mostly 0.95 over 20 documents allows exactly 1 failure.
         return self.failed <= self.evaluated - self.mostly * self.evaluated + 1e-9
 
-    def to_json(self) -> dict[str, Any]:
-        """The expectation result as a JSON-ready mapping."""
+    def to_json(self, failures: bool = True) -> dict[str, Any]:
+        """The expectation result as a JSON-ready mapping (``failures=False``: list left empty)."""
         return {
             "name": self.name,
             "check": self.check,
@@ -99,7 +99,7 @@ class ExpectationResult:
             "passed": self.passed,
             "description": self.description,
             "source": self.source,
-            "failures": [f.to_json() for f in self.failures],
+            "failures": [f.to_json() for f in self.failures] if failures else [],
         }
 
     @classmethod
@@ -148,8 +148,8 @@ class RunResult:
         """The result of the expectation called ``name``, if any."""
         return next((e for e in self.expectations if e.name == name), None)
 
-    def to_json(self) -> dict[str, Any]:
-        """The versioned JSON form (schema_version 1)."""
+    def to_json(self, failures: bool = True) -> dict[str, Any]:
+        """The versioned JSON form (schema_version 1); ``failures=False`` leaves the lists empty."""
         out: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "suite": self.suite,
@@ -161,7 +161,7 @@ class RunResult:
             "duration_s": round(self.duration_s, 3),
             "engine": self.engine,
             "warnings": list(self.warnings),
-            "expectations": [e.to_json() for e in self.expectations],
+            "expectations": [e.to_json(failures) for e in self.expectations],
         }
         out.update(self.extra)
         return out

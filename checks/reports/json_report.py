@@ -1,18 +1,66 @@
-"""The JSON result (schema_version 1), written atomically."""
+"""The JSON result (schema_version 1), written atomically and streamed.
+
+A run at scale can hold hundreds of thousands of failures; serialising the whole result as
+one dict tree and one byte string would double the run's memory at its very end. The
+skeleton (everything but the failure lists) is serialised once, and each expectation's
+failures are spliced in at their place a chunk at a time. The bytes are exactly what
+``orjson.dumps(result.to_json(), option=OPT_INDENT_2)`` gives.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import orjson
 
-from checks.atomic import write_bytes_atomic
+from checks.atomic import write_chunks_atomic
 from checks.result import RunResult
+
+_OPTIONS = orjson.OPT_INDENT_2
+# What an expectation's empty failure list looks like in the skeleton. A JSON string escapes
+# its quotes, so this byte sequence can only be the key itself.
+_EMPTY_FAILURES = b'"failures": []'
+# result -> "expectations" list -> expectation -> "failures" list: four levels of two spaces.
+_FAILURE_INDENT = b" " * 8
+_CHUNK = 1000
 
 
 def dumps(result: RunResult) -> bytes:
     """The result as indented JSON bytes."""
-    return orjson.dumps(result.to_json(), option=orjson.OPT_INDENT_2) + b"\n"
+    return b"".join(_chunks(result))
 
 
 def write_json(result: RunResult, path: str) -> None:
     """Write the result JSON to ``path``."""
-    write_bytes_atomic(path, dumps(result))
+    write_chunks_atomic(path, _chunks(result))
+
+
+def _chunks(result: RunResult) -> Iterator[bytes]:
+    data: dict[str, Any] = result.to_json(failures=False)
+    skeleton = orjson.dumps(data, option=_OPTIONS)
+    pieces = skeleton.split(_EMPTY_FAILURES)
+    if len(pieces) != len(result.expectations) + 1:
+        # A key elsewhere spelt like ours (an extra section): no splicing, one piece.
+        yield orjson.dumps(result.to_json(), option=_OPTIONS) + b"\n"
+        return
+    yield pieces[0]
+    for expectation, after in zip(result.expectations, pieces[1:], strict=True):
+        yield from _failure_list(expectation.failures)
+        yield after
+    yield b"\n"
+
+
+def _failure_list(failures: Any) -> Iterator[bytes]:
+    if not failures:
+        yield _EMPTY_FAILURES
+        return
+    yield b'"failures": ['
+    for start in range(0, len(failures), _CHUNK):
+        parts = []
+        for index in range(start, min(start + _CHUNK, len(failures))):
+            item = orjson.dumps(failures[index].to_json(), option=_OPTIONS)
+            body = item.replace(b"\n", b"\n" + _FAILURE_INDENT)
+            parts.append((b",\n" if index else b"\n") + _FAILURE_INDENT + body)
+        yield b"".join(parts)
+    yield b"\n      ]"
