@@ -233,6 +233,13 @@ class Engine:
                 scanner.share(shared.setdefault(spec.field, SharedScan()))
         return running
 
+    def warm_up(self) -> None:
+        """Compile every pattern set now (before forking workers, so they inherit them)."""
+        for r in self._prepare(follows_earlier_slice=False):
+            scanner = getattr(r.evaluator, "scanner", None)
+            if isinstance(scanner, RuleScanner):
+                scanner.matches("")
+
     def scan(
         self,
         records: Iterable[Loaded],

@@ -144,6 +144,7 @@ def run_parallel(
 ) -> RunResult:
     """Scan ``slices`` in ``workers`` forked processes and fold the results in order."""
     started = time.perf_counter()
+    engine.warm_up()
     _JOB.update(engine=engine, id_field=id_field, transform=transform)
     context = multiprocessing.get_context("fork")
     partials: list[Partial] = []

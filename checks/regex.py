@@ -6,6 +6,7 @@ back-references, atomic groups) are reported with what to use instead.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,25 @@ def compile_pattern(pattern: str) -> Any:
         raise PatternError(explain_error(pattern, raw)) from None
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> tuple[list[Any], Any]:
+    """The compiled patterns and their RE2 set (None for fewer than two), shared per process.
+
+    Compiling a pack's set costs tens of milliseconds; a parallel run builds its evaluators
+    again for every slice, and the parent warms this cache before forking so that workers
+    inherit compiled sets instead of compiling their own. RE2 objects are read-only once
+    compiled, so sharing them is safe.
+    """
+    compiled = [compile_pattern(p) for p in patterns]
+    if len(patterns) < 2:
+        return compiled, None
+    rset = re2.Set.SearchSet(_OPTIONS)
+    for pattern in patterns:
+        rset.Add(pattern)
+    rset.Compile()
+    return compiled, rset
+
+
 @dataclass(frozen=True)
 class Span:
     """A match inside a string: character offsets and the matched text."""
@@ -65,14 +85,7 @@ class PatternSet:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
-        self._compiled = [compile_pattern(p) for p in self.patterns]
-        self._set: Any = None
-        if len(self.patterns) > 1:
-            rset = re2.Set.SearchSet(_OPTIONS)
-            for pattern in self.patterns:
-                rset.Add(pattern)
-            rset.Compile()
-            self._set = rset
+        self._compiled, self._set = _compiled(self.patterns)
 
     def hits(self, text: str) -> list[int]:
         """Indices of the patterns that match somewhere in ``text``, in pattern order."""
