@@ -18,6 +18,7 @@ from checks.cleaners._pipeline import (
     StepStats,
     build_pipeline,
     line_count,
+    removed_lines,
 )
 from checks.cleaners._registry import (
     ENTRY_POINT_GROUP,
@@ -54,5 +55,6 @@ __all__ = [
     "line_count",
     "make_cleaner",
     "registry",
+    "removed_lines",
     "validate_pipeline",
 ]

@@ -9,6 +9,9 @@ the document is never dropped. Documents are copied, never changed in place.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -73,11 +76,95 @@ class Cleaned:
     changes: tuple[tuple[int, int] | None, ...]
 
 
-def line_count(text: str) -> int:
-    """Lines of text, a final newline not starting another one."""
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_WORD = re.compile(r"\w+")
+_MARKS = re.compile(r"[\u0300-\u036f]+")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines of text (CRLF, CR or LF), a final line break not starting another one."""
     if not text:
-        return 0
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
+        return []
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def line_count(text: str) -> int:
+    """Lines of text, a final line break not starting another one."""
+    return len(_lines(text))
+
+
+def _words(line: str) -> Counter[str]:
+    # Case, accents and composition do not make a line another line.
+    return Counter(_WORD.findall(_MARKS.sub("", unicodedata.normalize("NFKD", line.casefold()))))
+
+
+def _derived(words: Counter[str], left: Counter[str], first: bool) -> Counter[str] | None:
+    """The words an output line (``words``) takes from ``left`` (the unused words of an
+    input line) when at least half of its words are there; None when it does not derive
+    from that line. A line without words ("* * *") derives only as the first line taken
+    from an input line."""
+    if not words:
+        return words if first else None
+    found = sum(min(count, left[word]) for word, count in words.items())
+    return words if found * 2 >= sum(words.values()) else None
+
+
+# How far ahead an input line looks for the output line it became: cleaners keep the order,
+# so a near window finds it and the count stays linear in the text.
+_LOOKAHEAD = 16
+
+
+def removed_lines(before: str, after: str) -> int:
+    """How many lines of ``before`` have no counterpart in ``after`` (never negative).
+
+    Lines are paired in order: an output line is the input line it equals, or one it was
+    derived from (at least half its words are among that line's, so a line that lost its
+    tags, spaces or accents is kept, and a line split in two at a block tag is one kept
+    line). Input lines left without an output line were removed, less output lines left
+    without an input line (a line rewritten beyond recognition, such as a date in ISO
+    form). Blank lines are interchangeable: those beyond the output's blank lines were
+    removed. Lines a cleaner adds by splitting never cancel lines it removed elsewhere.
+    """
+    old = [line for line in _lines(before) if line.strip()]
+    new = [line for line in _lines(after) if line.strip()]
+    blank = max(0, (line_count(before) - len(old)) - (line_count(after) - len(new)))
+    paired_old = paired_new = 0
+    at = 0
+    # An output line is compared with several input lines: its words are counted once.
+    counted: dict[int, Counter[str]] = {}
+
+    def words_at(index: int) -> Counter[str]:
+        if index not in counted:
+            counted[index] = _words(new[index])
+        return counted[index]
+
+    for line in old:
+        if at < len(new) and new[at] == line:
+            # The common case (a line kept as it was): no words to compare.
+            at += 1
+            paired_old += 1
+            paired_new += 1
+            continue
+        words = _words(line)
+        window = range(at, min(len(new), at + _LOOKAHEAD))
+        start = next(
+            (k for k in window if new[k] == line or _derived(words_at(k), words, True) is not None),
+            None,
+        )
+        if start is None:
+            continue
+        left = words - words_at(start)
+        at = start + 1
+        paired_old += 1
+        paired_new += 1
+        while at < len(new) and (used := _derived(words_at(at), left, False)) is not None:
+            left -= used
+            at += 1
+            paired_new += 1
+    return max(0, (len(old) - paired_old) - (len(new) - paired_new)) + blank
 
 
 def _kind(value: Any) -> str:
@@ -163,7 +250,7 @@ class Pipeline:
                 if cleaned != value:
                     touched = True
                     chars += len(value) - len(cleaned)
-                    lines += line_count(value) - line_count(cleaned)
+                    lines += removed_lines(value, cleaned)
                     _set(fields, name, cleaned)
             changes.append((chars, lines) if touched else None)
         return Cleaned(replace(doc, fields=fields), tuple(problems), tuple(changes))

@@ -60,8 +60,9 @@ class CleanerType:
     target: Target = "text"
     # Removing cleaners never lengthen their input.
     removing: bool = False
-    # Deletion-only cleaners keep the input's lines in order and only delete (lines, or
-    # characters within a line): nothing is invented or reordered.
+    # Deletion-only cleaners keep whole input lines in order (whitespace aside) and only
+    # delete: nothing is invented, reordered or changed inside a line (strip_boilerplate's
+    # inline phrases excepted; see checks.strategies.deletion_only_problem).
     deletion_only: bool = False
     module: str = ""
     doc: str = field(default="", compare=False)

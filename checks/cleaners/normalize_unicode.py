@@ -43,6 +43,9 @@ _JOINERS = "\u200c\u200d"
 _ALWAYS = "".join(sorted(INVISIBLE - set(_JOINERS)))
 _CONTROLS = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r")
 _DROP = re.compile(f"[{re.escape(_ALWAYS + _CONTROLS)}]+")
+# Every character this cleaner may remove (joiners only sometimes): what comes after it
+# must not find markup or mojibake that these characters were keeping apart.
+REMOVED = frozenset(_ALWAYS + _JOINERS + _CONTROLS)
 _SPACE = re.compile(f"[{re.escape(''.join(sorted(SPACES)))}]")
 # A run of joiners survives only between two characters that are neither ASCII nor space.
 _LONE_JOINERS = re.compile(

@@ -8,9 +8,11 @@ when fewer than ``min_words_left`` words would be left around it (a widget line)
 otherwise only the phrase itself (a page flattened into one long line). Matching repeats
 until nothing matches, so text left after a removal is judged again.
 
-Properties: idempotent; deletion-only (whole lines go, or the matched phrase inside a long
-line; nothing is invented or reordered); never lengthens its input; after it, a
-``no_boilerplate`` expectation with the same packs and patterns passes.
+Properties: idempotent; deletion-only: whole lines go (the output's lines are a subsequence
+of the input's), except that a phrase is cut out of a line that keeps at least
+``min_words_left`` words (there only characters are deleted); nothing is invented or
+reordered; never lengthens its input; after it, a ``no_boilerplate`` expectation with the
+same packs and patterns passes.
 
 Example::
 

@@ -12,16 +12,18 @@ Import it in your own test suite::
         assert my_cleaner(page.raw) == my_cleaner(page.article)
 
 Text: :func:`article_text` (news prose with the hard cases: sentences that mention comments,
-cookies, newsletters, captchas, "Loading" or "Close"), :func:`boilerplate_lines` (examples
-from the reviewed packs), :func:`disguised` (case, spacing, no-break and zero-width
-characters, HTML wrappers), :func:`raw_page` (a page in the shape of ``fixtures/news/raw``,
+cookies, newsletters, captchas, "Loading" or "Close", and prose with ``<``, ``&``, ``->``,
+``<<quotes>>``, addresses in angle brackets and URLs with query strings; the lists are
+:data:`CHROME_WORD_CASES` and :data:`MARKUP_CASES`), :func:`boilerplate_lines` (examples from
+the reviewed packs), :func:`disguised` (case, spacing, no-break and zero-width characters,
+HTML wrappers), :func:`raw_page` (a page in the shape of ``fixtures/news/raw``,
 with the article it holds), :func:`date_samples`, :func:`cleaner_inputs`.
 
 Documents: :func:`documents_satisfying` and :func:`documents_violating` read a suite and
 generate field dicts that pass it, or fail exactly one named expectation.
 
 Properties: :func:`assert_cleaner_properties` (never raises, valid text, idempotent, and for
-removing cleaners no lengthening and nothing invented or reordered), :func:`check_cleaner`
+removing cleaners no lengthening and only whole input lines kept, in order), :func:`check_cleaner`
 (the same for one input, to use inside your own ``@given``), and
 :func:`assert_pipeline_satisfies_suite` (after a suite's ``cleaners:`` its ``no_boilerplate``
 expectations pass).
@@ -56,7 +58,9 @@ from checks.strategies._properties import (
     polluted_documents,
 )
 from checks.strategies._prose import (
+    CHROME_WORD_CASES,
     HARD_CASES,
+    MARKUP_CASES,
     DateSample,
     article_text,
     date_samples,
@@ -68,8 +72,10 @@ from checks.strategies._prose import (
 
 __all__ = [
     "ALL_PACKS",
+    "CHROME_WORD_CASES",
     "FIXTURE_CHROME",
     "HARD_CASES",
+    "MARKUP_CASES",
     "NEWS_PACKS",
     "DateSample",
     "Page",

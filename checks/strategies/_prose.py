@@ -3,7 +3,9 @@
 Sentences are built from parts (who, did what, to what, when) plus a list of hard cases:
 sentences that use the words page chrome uses (comments, cookies, newsletter, captcha,
 loading, close, share, subscribe, actions, print) innocently, in English, German, French
-and Spanish. A cleaner or check that removes or flags them has a precision bug.
+and Spanish, and prose that uses the characters of markup (``<``, ``>``, ``&``, ``->``,
+``<<quotes>>``, ``<address@example>``, URLs with query strings). A cleaner or check that
+removes, changes or flags them has a precision bug.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ WHEN = (
     "at the weekend",
     "in a vote on Thursday",
 )
-HARD_CASES = (
+CHROME_WORD_CASES = (
     "The minister declined to comment on the comments, saying only that a response would follow.",
     "Readers left more than 3,000 comments under the mayor's video within a day.",
     "The bakery's oatmeal cookies won first prize at the county fair.",
@@ -81,15 +83,35 @@ HARD_CASES = (
     "Los comentarios del ministro sobre las cookies provocaron críticas en el Parlamento.",
     "Nach dem Laden der Schiffe wurde der Hafen am Abend wieder geschlossen.",
 )
+# Prose with the characters markup is made of: "<", ">", "&", "->", quoted speech in doubled
+# angle brackets, an address in angle brackets, a URL with a query string.
+MARKUP_CASES = (
+    "<<Nous sommes prêts>>, a dit le maire devant le conseil municipal.",
+    "Readers can reach the investigations desk at <tips@paper.example> with documents.",
+    "The statute says x<y must hold for every tariff band, the court ruled.",
+    "Turnout stayed <40% in the northern districts, officials said.",
+    "Critics summed up the plan as fees rise -> prices rise.",
+    "Shares of AT&T and Procter & Gamble rose in early trading.",
+    "The figures are published at https://city.example/budget?id=4&section=budget&region=north"
+    " every quarter.",
+    'A court ruled that the slogan "this&nothing" could not be registered as a trademark.',
+)
+HARD_CASES = CHROME_WORD_CASES + MARKUP_CASES
 SECTIONS = ("World", "Politics", "Business", "Health", "Science", "Sport", "Politik", "Monde")
 AGENCIES = ("Reuters", "AP", "AFP")
 
 
 @st.composite
 def sentences(draw: st.DrawFn) -> str:
-    """One sentence of news prose, sometimes a hard case that uses chrome words."""
-    if draw(st.integers(0, 3)) == 0:
-        return draw(st.sampled_from(HARD_CASES))
+    """One sentence of news prose; often a hard case that uses chrome words or the
+    characters of markup."""
+    # Each kind of hard case is drawn on its own, so that adding markup cases does not make
+    # the chrome-word ones rarer.
+    kind = draw(st.integers(0, 7))
+    if kind < 2:
+        return draw(st.sampled_from(CHROME_WORD_CASES))
+    if kind == 2:
+        return draw(st.sampled_from(MARKUP_CASES))
     parts = (
         draw(st.sampled_from(SUBJECTS)),
         draw(st.sampled_from(VERBS)),
@@ -104,9 +126,23 @@ def paragraphs(min_sentences: int = 1, max_sentences: int = 4) -> st.SearchStrat
     return st.lists(sentences(), min_size=min_sentences, max_size=max_sentences).map(" ".join)
 
 
-def article_text(min_paragraphs: int = 2, max_paragraphs: int = 6) -> st.SearchStrategy[str]:
-    """Article body text: one paragraph per line, paragraphs separated by a blank line."""
-    return st.lists(paragraphs(), min_size=min_paragraphs, max_size=max_paragraphs).map("\n\n".join)
+@st.composite
+def article_text(draw: st.DrawFn, min_paragraphs: int = 2, max_paragraphs: int = 6) -> str:
+    """Article body text: one paragraph per line, paragraphs separated by a blank line; now
+    and then an article made of hard cases."""
+    if draw(st.integers(0, 9)) < 9:
+        chosen = draw(st.lists(paragraphs(), min_size=min_paragraphs, max_size=max_paragraphs))
+        return "\n\n".join(chosen)
+    # One hard case is one draw among dozens, and a run of fifty examples can miss it. Here
+    # each is in with even odds, so every run meets them all, and a failure shrinks to the
+    # few it needs.
+    cases = [case for case in HARD_CASES if draw(st.booleans())]
+    # Drawn whether needed or not, so that leaving cases out while shrinking never asks for
+    # draws the failing example did not make.
+    padding = [draw(paragraphs()) for _ in range(min_paragraphs)]
+    size = max(4, -(-len(cases) // max(max_paragraphs, 1)))
+    chunks = [" ".join(cases[i : i + size]) for i in range(0, len(cases), size)]
+    return "\n\n".join(chunks + padding[: max(0, min_paragraphs - len(chunks))])
 
 
 @st.composite

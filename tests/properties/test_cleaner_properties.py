@@ -19,7 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from checks.cleaners import Pipeline, build_pipeline, get_cleaner, make_cleaner
-from checks.cleaners.strip_html import TAG
+from checks.cleaners.strip_html import find_markup
 from checks.cleaning import pipeline_transform
 from checks.dates import DateParser, to_iso
 from checks.strategies import (
@@ -49,7 +49,8 @@ TRAILER = r"^--[ \t]*(?:Reuters|AP|AFP)[ \t]*--$"
 
 # Parameters that make every cleaner do something on generated text.
 PARAMS: dict[str, dict[str, Any]] = {
-    "strip_boilerplate": {"packs": list(ALL_PACKS)},
+    # Beyond any line: every match takes its whole line, the strict deletion-only promise.
+    "strip_boilerplate": {"packs": list(ALL_PACKS), "min_words_left": 10**6},
     "truncate_after": {"pattern": TRAILER},
     "normalize_date": {"field": "date"},
 }
@@ -66,15 +67,29 @@ CLEANERS = {
         "normalize_date",
     )
 }
-FULL_PIPELINE = [
-    make_cleaner("strip_html"),
-    make_cleaner("fix_mojibake"),
-    make_cleaner("normalize_unicode"),
-    make_cleaner("normalize_whitespace"),
-    make_cleaner("strip_boilerplate", packs=list(ALL_PACKS)),
-    make_cleaner("dedupe_paragraphs"),
-    make_cleaner("normalize_whitespace"),
-]
+# strip_boilerplate with its default threshold also cuts chrome phrases out of long lines:
+# deletion-only within lines, the weaker check (see deletion_only_problem).
+INLINE_CUTS = make_cleaner("strip_boilerplate", packs=list(ALL_PACKS))
+
+
+def _full_pipeline(form: str) -> list[Any]:
+    # fix_mojibake is left out of the NFKC pipeline: see
+    # test_fix_mojibake_before_nfkc_can_take_two_runs.
+    mojibake = [make_cleaner("fix_mojibake")] if form == "NFC" else []
+    return [
+        *mojibake,
+        make_cleaner("strip_html"),
+        *mojibake,
+        make_cleaner("normalize_unicode", form=form),
+        make_cleaner("normalize_whitespace"),
+        make_cleaner("strip_boilerplate", packs=list(ALL_PACKS)),
+        make_cleaner("dedupe_paragraphs"),
+        make_cleaner("normalize_whitespace"),
+    ]
+
+
+FULL_PIPELINE = _full_pipeline("NFC")
+NFKC_PIPELINE = _full_pipeline("NFKC")
 
 
 def full_clean(text: str) -> str:
@@ -98,6 +113,11 @@ def test_every_cleaner_is_idempotent_robust_and_keeps_its_removal_promises(
     check_cleaner(fn, text, deletion_only=cleaner_type.deletion_only)
     if cleaner_type.removing:
         assert len(fn(text)) <= len(text), f"{name} lengthened {text!r}"
+
+
+@given(cleaner_inputs())
+def test_strip_boilerplate_cuts_inline_chrome_only_out_of_lines_it_keeps(text: str) -> None:
+    check_cleaner(INLINE_CUTS, text, within_lines=True)
 
 
 @given(cleaner_inputs(), st.sampled_from(["NFC", "NFKC"]))
@@ -126,27 +146,108 @@ def test_normalize_whitespace_output_has_single_spaces_and_blank_lines(text: str
     assert not out.startswith("\n") and not out.endswith("\n\n")
 
 
-@given(st.text(st.sampled_from("<>/!?&;#ab pdivscrt-=\"'\n")) | cleaner_inputs())
-def test_strip_html_never_leaves_a_tag_nor_a_decodable_entity(text: str) -> None:
-    import html
+MARKUP_ALPHABET = "<>/!?&;#ab pdivscrt-=\"'\n\u200b\u00ad\x1c\uff1c\uff1e\uff06"
 
+
+@given(st.text(st.sampled_from(MARKUP_ALPHABET)) | cleaner_inputs())
+def test_strip_html_never_leaves_a_tag_nor_a_decodable_entity(text: str) -> None:
     out = CLEANERS["strip_html"](text)
-    assert TAG.search(out) is None
-    assert html.unescape(out) == out
+    assert find_markup(out) is None
+    # Nor does normalize_unicode, run after it, uncover one.
+    for form in ("NFC", "NFKC"):
+        assert find_markup(make_cleaner("normalize_unicode", form=form)(out)) is None
+
+
+@given(article_text())
+def test_strip_html_leaves_prose_without_markup_unchanged(text: str) -> None:
+    assert CLEANERS["strip_html"](text) == text
 
 
 # --- pipelines in expectations/ ---------------------------------------------------------
+
+
+# Markup that a character normalize_unicode removes (or folds) kept hidden from strip_html:
+# the second run found a new tag or entity. strip_html now sees the text as
+# normalize_unicode leaves it.
+HIDDEN_MARKUP = (
+    "Rain <\u200bb>fell</b> today.\n",
+    "AT&\u200bamp;T\n",
+    "x &\xadlt;b&gt; y\n",
+    "Rain <\x1cb>fell</b> today.\n",
+    "AT&\x1camp;T\n",
+    "Rain \uff1cb\uff1efell\uff1c/b\uff1e today.\n",
+    "&\uff41mp;lt;b&gt;\n",
+)
+
+
+# Found by the properties (with a markup-heavy alphabet) in the shipped pipelines:
+FOUND = (
+    # ftfy read "Ã " as a lost no-break space ("à") inside longer text, so the "Ã Ã" that
+    # normalize_whitespace made of a tab was repaired on the second run only.
+    "Ã\tÃ",
+    # ftfy splits lines at "\n" only: after normalize_whitespace turned "\r" into "\n",
+    # "€©" stood alone on its line and was repaired on the second run only.
+    "Ã\r€©",
+    # Mojibake of a zero-width space inside a tag: fix_mojibake repaired and removed it
+    # after strip_html had run, leaving "<a>"; it now runs before strip_html too.
+    "<aâ€\u2039>",
+    # Entities that spell mojibake need fix_mojibake after strip_html as well.
+    "Caf&Atilde;&copy; opens",
+    # A C1 control between "<<" and a tag: fix_mojibake made it "€", and the "<" before
+    # the tag was no longer a "<": whether "<" precedes a tag is judged on the original.
+    "<\x80<script>",
+)
 
 
 @pytest.mark.parametrize("path", CLEANING_SUITES, ids=_suite_id)
 # fix_mojibake turned C1 "\x80" into "€"; normalize_unicode then removed "\x1f", which joined
 # "€ß" into new mojibake for the second run. fix_mojibake now does the clean-up itself.
 @example(text="<div>comments powered by Disqus</div>\n\x80\x1fß")
+@example(text=FOUND[0])
+@example(text=FOUND[1])
+@example(text=FOUND[2])
+@example(text=FOUND[3])
+@example(text=FOUND[4])
+@example(text=HIDDEN_MARKUP[0])
+@example(text=HIDDEN_MARKUP[1])
+@example(text=HIDDEN_MARKUP[2])
+@example(text=HIDDEN_MARKUP[3])
+@example(text=HIDDEN_MARKUP[4])
+@example(text=HIDDEN_MARKUP[5])
+@example(text=HIDDEN_MARKUP[6])
 @given(text=cleaner_inputs())
 def test_every_suite_pipeline_is_idempotent_on_text(path: Path, text: str) -> None:
     pipeline = _pipeline(path)
     once = pipeline.clean_text(text)
     assert pipeline.clean_text(once) == once
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: ftfy's repairs depend on neighbouring characters, and NFKC after "
+    "fix_mojibake folds '＜' into '<', next to which '€©' reads as mojibake",
+)
+def test_fix_mojibake_before_nfkc_can_take_two_runs() -> None:
+    steps = [make_cleaner("fix_mojibake"), make_cleaner("normalize_unicode", form="NFKC")]
+    once = _run(steps, "＜€©")
+    assert _run(steps, once) == once
+
+
+def _run(steps: list[Any], text: str) -> str:
+    for fn in steps:
+        text = fn(text)
+    return text
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFKC"])
+# NFKC folds the full-width "＜b＞" into a tag after strip_html has run.
+@example(text=HIDDEN_MARKUP[5])
+@example(text=HIDDEN_MARKUP[6])
+@given(text=cleaner_inputs())
+def test_pipelines_in_either_normal_form_are_idempotent(form: str, text: str) -> None:
+    steps = FULL_PIPELINE if form == "NFC" else NFKC_PIPELINE
+    once = _run(steps, text)
+    assert _run(steps, once) == once
 
 
 @pytest.mark.parametrize("path", CLEANING_SUITES, ids=_suite_id)
@@ -172,6 +273,20 @@ def test_news_pipeline_turns_a_raw_page_into_its_article_verbatim(page: Page) ->
     failed = judge_for(NEWS).failures(to_document(NEWS, fields))
     errors = {e.name for e in NEWS.expectations if e.severity == "error"}
     assert not set(failed) & errors, failed
+
+
+# strip_html took each of these for markup and ate the prose (or decoded a legacy entity
+# without ";": "&section" -> "§ion", "&nothing" -> "¬hing").
+@example(text="<<Nous sommes prets>>, a dit le maire.")
+@example(text="Write to the desk at <tips@paper.example> with documents.")
+@example(
+    text="The mayor said a<b was the rule for years.\n\nCritics said fees rise -> prices rise."
+)
+@example(text="Budget figures: https://city.example/b?id=4&section=budget&region=north")
+@example(text='The slogan "this&nothing" was refused.')
+@given(text=article_text())
+def test_news_pipeline_leaves_article_prose_verbatim(text: str) -> None:
+    assert NEWS_PIPELINE.clean_text(text) == text
 
 
 @given(

@@ -8,6 +8,7 @@ ones with a counterexample.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -157,10 +158,33 @@ def test_assert_cleaner_properties_reports_a_cleaner_that_raises() -> None:
         assert_cleaner_properties(fragile, max_examples=200)
 
 
-def test_deletion_only_accepts_cut_lines_and_rejects_invented_ones() -> None:
-    assert deletion_only_problem("a  b c\n\nd", "a c\nd") is None
+def test_assert_cleaner_properties_reports_a_cleaner_that_squeezes_only_double_spaces() -> None:
+    def squeeze_double_spaces(text: str) -> str:
+        return text.replace("  ", " ")
+
+    with pytest.raises(AssertionError, match="squeeze_double_spaces is not idempotent"):
+        assert_cleaner_properties(squeeze_double_spaces, max_examples=200)
+
+
+def test_assert_cleaner_properties_reports_a_cleaner_that_deletes_words_inside_a_line() -> None:
+    def drop_word_comments(text: str) -> str:
+        return re.sub(r"(?i)\bcomments\b[ \t]?", "", text)
+
+    with pytest.raises(AssertionError, match="drop_word_comments is not deletion-only"):
+        assert_cleaner_properties(drop_word_comments, max_examples=200)
+
+
+def test_deletion_only_accepts_whole_lines_deleted_and_rejects_lines_changed() -> None:
+    assert deletion_only_problem("a  b c\n\nComments\nd", "a b  c\nd") is None
+    assert deletion_only_problem("a  b c\n\nd", "a c\nd") is not None
     assert deletion_only_problem("a\nb", "b\na") is not None
     assert deletion_only_problem("a", "a\nz") is not None
+
+
+def test_deletion_only_within_lines_accepts_characters_cut_out_of_a_line() -> None:
+    assert deletion_only_problem("a  b c\n\nd", "a c\nd", within_lines=True) is None
+    assert deletion_only_problem("a b\nc", "a bc", within_lines=True) is not None
+    assert deletion_only_problem("a\nb", "b\na", within_lines=True) is not None
 
 
 def test_assert_pipeline_satisfies_suite_passes_the_shipped_suites() -> None:

@@ -22,6 +22,7 @@ from checks.cleaners import (
     cleaner,
     get_cleaner,
     make_cleaner,
+    removed_lines,
 )
 from checks.cleaners._registry import build_params
 from checks.cleaners.normalize_whitespace import NormalizeWhitespaceParams
@@ -291,3 +292,25 @@ def test_schema_command_lists_the_cleaners(capsys: pytest.CaptureFixture[str]) -
     schema = json.loads(capsys.readouterr().out)
     steps = schema["properties"]["cleaners"]["items"]["then"]["properties"]
     assert set(steps) >= set(builtin_cleaners())
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "removed"),
+    [
+        pytest.param("Rain.\nComments\nLoading...", "Rain.", 2, id="deleted lines"),
+        pytest.param("a\n\n\n\nb\n", "a\n\nb\n", 2, id="blank lines collapsed"),
+        pytest.param("<p>Rain.</p><p>Sun.</p>", "Rain.\nSun.", 0, id="a line split in two"),
+        pytest.param("  Rain  fell.\r\nSun.", "Rain fell.\nSun.", 0, id="lines changed in place"),
+        pytest.param("Jul 4, 2025", "2025-07-04", 0, id="a line rewritten"),
+        pytest.param(
+            "<p>Rain.</p><p>Sun.</p>\n<script>\nvar x;\n</script>\nEnd.",
+            "Rain.\nSun.\n\nEnd.",
+            3,
+            id="a split does not cancel removed lines",
+        ),
+    ],
+)
+def test_removed_lines_counts_input_lines_without_a_counterpart(
+    before: str, after: str, removed: int
+) -> None:
+    assert removed_lines(before, after) == removed
