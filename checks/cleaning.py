@@ -157,7 +157,10 @@ def run_clean(
     from checks.runner import input_paths
 
     transform = pipeline_transform(suite)
-    planned = plan_outputs(input_paths(suite, paths), out_dir, fmt or suite.documents.format)
+    # As in ``check``: the suite's format describes its own default paths; files named on the
+    # command line are read by their extension unless --format says otherwise.
+    chosen_format = fmt if paths else (fmt or suite.documents.format)
+    planned = plan_outputs(input_paths(suite, paths), out_dir, chosen_format)
     unreadable: list[UnreadableRecord] = []
     for item in planned:
         write_cleaned(item.input, item.output, suite.documents.id, transform, unreadable.append)
@@ -183,7 +186,8 @@ def run_clean(
     "--format",
     "fmt",
     type=click.Choice(list(FORMATS)),
-    help="Input format (default: from each file's extension).",
+    help="Input format (default: from each file's extension; for the suite's own paths, "
+    "its documents.format).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the verdict line.")
 def clean_command(

@@ -2,11 +2,14 @@
 
 Every file is streamed into a temporary file beside its target and renamed over it only when
 complete (the same scheme as ``checks.atomic``, streamed so a corpus never sits in memory),
-so an interrupted run leaves no half-written file. JSON Lines keeps every other field, the
-record order, and every line it could not read or did not change byte for byte; gzip stays
-gzip. A text dump stays text and keeps its final newline. JSON arrays, CSV (same header and
-line ending) and Parquet (same schema) are rewritten from their documents; a file none of
-whose records could be read is copied through unchanged.
+so an interrupted run leaves no half-written file; a new file gets 0666 less the umask, a
+replaced one keeps its mode. JSON Lines keeps every other field, the record order, and every
+line it could not read or did not change byte for byte; in a changed record only the changed
+values are written again, so the rest (integers beyond 64 bits, number spelling, escapes,
+spacing) keeps its bytes; gzip stays gzip. A text dump stays text and keeps its final
+newline. JSON arrays, CSV (same header and line ending) and Parquet (same schema) are
+rewritten from their documents; a file none of whose records could be read is copied
+through unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,6 +28,7 @@ from typing import IO, Any
 
 import orjson
 
+from checks.atomic import TEMP_PREFIX, TEMP_SUFFIX, _cannot_write, _mode_for, _sync_directory
 from checks.documents import Document, Loaded, UnreadableRecord
 from checks.errors import OutputError
 from checks.loaders import Input, read_input
@@ -39,9 +45,9 @@ def atomic_output(path: str, gz: bool = False) -> Iterator[IO[bytes]]:
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".scrapegate-", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(_cannot_write(path, exc)) from None
     try:
         with os.fdopen(fd, "wb") as raw:
             if gz:
@@ -52,13 +58,20 @@ def atomic_output(path: str, gz: bool = False) -> Iterator[IO[bytes]]:
                 yield raw
             raw.flush()
             os.fsync(raw.fileno())
+            # mkstemp makes the file private (0600); a cleaned copy is shared like its input:
+            # the mode of the file it replaces, or 0666 less the umask (as checks.atomic).
+            if hasattr(os, "fchmod"):
+                os.fchmod(raw.fileno(), _mode_for(path))
+            else:
+                os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise OutputError(_cannot_write(path, exc)) from None
         raise
+    _sync_directory(directory)
 
 
 def is_gzip(path: str) -> bool:
@@ -108,16 +121,83 @@ def _jsonl(inp: Input, out_path: str, id_field: str | None, clean: Clean, report
                         if cleaned.fields == pending.fields:
                             out.write(line)
                         else:
-                            ending = b"\n" if line.endswith(b"\n") else b""
-                            if line.endswith(b"\r\n"):
-                                ending = b"\r\n"
-                            out.write(orjson.dumps(cleaned.fields) + ending)
+                            out.write(rewrite_record(line, pending.fields, cleaned.fields))
                     pending = next(records, None)
             except STREAM_ERRORS:
                 pass  # the reader reports the truncation as an unreadable record
         for rest in ([pending] if pending is not None else []) + list(records):
             if isinstance(rest, UnreadableRecord):
                 report(rest)
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, pos: int) -> int:
+    """The offset of the first non-space character at or after ``pos``."""
+    match = _SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _members(text: str) -> dict[str, tuple[int, int]] | None:
+    """Where each member's value of the JSON object ``text`` lies (the last of a repeated
+    key, as parsers keep it); None when ``text`` is not exactly one object."""
+    spans: dict[str, tuple[int, int]] = {}
+    try:
+        if not text.startswith("{"):
+            return None
+        pos = _skip(text, 1)
+        if text[pos] == "}":
+            return spans if pos + 1 == len(text) else None
+        while True:
+            key, pos = _DECODER.raw_decode(text, pos)
+            pos = _skip(text, pos)
+            if not isinstance(key, str) or text[pos] != ":":
+                return None
+            start = _skip(text, pos + 1)
+            _, end = _DECODER.raw_decode(text, start)
+            spans[key] = (start, end)
+            pos = _skip(text, end)
+            if text[pos] == "}":
+                return spans if pos + 1 == len(text) else None
+            if text[pos] != ",":
+                return None
+            pos = _skip(text, pos + 1)
+    except (ValueError, IndexError):
+        return None
+
+
+def _spliced(text: str, old: Any, new: Any) -> str:
+    """``text``, the JSON of ``old``, rewritten to hold ``new``: what did not change keeps
+    its bytes (big integers, number spelling, escapes, spacing), only changed values are
+    serialised again."""
+    if type(old) is type(new) and old == new:
+        return text
+    if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
+        spans = _members(text)
+        if spans is not None and spans.keys() == new.keys():
+            out: list[str] = []
+            pos = 0
+            for key, (start, end) in sorted(spans.items(), key=lambda item: item[1]):
+                out.append(text[pos:start])
+                out.append(_spliced(text[start:end], old[key], new[key]))
+                pos = end
+            out.append(text[pos:])
+            return "".join(out)
+    return orjson.dumps(new).decode("utf-8")
+
+
+def rewrite_record(line: bytes, old: dict[str, Any], new: dict[str, Any]) -> bytes:
+    """A JSON Lines record whose fields changed from ``old`` to ``new``, written back with
+    every unchanged byte kept: orjson reads integers beyond 64 bits as floats, and the
+    record must not lose them (nor its BOM, spacing or line ending) because a text field was
+    cleaned."""
+    text = line.decode("utf-8")
+    body = text.rstrip("\r\n")
+    start = len(body) - len(body.lstrip("\ufeff \t"))
+    end = len(body.rstrip(" \t"))
+    return (body[:start] + _spliced(body[start:end], old, new) + text[end:]).encode("utf-8")
 
 
 def _text(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:

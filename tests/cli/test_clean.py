@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -261,3 +262,115 @@ def test_unreadable_text_dump_is_reported_and_copied_through(
     single = json.loads((project / "out" / "one.json").read_text(encoding="utf-8"))
     assert single["body"] == "Rain fell."
     assert "pages/bad.txt:3: invalid UTF-8" in capsys.readouterr().out
+
+
+def _rows(out: str) -> dict[str, list[str]]:
+    """Summary rows by cleaner name: documents touched, characters and lines removed."""
+    rows = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) == 7 and cells[1].isdigit():
+            rows[cells[2]] = cells[3:6]
+    return rows
+
+
+def test_files_named_on_the_command_line_are_read_by_their_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixtures = ROOT / "fixtures"
+    names = ["articles.jsonl", "articles.csv", "articles.json"]
+    suite = str(ROOT / "expectations" / "articles.yaml")  # documents.format: jsonl
+    out = tmp_path / "out"
+    main(["clean", *(str(fixtures / n) for n in names), "--suite", suite, "-o", str(out)])
+    printed = capsys.readouterr().out
+    assert "invalid JSON" not in printed
+    assert "unreadable record" not in printed
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    rows = _rows(printed)
+    assert rows and all(int(cell) >= 0 for row in rows.values() for cell in row), rows
+
+
+def test_suite_format_applies_to_its_own_paths_and_format_option_wins(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "data" / "records.txt", RECORDS[:2])
+    write_jsonl(project / "data" / "other.jsonl", RECORDS[:2])
+    (project / "data" / "d.csv").write_text("url,body\nu1,Rain.\n", encoding="utf-8")
+    suite = SUITE.replace(
+        "documents:\n", "documents:\n  format: jsonl\n  paths: [data/records.txt]\n"
+    )
+    (project / "suite.yaml").write_text(suite, encoding="utf-8")
+    assert main(["clean", "--suite", "suite.yaml", "-o", "default"]) == 0
+    assert _lines(project / "default" / "records.txt")[0]["body"] == "Rain fell."
+    assert (
+        main(["clean", "data/other.jsonl", "data/d.csv", "--suite", "suite.yaml", "-o", "named"])
+        == 0
+    )
+    assert (project / "named" / "d.csv").read_text(encoding="utf-8") == "url,body\nu1,Rain.\n"
+    capsys.readouterr()
+    assert (
+        main(["clean", "data/d.csv", "--suite", "suite.yaml", "-o", "forced", "--format", "jsonl"])
+        == 1
+    )
+    assert "data/d.csv:1: invalid JSON" in capsys.readouterr().out
+
+
+def test_cleaned_files_get_the_usual_mode_not_a_private_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+
+    from checks import atomic
+
+    write_jsonl(project / "a.jsonl", RECORDS[:2])
+    (project / "pages").mkdir()
+    (project / "pages" / "p.txt").write_text("Rain.\nComments\n", encoding="utf-8")
+    previous = os.umask(0o022)
+    atomic._umask.cache_clear()
+    try:
+        assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
+        assert stat.S_IMODE((project / "out" / "a.jsonl").stat().st_mode) == 0o644
+        # A file the run replaces keeps its mode.
+        (project / "out" / "a.jsonl").chmod(0o640)
+        assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
+        assert stat.S_IMODE((project / "out" / "a.jsonl").stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
+        atomic._umask.cache_clear()
+
+
+def test_rewritten_jsonl_records_keep_the_bytes_of_fields_that_did_not_change(
+    project: Path,
+) -> None:
+    record = (
+        '{"url": "https://n.example/1",  "id": 123456789012345678901234567890, '
+        '"body": "Rain fell.\\nComments", "ratio": 1.50e2, "note": "caf\\u00e9", '
+        '"meta": {"views": 98765432109876543210, "date": "Jul 4, 2025"}, "date": "Jul 4, 2025"}\r\n'
+    )
+    (project / "a.jsonl").write_text(record, encoding="utf-8", newline="")
+    suite = SUITE.replace("field: date}", "field: date}\n  - normalize_date: {field: meta.date}")
+    (project / "suite.yaml").write_text(suite, encoding="utf-8")
+    assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
+    written = (project / "out" / "a.jsonl").read_bytes().decode("utf-8")
+    # Only the cleaned values are written again; the big integers, the number spelling, the
+    # escape, the spacing and the CRLF keep their bytes.
+    assert written == (
+        record.replace('"Rain fell.\\nComments"', '"Rain fell."').replace(
+            '"Jul 4, 2025"', '"2025-07-04"'
+        )
+    )
+
+
+def test_lines_a_cleaner_adds_do_not_make_lines_removed_negative(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "<p>Rain fell.</p><p>Roads closed.</p>\n<script>\nvar x;\n</script>\nSun."
+    write_jsonl(project / "a.jsonl", [{"url": "u1", "body": body}])
+    suite = "suite: h\ndocuments: {id: url}\ncleaners:\n  - strip_html\nexpectations:\n"
+    suite += "  - {name: t, check: not_empty, field: url}\n"
+    (project / "html.yaml").write_text(suite, encoding="utf-8")
+    assert main(["clean", "a.jsonl", "--suite", "html.yaml", "-o", "out"]) == 0
+    cleaned = "Rain fell.\nRoads closed.\n\nSun."
+    assert _lines(project / "out" / "a.jsonl")[0]["body"] == cleaned
+    # One paragraph line became two (not a removed line); the script's three lines went.
+    assert _rows(capsys.readouterr().out)["strip_html"] == ["1", str(len(body) - len(cleaned)), "3"]
