@@ -125,7 +125,7 @@ def test_corpus_expectations_cannot_be_violated_by_one_document() -> None:
 
 
 def drop_comment_lines(text: str) -> str:
-    """The worked example of docs/cleaners.md: a user's own cleaner."""
+    """The worked example in README (Cleaning scraped text): a user's own cleaner."""
     return "\n".join(line for line in text.split("\n") if line.strip().lower() != "comments")
 
 
@@ -209,7 +209,7 @@ expectations:
         assert_pipeline_satisfies_suite(suite, max_examples=50)
 
 
-# --- the worked example of docs/cleaners.md ---------------------------------------------
+# --- the worked example in README -------------------------------------------------------
 
 
 @given(article_text())
