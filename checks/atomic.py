@@ -13,7 +13,8 @@ import functools
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 from checks.errors import OutputError
 
@@ -28,6 +29,17 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
 
 def write_chunks_atomic(path: str, chunks: Iterable[bytes]) -> None:
     """Write the concatenated ``chunks`` to ``path`` atomically, never all of them at once."""
+    with atomic_stream(path) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+
+
+@contextlib.contextmanager
+def atomic_stream(path: str) -> Iterator[IO[bytes]]:
+    """A binary stream that becomes ``path`` only once written completely; else nothing does.
+
+    Raises OutputError naming the path when it cannot be written.
+    """
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
@@ -35,18 +47,16 @@ def write_chunks_atomic(path: str, chunks: Iterable[bytes]) -> None:
     except OSError as exc:
         raise OutputError(_cannot_write(path, exc)) from None
     try:
-        # mkstemp creates 0600; reports and baselines are shared artifacts: honour the umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
+            # mkstemp makes the file private (0600); reports, baselines and cleaned copies are
+            # shared: keep the replaced file's mode, or give 0666 less the umask.
             if hasattr(os, "fchmod"):
-                # mkstemp makes the file private (0600); a report should get the usual mode.
                 os.fchmod(fh.fileno(), _mode_for(path))
+            else:
+                os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -21,16 +21,14 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from typing import IO, Any
 
 import orjson
 
-from checks.atomic import TEMP_PREFIX, TEMP_SUFFIX, _cannot_write, _mode_for, _sync_directory
+from checks.atomic import atomic_stream
 from checks.documents import Document, Loaded, UnreadableRecord
-from checks.errors import OutputError
 from checks.loaders import Input, read_input
 from checks.loaders._common import GZIP_MAGIC, STREAM_ERRORS, UTF8_BOM, open_binary
 
@@ -42,36 +40,13 @@ _BATCH = 1024
 @contextmanager
 def atomic_output(path: str, gz: bool = False) -> Iterator[IO[bytes]]:
     """A binary stream that becomes ``path`` only once it was written completely."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
-    except OSError as exc:
-        raise OutputError(_cannot_write(path, exc)) from None
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            if gz:
-                # mtime=0 and no name: the same input always gives the same bytes.
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
-                    yield zipped  # type: ignore[misc]
-            else:
-                yield raw
-            raw.flush()
-            os.fsync(raw.fileno())
-            # mkstemp makes the file private (0600); a cleaned copy is shared like its input:
-            # the mode of the file it replaces, or 0666 less the umask (as checks.atomic).
-            if hasattr(os, "fchmod"):
-                os.fchmod(raw.fileno(), _mode_for(path))
-            else:
-                os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(_cannot_write(path, exc)) from None
-        raise
-    _sync_directory(directory)
+    with atomic_stream(path) as raw:
+        if gz:
+            # mtime=0 and no name: the same input always gives the same bytes.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
+                yield zipped  # type: ignore[misc]
+        else:
+            yield raw
 
 
 def is_gzip(path: str) -> bool:

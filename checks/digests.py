@@ -40,20 +40,14 @@ class DigestTable:
                 self._zero = payload
                 return None
             return self._zero
-        keys, mask = self._keys, self._mask
-        slot = digest & mask
-        while True:
-            found = keys[slot]
-            if found == digest:
-                return self._values[slot]
-            if found == _EMPTY:
-                break
-            slot = (slot + 1) & mask
-        keys[slot] = digest
+        slot = self._slot(digest)
+        if self._keys[slot] == digest:
+            return self._values[slot]
+        self._keys[slot] = digest
         self._values[slot] = payload
         self._size += 1
         # Grow at 2/3 full: linear probing stays short, and a resize doubles the capacity.
-        if self._size * 3 > len(keys) * 2:
+        if self._size * 3 > len(self._keys) * 2:
             self._grow()
         return None
 
@@ -61,15 +55,16 @@ class DigestTable:
         """The payload stored under ``digest``, or None."""
         if digest == _EMPTY:
             return self._zero
+        slot = self._slot(digest)
+        return self._values[slot] if self._keys[slot] == digest else None
+
+    def _slot(self, digest: int) -> int:
+        """The slot holding ``digest``, or the empty slot where it would go."""
         keys, mask = self._keys, self._mask
         slot = digest & mask
-        while True:
-            found = keys[slot]
-            if found == digest:
-                return self._values[slot]
-            if found == _EMPTY:
-                return None
+        while keys[slot] != _EMPTY and keys[slot] != digest:
             slot = (slot + 1) & mask
+        return slot
 
     def items(self) -> Iterator[tuple[int, int]]:
         """Every (digest, payload) pair, in no particular order."""
