@@ -170,15 +170,20 @@ def check(
     return register
 
 
-@functools.cache
-def _load_plugins() -> tuple[str, ...]:
-    for module in BUILTIN_MODULES:
+def load_modules_and_plugins(builtin_modules: Iterable[str], group: str) -> tuple[str, ...]:
+    """Import the built-in modules, then every entry point of ``group``; their names."""
+    for module in builtin_modules:
         importlib.import_module(module)
     loaded = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in entry_points(group=group):
         ep.load()
         loaded.append(ep.name)
     return tuple(loaded)
+
+
+@functools.cache
+def _load_plugins() -> tuple[str, ...]:
+    return load_modules_and_plugins(BUILTIN_MODULES, ENTRY_POINT_GROUP)
 
 
 def registry() -> Mapping[str, CheckType]:

@@ -14,10 +14,10 @@ import functools
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any, Literal
 
 from checks.errors import did_you_mean
+from checks.registry import load_modules_and_plugins
 
 ENTRY_POINT_GROUP = "scrapegate.cleaners"
 
@@ -139,13 +139,7 @@ def cleaner(
 
 @functools.cache
 def _load_plugins() -> tuple[str, ...]:
-    for module in BUILTIN_MODULES:
-        importlib.import_module(module)
-    loaded = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        ep.load()
-        loaded.append(ep.name)
-    return tuple(loaded)
+    return load_modules_and_plugins(BUILTIN_MODULES, ENTRY_POINT_GROUP)
 
 
 def registry() -> Mapping[str, CleanerType]:

@@ -25,24 +25,12 @@ from typing import Any
 
 from checks.cleaners._registry import CleanerError, CleanFunction, cleaner
 from checks.dates import DateError, DateParser, to_iso
+from checks.library.date_parses import PARSER_SCHEMA
 from checks.registry import ParamError
 
 SCHEMA: dict[str, Any] = {
     "field": {"type": "string", "minLength": 1, "description": "The date field to rewrite."},
-    "formats": {
-        "type": "array",
-        "items": {"type": "string", "minLength": 1},
-        "description": "Accepted formats: strftime patterns such as '%b %d, %Y', or 'iso8601'.",
-    },
-    "languages": {
-        "type": "array",
-        "items": {"type": "string", "pattern": "^[a-z]{2}$"},
-        "description": "Languages of month names and day/month order, e.g. [en, de].",
-    },
-    "day_first": {
-        "type": "boolean",
-        "description": "Read 04/07/2025 as 4 July (true) or April 7 (false); default by language.",
-    },
+    **PARSER_SCHEMA,
 }
 
 

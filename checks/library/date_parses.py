@@ -35,7 +35,8 @@ ISO8601 = "iso8601"
 # Day over 12 and hour over 12, so %d/%m and %H/%I mix-ups cannot round-trip by luck.
 _SAMPLE = datetime(2025, 7, 14, 15, 32, 5, 123456, tzinfo=UTC)
 
-SCHEMA: dict[str, Any] = {
+# The keys that configure the parser; normalize_date takes the same ones.
+PARSER_SCHEMA: dict[str, Any] = {
     "formats": {
         "type": "array",
         "items": {"type": "string", "minLength": 1},
@@ -50,6 +51,10 @@ SCHEMA: dict[str, Any] = {
         "type": "boolean",
         "description": "Read 04/07/2025 as 4 July (true) or April 7 (false); default by language.",
     },
+}
+
+SCHEMA: dict[str, Any] = {
+    **PARSER_SCHEMA,
     "allow_relative": {
         "type": "boolean",
         "default": False,
