@@ -40,8 +40,9 @@ and written unchanged), 2 usage or configuration error.
 class PipelineTransform:
     """A suite's pipeline as the engine's ``transform``; it keeps totals and problems."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, count_lines: bool = True) -> None:
         self.pipeline = pipeline
+        self.count_lines = count_lines
         self.stats = RunStats.for_pipeline(pipeline)
 
     @property
@@ -49,20 +50,32 @@ class PipelineTransform:
         """``path:line: cleaner: field ...: message`` for every value left unchanged."""
         return self.stats.problems
 
+    def take_problems(self) -> list[str]:
+        """The problems seen since the last call, handed over once (the engine's hook).
+
+        A parallel worker reuses one transform for several slices: each slice's result
+        must carry its own problems, not again those of the slices before it.
+        """
+        taken, self.stats.problems = self.stats.problems, []
+        return taken
+
     def __call__(self, doc: Document) -> Document:
-        cleaned = self.pipeline.apply(doc)
+        cleaned = self.pipeline.apply(doc, self.count_lines)
         self.stats.add(cleaned)
         return cleaned.document
 
 
-def pipeline_transform(suite: Suite) -> PipelineTransform:
-    """The suite's ``cleaners:`` as a document transform; UsageError when it has none."""
+def pipeline_transform(suite: Suite, count_lines: bool = True) -> PipelineTransform:
+    """The suite's ``cleaners:`` as a document transform; UsageError when it has none.
+
+    ``check --clean`` passes ``count_lines=False``: it shows no cleaning summary.
+    """
     if not suite.cleaners:
         raise UsageError(
             f"{suite.path}: the suite has no 'cleaners:' pipeline to apply; add one "
             "(for example '- normalize_whitespace') or run without cleaning"
         )
-    return PipelineTransform(build_pipeline(suite.cleaners, suite.documents.id))
+    return PipelineTransform(build_pipeline(suite.cleaners, suite.documents.id), count_lines)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,16 @@ from checks.suite import DerivedField, Expectation, Suite, Where
 from checks.textnorm import snippet
 
 Transform = Callable[[Document], Document]
+
+
+def take_transform_problems(transform: Transform | None) -> list[str]:
+    """What a transform could not do since it was last asked (cleaners: values left as they
+    were), one ``path:line: ...`` line each; a transform without ``take_problems`` has none.
+    """
+    take = getattr(transform, "take_problems", None)
+    return list(take()) if callable(take) else []
+
+
 Progress = Callable[[int], None]
 
 
@@ -158,6 +168,8 @@ class Partial:
     doc_digests: array[int] = field(default_factory=lambda: array("Q"))
     group_values: dict[str, str | None] = field(default_factory=dict)
     group_counts: dict[str | None, int] = field(default_factory=dict)
+    # Values the transform (check --clean) left unchanged, as path:line lines.
+    transform_problems: list[str] = field(default_factory=list)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -282,6 +294,7 @@ class Engine:
             self._evaluate(doc, running, origins)
         if progress is not None:
             progress(partial.records)
+        partial.transform_problems = take_transform_problems(transform)
         partial.tallies = [
             Tally(
                 evaluated=r.evaluated,
@@ -303,6 +316,7 @@ class Engine:
             total.records += part.records
             total.documents += part.documents
             total.unreadable.extend(part.unreadable)
+            total.transform_problems.extend(part.transform_problems)
             if total.ids is not None and part.ids is not None:
                 total.ids.merge(part.ids)
             total.doc_digests.extend(part.doc_digests)
@@ -340,7 +354,7 @@ class Engine:
                 description="Every record and file could be read and parsed.",
             )
         ]
-        warnings = []
+        warnings = list(partial.transform_problems)
         corpus_source = ", ".join(inputs) or "corpus"
         for spec, tally in zip(self.suite.expectations, partial.tallies, strict=True):
             check = get_check(spec.check)

@@ -226,8 +226,12 @@ class Pipeline:
             return [doc.text_field]
         return [k for k, v in fields.items() if isinstance(v, str) and k != self.id_field]
 
-    def apply(self, doc: Document) -> Cleaned:
-        """Clean one document; the input document is not modified."""
+    def apply(self, doc: Document, count_lines: bool = True) -> Cleaned:
+        """Clean one document; the input document is not modified.
+
+        ``count_lines=False`` skips pairing old and new lines for the summary's "lines
+        removed" (the costly part of the accounting) when nobody will read it.
+        """
         fields = dict(doc.fields)
         problems: list[DocProblem] = []
         changes: list[tuple[int, int] | None] = []
@@ -250,7 +254,8 @@ class Pipeline:
                 if cleaned != value:
                     touched = True
                     chars += len(value) - len(cleaned)
-                    lines += removed_lines(value, cleaned)
+                    if count_lines:
+                        lines += removed_lines(value, cleaned)
                     _set(fields, name, cleaned)
             changes.append((chars, lines) if touched else None)
         return Cleaned(replace(doc, fields=fields), tuple(problems), tuple(changes))

@@ -41,7 +41,7 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
     if options["clean"]:
         from checks.cleaning import pipeline_transform
 
-        transform = pipeline_transform(suite)
+        transform = pipeline_transform(suite, count_lines=False)
     return run_paths(
         suite,
         paths or None,

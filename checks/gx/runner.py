@@ -28,6 +28,7 @@ from checks.engine import (
     _WhereFilter,
     a_type_name,
     run_suite,
+    take_transform_problems,
 )
 from checks.gx.compile import ROW_COLUMN, Mapped, Plan, compile_suite
 from checks.gx.session import import_gx, validate
@@ -237,7 +238,7 @@ def run_plan(
         documents=len(corpus.docs),
         expectations=(readable, *(by_index[i] for i in range(len(suite.expectations)))),
         duration_s=time.perf_counter() - started,
-        warnings=tuple(_warnings(suite, plan, corpus)),
+        warnings=(*take_transform_problems(transform), *_warnings(suite, plan, corpus)),
         engine="gx",
         extra={
             INDEX_KEY: build_index(d.id for d in corpus.docs),
@@ -278,7 +279,7 @@ def run_gx(
     if clean:
         from checks.cleaning import pipeline_transform
 
-        transform = pipeline_transform(suite)
+        transform = pipeline_transform(suite, count_lines=False)
     result = run_plan(plan, records, chosen, now=now, transform=transform, docs_dir=docs_dir)
     if sample is not None:
         note = f"sampled {min(sample, result.records)} records with seed {seed}"

@@ -374,3 +374,36 @@ def test_lines_a_cleaner_adds_do_not_make_lines_removed_negative(
     assert _lines(project / "out" / "a.jsonl")[0]["body"] == cleaned
     # One paragraph line became two (not a removed line); the script's three lines went.
     assert _rows(capsys.readouterr().out)["strip_html"] == ["1", str(len(body) - len(cleaned)), "3"]
+
+
+@pytest.mark.parametrize(("workers", "engine"), [("1", "native"), ("2", "native"), ("1", "gx")])
+def test_check_clean_reports_values_a_cleaner_left_unchanged_once_each(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    workers: str,
+    engine: str,
+) -> None:
+    if engine == "gx":
+        pytest.importorskip("great_expectations")
+    # Tiny slices: a two-worker run cuts this file in several parts, each reporting its own.
+    monkeypatch.setattr("checks.parallel.MIN_SLICE_BYTES", 64)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(
+        "suite: dated\ndocuments: {id: url}\n"
+        "cleaners:\n  - normalize_date: {field: date}\n"
+        "expectations:\n  - {name: title present, check: not_empty, field: title}\n",
+        encoding="utf-8",
+    )
+    dates = ["Jul 4, 2025", "Tweet of the Week #67", "Jul 5, 2025", "no date here", "Jul 6, 2025"]
+    records = [{"url": f"u{i}", "title": "T", "date": d} for i, d in enumerate(dates)]
+    write_jsonl(tmp_path / "d.jsonl", records)
+    argv = ["check", "d.jsonl", "--suite", "suite.yaml", "--clean", "--workers", workers]
+    argv += ["--engine", engine]
+    code = main([*argv, "--json", "r.json", "-q"])
+    shown = capsys.readouterr().out
+    warnings = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["warnings"]
+    assert code == 0  # the expectations hold; the warnings say what was not cleaned
+    assert [w.split(": normalize_date")[0] for w in warnings] == ["d.jsonl:2", "d.jsonl:4"]
+    assert all("left unchanged" in w for w in warnings)
+    assert shown.count("warning: d.jsonl:2: normalize_date") == 1
