@@ -8,6 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from checks.errors import OutputError
 from checks.reports.json_report import dumps, write_json
 from checks.result import ExpectationResult, Failure, RunResult
 
@@ -46,3 +47,25 @@ def test_written_file_round_trips_every_failure(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert len(data["expectations"][1]["failures"]) == 1200
     assert RunResult.from_json(data) == result
+
+
+def test_a_failure_partway_through_the_stream_keeps_the_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "r.json"
+    target.write_bytes(b'{"old": true}\n')
+    calls = 0
+    real = Failure.to_json
+
+    def breaks_late(self: Failure) -> dict[str, object]:
+        nonlocal calls
+        calls += 1
+        if calls > 1500:  # after the first chunk of a thousand was written
+            raise OSError(28, "No space left on device")
+        return real(self)
+
+    monkeypatch.setattr(Failure, "to_json", breaks_late)
+    with pytest.raises(OutputError, match=r"r\.json: cannot write: No space left on device"):
+        write_json(_result(2500), str(target))
+    assert target.read_bytes() == b'{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
