@@ -7,7 +7,7 @@ Every record is a JSON object ``{url, title, date, body, source}`` whose body is
 news prose of 3-6 KB. Defects are injected independently per document at fixed rates:
 
 * ~5% carry a block of page chrome (widget) lines taken from the *examples* of the real
-  boilerplate packs (``checks.packs.load_pack``), so they are genuinely detectable;
+  boilerplate packs (``scrapegate.packs.load_pack``), so they are genuinely detectable;
 * ~5% lack any attribution (no dateline, trailer, credit line or byline);
 * ~2% have a bad date (junk, impossible or future dates, or no date at all);
 * ~0.5% reuse the url of an earlier document.
@@ -237,7 +237,7 @@ def corpus_name(count: int, malformed: float = 0.0) -> str:
 
 def widget_examples() -> list[list[str]]:
     """Per pack, every example of every rule (each is detected by its rule)."""
-    from checks.packs import load_pack
+    from scrapegate.packs import load_pack
 
     return [[ex for rule in load_pack(name).rules for ex in rule.examples] for name in PACKS]
 

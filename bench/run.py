@@ -303,7 +303,7 @@ class Variant:
 
 def scrapegate_bin() -> list[str]:
     exe = shutil.which("scrapegate", path=str(BIN))
-    return [exe] if exe else [sys.executable, "-c", "from checks.cli import entry; entry()"]
+    return [exe] if exe else [sys.executable, "-c", "from scrapegate.cli import entry; entry()"]
 
 
 def check_cmd(*extra: str) -> Callable[[str, Path], list[str]]:
@@ -341,11 +341,11 @@ def gx_unavailable() -> str | None:
     if importlib.util.find_spec("great_expectations") is None:
         return "great_expectations is not installed (pip install -e '.[gx]')"
     try:
-        found = importlib.util.find_spec("checks.gx.runner")
+        found = importlib.util.find_spec("scrapegate.gx.runner")
     except ModuleNotFoundError:
         found = None
     if found is None:
-        return "`--engine gx` needs checks.gx.runner, which is not in this tree yet"
+        return "`--engine gx` needs scrapegate.gx.runner, which is not in this tree yet"
     return None
 
 

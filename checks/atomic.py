@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from checks.errors import OutputError
+from .errors import OutputError
 
 TEMP_PREFIX = ".scrapegate-"
 TEMP_SUFFIX = ".tmp"

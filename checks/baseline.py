@@ -20,11 +20,11 @@ from typing import Any
 import click
 from rich.console import Console
 
-from checks.docindex import KEY as INDEX_KEY
-from checks.docindex import DocumentIndex
-from checks.errors import EXIT_FAILED, EXIT_OK
-from checks.result import ExpectationResult, RunResult
-from checks.resultfile import LEGACY_NOTE, BaselineError, read_result
+from .docindex import KEY as INDEX_KEY
+from .docindex import DocumentIndex
+from .errors import EXIT_FAILED, EXIT_OK
+from .result import ExpectationResult, RunResult
+from .resultfile import LEGACY_NOTE, BaselineError, read_result
 
 # Rates are compared as floats derived from integer counts; this absorbs representation noise.
 _EPSILON = 1e-9
@@ -369,7 +369,7 @@ def _notes(base: RunResult, head: RunResult, indexed: bool) -> list[str]:
 
 def render_diff(diff: ResultDiff, console: Console, quiet: bool = False) -> None:
     """Print the comparison as a table plus the lists of newly failing documents."""
-    from checks.reports.diffview import render_diff as render
+    from .reports.diffview import render_diff as render
 
     render(diff, console, quiet=quiet)
 
@@ -398,7 +398,7 @@ def diff_command(
     \b
     Exit codes: 0 no regression, 1 regression, 2 unreadable file.
     """
-    from checks.atomic import write_text_atomic
+    from .atomic import write_text_atomic
 
     base = load_result(base_path)
     head = load_result(head_path)
@@ -407,7 +407,7 @@ def diff_command(
     if json_path:
         write_text_atomic(json_path, json.dumps(diff.to_json(), indent=2, ensure_ascii=False))
     if markdown_path:
-        from checks.reports.markdown import write_markdown
+        from .reports.markdown import write_markdown
 
         write_markdown(head, markdown_path)
     # Wide when piped, like `check`, so CI logs do not wrap the table.

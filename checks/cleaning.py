@@ -18,13 +18,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from checks.cleaners import RunStats, build_pipeline
-from checks.cleaners._pipeline import Pipeline
-from checks.documents import Document, UnreadableRecord
-from checks.errors import EXIT_FAILED, EXIT_OK, UsageError
-from checks.loaders import FORMATS, Input, resolve_inputs
-from checks.loaders._common import STDIN
-from checks.suite import Suite
+from .cleaners import RunStats, build_pipeline
+from .cleaners._pipeline import Pipeline
+from .documents import Document, UnreadableRecord
+from .errors import EXIT_FAILED, EXIT_OK, UsageError
+from .loaders import FORMATS, Input, resolve_inputs
+from .loaders._common import STDIN
+from .suite import Suite
 
 CLEAN_EPILOG = """
 \b
@@ -166,8 +166,8 @@ def run_clean(
     quiet: bool = False,
 ) -> int:
     """Clean ``paths`` (or the suite's default paths) into ``out_dir``; return the exit code."""
-    from checks.cleaning_output import write_cleaned
-    from checks.runner import input_paths
+    from .cleaning_output import write_cleaned
+    from .runner import input_paths
 
     transform = pipeline_transform(suite)
     # As in ``check``: the suite's format describes its own default paths; files named on the
@@ -207,7 +207,7 @@ def clean_command(
     paths: tuple[str, ...], suite_path: str, out_dir: str, fmt: str | None, quiet: bool
 ) -> int:
     """Apply the suite's cleaners and write cleaned copies of the documents under DIR."""
-    from checks.suite import load_suite
+    from .suite import load_suite
 
     suite = load_suite(suite_path)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)

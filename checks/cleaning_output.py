@@ -1,7 +1,7 @@
 """Writers for ``scrapegate clean``: each input file's cleaned documents in the input's format.
 
 Every file is streamed into a temporary file beside its target and renamed over it only when
-complete (the same scheme as ``checks.atomic``, streamed so a corpus never sits in memory),
+complete (the same scheme as ``scrapegate.atomic``, streamed so a corpus never sits in memory),
 so an interrupted run leaves no half-written file; a new file gets 0666 less the umask, a
 replaced one keeps its mode. JSON Lines keeps every other field, the record order, and every
 line it could not read or did not change byte for byte; in a changed record only the changed
@@ -27,10 +27,10 @@ from typing import IO, Any
 
 import orjson
 
-from checks.atomic import atomic_stream
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.loaders import Input, read_input
-from checks.loaders._common import GZIP_MAGIC, STREAM_ERRORS, UTF8_BOM, open_binary
+from .atomic import atomic_stream
+from .documents import Document, Loaded, UnreadableRecord
+from .loaders import Input, read_input
+from .loaders._common import GZIP_MAGIC, STREAM_ERRORS, UTF8_BOM, open_binary
 
 Clean = Callable[[Document], Document]
 Report = Callable[[UnreadableRecord], None]

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 import click
 from rich.console import Console
 
-from checks import __version__
-from checks.errors import (
+from . import __version__
+from .errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -104,10 +104,10 @@ class LazyGroup(click.Group):
     """A group whose heavier commands are imported only when invoked (fast start-up)."""
 
     lazy: ClassVar[dict[str, str]] = {
-        "clean": "checks.cleaning:clean_command",
-        "diff": "checks.baseline:diff_command",
-        "report": "checks.reports.cli:report_command",
-        "export-gx": "checks.gx.cli:export_gx_command",
+        "clean": "scrapegate.cleaning:clean_command",
+        "diff": "scrapegate.baseline:diff_command",
+        "report": "scrapegate.reports.cli:report_command",
+        "export-gx": "scrapegate.gx.cli:export_gx_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -190,7 +190,7 @@ def cli(debug: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 def check(**options: Any) -> int:
     """Check documents (files, folders, or - for JSONL on stdin) against a suite."""
-    from checks.commands.check import execute
+    from .commands.check import execute
 
     return execute(options, _console())
 
@@ -199,7 +199,7 @@ def check(**options: Any) -> int:
 @click.argument("suites", nargs=-1, required=True)
 def lint(suites: tuple[str, ...]) -> int:
     """Validate suite files without reading any data."""
-    from checks.suite import lint_suites
+    from .suite import lint_suites
 
     problems = lint_suites(suites)
     for problem in problems:
@@ -217,9 +217,9 @@ def schema() -> int:
     """Print the JSON Schema of the suite format (built-in and installed checks)."""
     import json
 
-    from checks.cleaners import registry as cleaners
-    from checks.registry import registry
-    from checks.schema import suite_schema
+    from .cleaners import registry as cleaners
+    from .registry import registry
+    from .schema import suite_schema
 
     click.echo(json.dumps(suite_schema(registry(), cleaners()), indent=2, ensure_ascii=False))
     return EXIT_OK

@@ -1,7 +1,7 @@
 """The engine: one streaming pass over the documents for every expectation of a suite.
 
 It knows nothing of pytest, of file formats or of terminals: it takes a suite and an iterable
-of loaded records and returns a :class:`~checks.result.RunResult`. Row checks see one value at
+of loaded records and returns a :class:`~scrapegate.result.RunResult`. Row checks see one value at
 a time; corpus checks fold their compact state as the documents stream past.
 """
 
@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from checks.docindex import KEY, document_index_json, id_digest
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.library.rules import RuleScanner, SharedScan
-from checks.loaders.ids import IdAudit
-from checks.regex import compile_pattern
-from checks.registry import (
+from .docindex import KEY, document_index_json, id_digest
+from .documents import Document, Loaded, UnreadableRecord
+from .library.rules import RuleScanner, SharedScan
+from .loaders.ids import IdAudit
+from .regex import compile_pattern
+from .registry import (
     CheckContext,
     CheckType,
     CorpusViolation,
@@ -27,15 +27,15 @@ from checks.registry import (
     Violation,
     get_check,
 )
-from checks.result import (
+from .result import (
     READABLE_CHECK,
     READABLE_NAME,
     ExpectationResult,
     Failure,
     RunResult,
 )
-from checks.suite import DerivedField, Expectation, Suite, Where
-from checks.textnorm import snippet
+from .suite import DerivedField, Expectation, Suite, Where
+from .textnorm import snippet
 
 Transform = Callable[[Document], Document]
 

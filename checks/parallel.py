@@ -18,12 +18,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from checks.documents import Loaded
-from checks.engine import Engine, Partial, Progress, Transform
-from checks.errors import ScrapegateError
-from checks.loaders import Input, read_input
-from checks.loaders.jsonl import read_range
-from checks.result import RunResult
+from .documents import Loaded
+from .engine import Engine, Partial, Progress, Transform
+from .errors import ScrapegateError
+from .loaders import Input, read_input
+from .loaders.jsonl import read_range
+from .result import RunResult
 
 # Below this a slice is not worth a process: fork and pickling cost more than the scan.
 MIN_SLICE_BYTES = 4 << 20

@@ -26,9 +26,9 @@ import pytest
 # node classes, and suites stop loading from the second run on.
 import yaml  # noqa: F401
 
-from checks.errors import ConfigError, ScrapegateError
-from checks.reports.text import describe, summary_line
-from checks.result import READABLE_NAME, ExpectationResult, RunResult
+from .errors import ConfigError, ScrapegateError
+from .reports.text import describe, summary_line
+from .result import READABLE_NAME, ExpectationResult, RunResult
 
 SUITE_SUFFIXES = (".yaml", ".yml")
 # A folder may hold any YAML; a suite is told apart by its top-level keys, read from the
@@ -168,7 +168,7 @@ class SuiteFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         """Load and validate the suite; a bad suite is a collection error with its message."""
-        from checks.suite import load_suite
+        from .suite import load_suite
 
         try:
             self.suite = load_suite(self._display_path())
@@ -189,7 +189,7 @@ class SuiteFile(pytest.File):
         if self._error is not None:
             raise self._error
         if self._result is None:
-            from checks.runner import run_paths
+            from .runner import run_paths
 
             docs = self.config.getoption("--docs") or None
             workers = self.config.getoption("--scrapegate-workers")
@@ -197,7 +197,7 @@ class SuiteFile(pytest.File):
                 self._result = run_paths(self.suite, docs, workers=workers)
                 target = self.config.getoption("--scrapegate-json")
                 if target:
-                    from checks.reports.json_report import write_json
+                    from .reports.json_report import write_json
 
                     write_json(self._result, target.replace("{suite}", self.suite.name))
             except ScrapegateError as exc:

@@ -17,21 +17,21 @@ from datetime import datetime
 from importlib.metadata import entry_points
 from typing import Any, Protocol
 
-from checks.errors import did_you_mean
+from .errors import did_you_mean
 
 ENTRY_POINT_GROUP = "scrapegate.checks"
 
 # Built-in check modules, imported on first use of the registry.
 BUILTIN_MODULES = (
-    "checks.library.not_empty",
-    "checks.library.date_parses",
-    "checks.library.no_boilerplate",
-    "checks.library.attribution_present",
-    "checks.library.matches",
-    "checks.library.length",
-    "checks.library.no_html",
-    "checks.library.unique",
-    "checks.library.count",
+    "scrapegate.library.not_empty",
+    "scrapegate.library.date_parses",
+    "scrapegate.library.no_boilerplate",
+    "scrapegate.library.attribution_present",
+    "scrapegate.library.matches",
+    "scrapegate.library.length",
+    "scrapegate.library.no_html",
+    "scrapegate.library.unique",
+    "scrapegate.library.count",
 )
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from checks.errors import ScrapegateError
-from checks.result import SCHEMA_VERSION, RunResult
+from .errors import ScrapegateError
+from .result import SCHEMA_VERSION, RunResult
 
 LEGACY_NOTE = "the stored result has no schema_version (written before version 1)"
 REGENERATE = "write a fresh one with 'scrapegate check ... --json FILE'"
@@ -27,7 +27,7 @@ class BaselineError(ScrapegateError):
 @cache
 def result_schema() -> dict[str, Any]:
     """The published JSON Schema of the result (schema_version 1)."""
-    text = resources.files("checks").joinpath("schema/result.schema.json").read_text("utf-8")
+    text = resources.files("scrapegate").joinpath("schema/result.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

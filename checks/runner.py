@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from checks.documents import Loaded
-from checks.engine import Engine, Progress, Transform, run_suite
-from checks.errors import UsageError
-from checks.loaders import canonical_path, iter_documents, resolve_inputs, skipped_warning
-from checks.parallel import plan, run_parallel, worker_count
-from checks.result import RunResult
-from checks.suite import Suite
+from .documents import Loaded
+from .engine import Engine, Progress, Transform, run_suite
+from .errors import UsageError
+from .loaders import canonical_path, iter_documents, resolve_inputs, skipped_warning
+from .parallel import plan, run_parallel, worker_count
+from .result import RunResult
+from .suite import Suite
 
 
 def input_paths(suite: Suite, paths: Sequence[str] | None) -> list[str]:

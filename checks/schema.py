@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from checks.registry import CheckType
+from .registry import CheckType
 
 if TYPE_CHECKING:
-    from checks.cleaners import CleanerType
+    from .cleaners import CleanerType
 
 SCHEMA_ID = "https://scrapegate.dev/schema/suite.schema.json"
 FORMATS = ("jsonl", "json", "csv", "parquet", "text")
@@ -101,7 +101,7 @@ def cleaners_schema(cleaners: Mapping[str, CleanerType]) -> dict[str, Any]:
     """The published ``cleaners:`` schema: every cleaner's name and parameters, for editors.
 
     Suites are validated against the plain CLEANERS_SCHEMA plus
-    ``checks.cleaners.validate_pipeline``, which reports every problem of every step at once
+    ``scrapegate.cleaners.validate_pipeline``, which reports every problem of every step at once
     with a did-you-mean (a JSON Schema error would hide the others, and an ``enum`` error
     cannot carry a did-you-mean); so bare names are only listed as examples here.
     """
@@ -174,8 +174,8 @@ def suite_schema(
 
 def builtin_schema() -> dict[str, Any]:
     """The schema for the built-in checks only: what ships as suite.schema.json."""
-    from checks.cleaners import builtin_cleaners, get_cleaner
-    from checks.registry import builtin_names, get_check
+    from .cleaners import builtin_cleaners, get_cleaner
+    from .registry import builtin_names, get_check
 
     return suite_schema(
         {name: get_check(name) for name in builtin_names()},

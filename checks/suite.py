@@ -17,11 +17,11 @@ from typing import Any
 
 import jsonschema
 
-from checks.errors import ConfigError, Location, Problem, did_you_mean
-from checks.regex import PatternError, compile_pattern
-from checks.registry import CheckContext, CheckType, ParamError, registry
-from checks.schema import suite_schema
-from checks.yamlsource import KeyPath, MarkedDocument, format_path, problems_sorted, read_marked
+from .errors import ConfigError, Location, Problem, did_you_mean
+from .regex import PatternError, compile_pattern
+from .registry import CheckContext, CheckType, ParamError, registry
+from .schema import suite_schema
+from .yamlsource import KeyPath, MarkedDocument, format_path, problems_sorted, read_marked
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -311,7 +311,7 @@ def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], l
             ]
         specs.append(CleanerSpec(str(name), params, doc.locate(path)))
     try:
-        from checks.cleaners import validate_pipeline
+        from .cleaners import validate_pipeline
     except ImportError:
         return specs, []
     return specs, list(validate_pipeline(doc, specs))

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from checks.reports.text import failure_lines, percent, printable, summary_line, verdict
-from checks.result import RunResult
+from .reports.text import failure_lines, percent, printable, summary_line, verdict
+from .result import RunResult
 
 _STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
 

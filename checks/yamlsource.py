@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from checks.errors import ConfigError, Location, Problem
+from .errors import ConfigError, Location, Problem
 
 
 def _pick_loader() -> Any:

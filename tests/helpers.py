@@ -8,11 +8,11 @@ from typing import Any
 
 import yaml
 
-from checks.documents import Document
-from checks.engine import run_suite
-from checks.result import RunResult
-from checks.suite import Suite, parse_suite
-from checks.yamlsource import load_marked
+from scrapegate.documents import Document
+from scrapegate.engine import run_suite
+from scrapegate.result import RunResult
+from scrapegate.suite import Suite, parse_suite
+from scrapegate.yamlsource import load_marked
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ lengthens) and ``tests/properties`` proves them. Third-party cleaners register t
 
 from __future__ import annotations
 
-from checks.cleaners._pipeline import (
+from ._pipeline import (
     Cleaned,
     DocProblem,
     Pipeline,
@@ -20,7 +20,7 @@ from checks.cleaners._pipeline import (
     line_count,
     removed_lines,
 )
-from checks.cleaners._registry import (
+from ._registry import (
     ENTRY_POINT_GROUP,
     CleanerError,
     CleanerType,
@@ -33,7 +33,7 @@ from checks.cleaners._registry import (
     make_cleaner,
     registry,
 )
-from checks.cleaners._validate import validate_pipeline
+from ._validate import validate_pipeline
 
 __all__ = [
     "ENTRY_POINT_GROUP",

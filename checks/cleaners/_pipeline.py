@@ -16,18 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from checks.cleaners._registry import (
+from ..documents import Document
+from ..errors import Location
+from ._registry import (
     CleanerError,
     CleanFunction,
     Target,
     build_params,
     get_cleaner,
 )
-from checks.documents import Document
-from checks.errors import Location
 
 if TYPE_CHECKING:
-    from checks.suite import CleanerSpec
+    from ..suite import CleanerSpec
 
 _KINDS = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
 

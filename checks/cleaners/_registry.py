@@ -16,20 +16,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from checks.errors import did_you_mean
-from checks.registry import load_modules_and_plugins
+from ..errors import did_you_mean
+from ..registry import load_modules_and_plugins
 
 ENTRY_POINT_GROUP = "scrapegate.cleaners"
 
 BUILTIN_MODULES = (
-    "checks.cleaners.strip_html",
-    "checks.cleaners.fix_mojibake",
-    "checks.cleaners.normalize_unicode",
-    "checks.cleaners.normalize_whitespace",
-    "checks.cleaners.truncate_after",
-    "checks.cleaners.strip_boilerplate",
-    "checks.cleaners.dedupe_paragraphs",
-    "checks.cleaners.normalize_date",
+    "scrapegate.cleaners.strip_html",
+    "scrapegate.cleaners.fix_mojibake",
+    "scrapegate.cleaners.normalize_unicode",
+    "scrapegate.cleaners.normalize_whitespace",
+    "scrapegate.cleaners.truncate_after",
+    "scrapegate.cleaners.strip_boilerplate",
+    "scrapegate.cleaners.dedupe_paragraphs",
+    "scrapegate.cleaners.normalize_date",
 )
 
 CleanFunction = Callable[[str], str]
@@ -62,7 +62,7 @@ class CleanerType:
     removing: bool = False
     # Deletion-only cleaners keep whole input lines in order (whitespace aside) and only
     # delete: nothing is invented, reordered or changed inside a line (strip_boilerplate's
-    # inline phrases excepted; see checks.strategies.deletion_only_problem).
+    # inline phrases excepted; see scrapegate.strategies.deletion_only_problem).
     deletion_only: bool = False
     module: str = ""
     doc: str = field(default="", compare=False)

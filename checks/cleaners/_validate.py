@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
-from checks.cleaners._registry import CleanerType, build_params, registry
-from checks.errors import Problem, did_you_mean
-from checks.registry import ParamError
-from checks.yamlsource import KeyPath, MarkedDocument, format_path
+from ..errors import Problem, did_you_mean
+from ..registry import ParamError
+from ..yamlsource import KeyPath, MarkedDocument, format_path
+from ._registry import CleanerType, build_params, registry
 
 if TYPE_CHECKING:
-    from checks.suite import CleanerSpec
+    from ..suite import CleanerSpec
 
 
 def _shown(path: KeyPath, name: str) -> str:

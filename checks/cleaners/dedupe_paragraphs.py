@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.cleaners._registry import CleanFunction, cleaner
-from checks.textnorm import matching_view
+from ..textnorm import matching_view
+from ._registry import CleanFunction, cleaner
 
 SCHEMA: dict[str, Any] = {
     "min_words": {

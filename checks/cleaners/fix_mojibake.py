@@ -29,9 +29,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from checks.cleaners._registry import CleanFunction, cleaner
-from checks.cleaners.normalize_unicode import _DROP as _CONTROLS
-from checks.cleaners.normalize_unicode import normalize_unicode_text
+from ._registry import CleanFunction, cleaner
+from .normalize_unicode import _DROP as _CONTROLS
+from .normalize_unicode import normalize_unicode_text
 
 SCHEMA: dict[str, Any] = {}
 

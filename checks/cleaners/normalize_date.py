@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from checks.cleaners._registry import CleanerError, CleanFunction, cleaner
-from checks.dates import DateError, DateParser, to_iso
-from checks.library.date_parses import PARSER_SCHEMA
-from checks.registry import ParamError
+from ..dates import DateError, DateParser, to_iso
+from ..library.date_parses import PARSER_SCHEMA
+from ..registry import ParamError
+from ._registry import CleanerError, CleanFunction, cleaner
 
 SCHEMA: dict[str, Any] = {
     "field": {"type": "string", "minLength": 1, "description": "The date field to rewrite."},

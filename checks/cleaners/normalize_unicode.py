@@ -25,9 +25,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from checks.cleaners._registry import CleanFunction, cleaner
-from checks.registry import ParamError
-from checks.textnorm import INVISIBLE, SPACES
+from ..registry import ParamError
+from ..textnorm import INVISIBLE, SPACES
+from ._registry import CleanFunction, cleaner
 
 FORMS = ("NFC", "NFKC")
 SCHEMA: dict[str, Any] = {

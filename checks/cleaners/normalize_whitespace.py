@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from checks.cleaners._registry import CleanFunction, cleaner
+from ._registry import CleanFunction, cleaner
 
 # Python's \s includes \x1c-\x1f, \x85 and \u2028: every whitespace character except LF.
 _SPACES = re.compile(r"[^\S\n]+")

@@ -28,12 +28,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from checks.cleaners._registry import CleanFunction, cleaner
-from checks.library.rules import PATTERN_ITEM_SCHEMA, build_rules
-from checks.packs import available_packs
-from checks.regex import PatternSet, compile_pattern
-from checks.registry import ParamError
-from checks.textnorm import matching_view
+from ..library.rules import PATTERN_ITEM_SCHEMA, build_rules
+from ..packs import available_packs
+from ..regex import PatternSet, compile_pattern
+from ..registry import ParamError
+from ..textnorm import matching_view
+from ._registry import CleanFunction, cleaner
 
 SCHEMA: dict[str, Any] = {
     "packs": {

@@ -48,8 +48,8 @@ from dataclasses import dataclass
 from html.entities import html5
 from typing import Any
 
-from checks.cleaners._registry import CleanFunction, cleaner
-from checks.cleaners.normalize_unicode import REMOVED
+from ._registry import CleanFunction, cleaner
+from .normalize_unicode import REMOVED
 
 SCHEMA: dict[str, Any] = {}
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.cleaners._registry import CleanFunction, cleaner
-from checks.regex import PatternError, compile_pattern
-from checks.registry import ParamError
-from checks.textnorm import matching_view
+from ..regex import PatternError, compile_pattern
+from ..registry import ParamError
+from ..textnorm import matching_view
+from ._registry import CleanFunction, cleaner
 
 SCHEMA: dict[str, Any] = {
     "pattern": {

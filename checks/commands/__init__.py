@@ -1,1 +1,1 @@
-"""Command implementations behind the thin click layer in ``checks.cli``."""
+"""Command implementations behind the thin click layer in ``scrapegate.cli``."""

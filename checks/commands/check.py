@@ -8,23 +8,23 @@ from typing import Any
 
 from rich.console import Console
 
-from checks.errors import EXIT_FAILED, EXIT_OK, UsageError
-from checks.result import RunResult
-from checks.suite import Suite
+from ..errors import EXIT_FAILED, EXIT_OK, UsageError
+from ..result import RunResult
+from ..suite import Suite
 
 # Groupings the report derives from the failures themselves, not from a document field.
 PSEUDO_GROUPS = ("host", "file", "folder")
 
 
 def _run(options: dict[str, Any], progress: Any) -> RunResult:
-    from checks.runner import run_paths
-    from checks.suite import load_suite
+    from ..runner import run_paths
+    from ..suite import load_suite
 
     suite = load_suite(options["suite_path"])
     paths = list(options["paths"])
     _check_outputs(options, suite)
     if options["engine"] == "gx":
-        from checks.gx.runner import run_gx
+        from ..gx.runner import run_gx
 
         return run_gx(
             suite,
@@ -39,7 +39,7 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         raise UsageError("--gx-docs needs --engine gx")
     transform = None
     if options["clean"]:
-        from checks.cleaning import pipeline_transform
+        from ..cleaning import pipeline_transform
 
         transform = pipeline_transform(suite, count_lines=False)
     return run_paths(
@@ -57,9 +57,9 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
 
 def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
     """Refuse, before reading any document, outputs that would overwrite an input or fail."""
-    from checks.atomic import check_writable
-    from checks.loaders import refuse_overwriting_inputs
-    from checks.runner import input_paths
+    from ..atomic import check_writable
+    from ..loaders import refuse_overwriting_inputs
+    from ..runner import input_paths
 
     outputs = {
         "--json": options["json_path"],
@@ -76,8 +76,8 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
 
 def execute(options: dict[str, Any], console: Console) -> int:
     """Run ``check`` with parsed options; return the exit code."""
-    from checks.cli import ProgressReporter
-    from checks.terminal import render
+    from ..cli import ProgressReporter
+    from ..terminal import render
 
     reporter = ProgressReporter(enabled=not options["quiet"] and sys.stderr.isatty())
     try:
@@ -87,35 +87,35 @@ def execute(options: dict[str, Any], console: Console) -> int:
     regressed = False
     diff = None
     if options["baseline_path"]:
-        from checks.baseline import diff_results, load_result
+        from ..baseline import diff_results, load_result
 
         diff = diff_results(load_result(options["baseline_path"]), result, options["tolerance"])
         result = diff.attach(result)
         regressed = diff.regressed
     if options["json_path"]:
-        from checks.reports.json_report import write_json
+        from ..reports.json_report import write_json
 
         write_json(result, options["json_path"])
     if options["junit_path"]:
-        from checks.reports.junit import write_junit
+        from ..reports.junit import write_junit
 
         write_junit([result], options["junit_path"])
     if options["html_path"]:
-        from checks.reports.html import write_html
+        from ..reports.html import write_html
 
         write_html(result, options["html_path"], group_by=options["group_by"])
     if options["markdown_path"]:
-        from checks.reports.markdown import write_markdown
+        from ..reports.markdown import write_markdown
 
         write_markdown(result, options["markdown_path"])
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        from checks.reports.github import annotations
+        from ..reports.github import annotations
 
         for line in annotations(result):
             print(line)
     render(result, console, limit=options["max_failures"], quiet=options["quiet"])
     if diff is not None:
-        from checks.baseline import render_diff
+        from ..baseline import render_diff
 
         render_diff(diff, console, quiet=options["quiet"])
     return EXIT_FAILED if (not result.passed or regressed) else EXIT_OK

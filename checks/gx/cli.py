@@ -6,12 +6,12 @@ import json
 
 import click
 
-from checks.atomic import write_text_atomic
-from checks.errors import EXIT_OK, EXIT_USAGE, ConfigError, ScrapegateError
+from ..atomic import write_text_atomic
+from ..errors import EXIT_OK, EXIT_USAGE, ConfigError, ScrapegateError
 
 
 def _summary(plan: object) -> list[str]:
-    from checks.gx.compile import Plan
+    from .compile import Plan
 
     assert isinstance(plan, Plan)
     lines = [f"{len(plan.mapped)} expectation(s) mapped to Great Expectations:"]
@@ -31,9 +31,9 @@ def _summary(plan: object) -> list[str]:
 
 def export(suite_path: str, output: str) -> list[str]:
     """Compile the suite at ``suite_path``, write the GX suite JSON; return the summary lines."""
-    from checks.gx.compile import compile_suite
-    from checks.gx.session import import_gx, suite_json
-    from checks.suite import load_suite
+    from ..suite import load_suite
+    from .compile import compile_suite
+    from .session import import_gx, suite_json
 
     import_gx()  # the install hint before anything else
     plan = compile_suite(load_suite(suite_path))

@@ -1,7 +1,7 @@
 """Compile a suite into Great Expectations expectations plus the columns they read.
 
 Pure planning: no GX or pandas import. Each scrapegate expectation becomes one GX expectation
-on a *prepared* column (see :mod:`checks.gx.frame`), built so that GX's verdict per document is
+on a *prepared* column (see :mod:`scrapegate.gx.frame`), built so that GX's verdict per document is
 ours:
 
 * a missing, null or (for text checks) non-text value is written as a *sentinel* the GX
@@ -9,7 +9,7 @@ ours:
 * ``where`` becomes a GX ``row_condition`` on a prepared boolean column, so excluded documents
   are not evaluated, exactly as in our engine;
 * boilerplate and attribution rules read the normalised matching view, with patterns rewritten
-  by :mod:`checks.gx.regex_compat` so Python ``re`` agrees with RE2.
+  by :mod:`scrapegate.gx.regex_compat` so Python ``re`` agrees with RE2.
 
 A check with no faithful GX equivalent is :class:`Unmapped` with the reason; the GX runner
 evaluates it with the native engine and says so, and ``export-gx`` lists it.
@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.errors import ConfigError, Problem
-from checks.gx.regex_compat import IncompatiblePattern, Translated, example_match, translate
-from checks.library.rules import Rule
-from checks.suite import Expectation, Suite, Where
-from checks.yamlsource import KeyPath
+from ..errors import ConfigError, Problem
+from ..library.rules import Rule
+from ..suite import Expectation, Suite, Where
+from ..yamlsource import KeyPath
+from .regex_compat import IncompatiblePattern, Translated, example_match, translate
 
 ROW_COLUMN = "sg_row"
 # The matching view drops zero-width spaces, so no view text can contain this sentinel.
@@ -187,7 +187,7 @@ def compile_suite(suite: Suite) -> Plan:
 
 
 def _map(b: Builder, index: int, spec: Expectation) -> Mapped:
-    from checks.gx import mapping
+    from . import mapping
 
     handler = mapping.HANDLERS.get(spec.check)
     if handler is None:
@@ -209,7 +209,7 @@ def translate_rules(
     ``rules`` pairs each rule with the key path, inside the expectation, of the pack, source or
     pattern it came from (empty for built-in rules).
     """
-    from checks.gx.locate import locate_key
+    from .locate import locate_key
 
     out = []
     for rule, path in rules:

@@ -18,8 +18,8 @@ import re
 import shutil
 from pathlib import Path
 
-from checks.atomic import write_text_atomic
-from checks.errors import UsageError
+from ..atomic import write_text_atomic
+from ..errors import UsageError
 
 MARKER = ".scrapegate-gx-docs"
 _GENERATED = ("index.html", "validations", "expectations", "static")

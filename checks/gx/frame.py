@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checks.dates import _LABEL, _PLACEHOLDERS
-from checks.documents import Document
-from checks.engine import _WhereFilter
-from checks.gx.compile import ROW_COLUMN, Plan, Prepared
-from checks.library.unique import digest
-from checks.textnorm import matching_view
+from ..dates import _LABEL, _PLACEHOLDERS
+from ..documents import Document
+from ..engine import _WhereFilter
+from ..library.unique import digest
+from ..textnorm import matching_view
+from .compile import ROW_COLUMN, Plan, Prepared
 
 
 @dataclass(frozen=True)

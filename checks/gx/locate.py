@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.errors import ConfigError, Location
-from checks.suite import Expectation
-from checks.yamlsource import KeyPath, read_marked
+from ..errors import ConfigError, Location
+from ..suite import Expectation
+from ..yamlsource import KeyPath, read_marked
 
 
 def locate_key(spec: Expectation, path: KeyPath) -> Location:

@@ -11,7 +11,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from checks.gx.compile import (
+from ..library.rules import Rule, build_rules
+from ..suite import Expectation
+from ..yamlsource import KeyPath
+from .compile import (
     VIEW_MISSING,
     VIEW_MISSING_RULE,
     WORDS_MISSING_UNIT,
@@ -21,10 +24,7 @@ from checks.gx.compile import (
     no_mapping,
     translate_rules,
 )
-from checks.gx.regex_compat import IncompatiblePattern, translate
-from checks.library.rules import Rule, build_rules
-from checks.suite import Expectation
-from checks.yamlsource import KeyPath
+from .regex_compat import IncompatiblePattern, translate
 
 Result = tuple[str, dict[str, Any], Prepared | None, str]
 Handler = Callable[[Builder, int, Expectation], Result]
@@ -139,7 +139,7 @@ def no_boilerplate(b: Builder, index: int, spec: Expectation) -> Result:
 
 def attribution_present(b: Builder, index: int, spec: Expectation) -> Result:
     """A match-any regex list over the matching view: source forms, credits, byline, patterns."""
-    from checks.library.attribution_present import BYLINE, CREDIT_LINE, source_rules
+    from ..library.attribution_present import BYLINE, CREDIT_LINE, source_rules
 
     p = spec.params
     rules: list[tuple[Rule, KeyPath]] = []
@@ -164,7 +164,7 @@ def attribution_present(b: Builder, index: int, spec: Expectation) -> Result:
 
 def no_html(b: Builder, index: int, spec: Expectation) -> Result:
     """A not-match regex list of tag, comment and entity patterns over the raw text."""
-    from checks.library.no_html import PATTERNS
+    from ..library.no_html import PATTERNS
 
     rules = [(Rule(f"no_html[{i}]", "html", source), ()) for i, source in enumerate(PATTERNS)]
     regexes = [t.python for t in translate_rules(b, index, spec, rules)]
@@ -181,8 +181,8 @@ def no_html(b: Builder, index: int, spec: Expectation) -> Result:
 
 
 def _user_pattern(b: Builder, index: int, spec: Expectation) -> str | None:
-    from checks.errors import Problem
-    from checks.gx.locate import locate_key
+    from ..errors import Problem
+    from .locate import locate_key
 
     try:
         return translate(spec.params.pattern).python

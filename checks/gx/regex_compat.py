@@ -31,7 +31,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.regex import PatternError, compile_pattern
+from ..regex import PatternError, compile_pattern
 
 # Characters whose case-insensitive matching differs between Python re and RE2 (measured over
 # every code point: only the dotted/dotless i family); K and ſ are probed to be sure.

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from checks.docindex import KEY as INDEX_KEY
-from checks.docindex import build_index
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.engine import (
+from ..docindex import KEY as INDEX_KEY
+from ..docindex import build_index
+from ..documents import Document, Loaded, UnreadableRecord
+from ..engine import (
     Transform,
     _corpus_failure,
     _Derivation,
@@ -30,13 +30,13 @@ from checks.engine import (
     run_suite,
     take_transform_problems,
 )
-from checks.gx.compile import ROW_COLUMN, Mapped, Plan, compile_suite
-from checks.gx.session import import_gx, validate
-from checks.library.count import CountState
-from checks.library.unique import UniqueState
-from checks.registry import CheckContext, DocRef, Violation, get_check
-from checks.result import READABLE_CHECK, READABLE_NAME, ExpectationResult, Failure, RunResult
-from checks.suite import DerivedField, Suite
+from ..library.count import CountState
+from ..library.unique import UniqueState
+from ..registry import CheckContext, DocRef, Violation, get_check
+from ..result import READABLE_CHECK, READABLE_NAME, ExpectationResult, Failure, RunResult
+from ..suite import DerivedField, Suite
+from .compile import ROW_COLUMN, Mapped, Plan, compile_suite
+from .session import import_gx, validate
 
 TABLE_ROW_COUNT = "expect_table_row_count_to_be_between"
 
@@ -190,7 +190,7 @@ def run_plan(
     docs_dir: str | None = None,
 ) -> RunResult:
     """Run a compiled suite over ``records`` through GX; unmapped checks run natively."""
-    from checks.gx.frame import build_batch
+    from .frame import build_batch
 
     started = time.perf_counter()
     suite = plan.suite
@@ -199,7 +199,7 @@ def run_plan(
     corpus = _load(suite, records, transform, inputs)
     batch = build_batch(plan, corpus.docs)
     if docs_dir is not None:
-        from checks.gx.docs import finish_docs, prepare_docs
+        from .docs import finish_docs, prepare_docs
 
         prepare_docs(docs_dir)
     validation = validate(plan, batch.frame, docs_dir)
@@ -264,8 +264,8 @@ def run_gx(
     now: datetime | None = None,
 ) -> RunResult:
     """Load the documents at ``paths`` (or the suite's defaults) and run the suite through GX."""
-    from checks.loaders import iter_documents, resolve_inputs
-    from checks.runner import input_paths, reservoir_sample
+    from ..loaders import iter_documents, resolve_inputs
+    from ..runner import input_paths, reservoir_sample
 
     import_gx()  # fail with the install hint before reading any data
     plan = compile_suite(suite)
@@ -277,7 +277,7 @@ def run_gx(
         records = reservoir_sample(records, sample, seed)
     transform = None
     if clean:
-        from checks.cleaning import pipeline_transform
+        from ..cleaning import pipeline_transform
 
         transform = pipeline_transform(suite, count_lines=False)
     result = run_plan(plan, records, chosen, now=now, transform=transform, docs_dir=docs_dir)

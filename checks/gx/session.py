@@ -14,8 +14,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from checks.errors import UsageError
-from checks.gx.compile import ROW_COLUMN, Mapped, Plan
+from ..errors import UsageError
+from .compile import ROW_COLUMN, Mapped, Plan
 
 SITE_NAME = "scrapegate"
 INSTALL_HINT = "--engine gx needs Great Expectations: pip install 'scrapegate[gx]'"

@@ -1,1 +1,1 @@
-"""The built-in check types, one module each (see ``checks.registry.BUILTIN_MODULES``)."""
+"""The built-in check types, one module each (see ``scrapegate.registry.BUILTIN_MODULES``)."""

@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.library.rules import PATTERN_ITEM_SCHEMA, Rule, RuleScanner, build_rules
-from checks.regex import compile_pattern
-from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..regex import compile_pattern
+from ..registry import CheckContext, ParamError, RowCheck, Violation, check
+from .rules import PATTERN_ITEM_SCHEMA, Rule, RuleScanner, build_rules
 
 SCHEMA: dict[str, Any] = {
     "sources": {

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from checks.registry import (
+from ..registry import (
     CheckContext,
     CorpusViolation,
     DocRef,

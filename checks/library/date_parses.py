@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from checks.dates import DateError, DateParser, is_after, is_before, parse_bound, to_iso
-from checks.errors import did_you_mean
-from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..dates import DateError, DateParser, is_after, is_before, parse_bound, to_iso
+from ..errors import did_you_mean
+from ..registry import CheckContext, ParamError, RowCheck, Violation, check
 
 ISO8601 = "iso8601"
 # Day over 12 and hour over 12, so %d/%m and %H/%I mix-ups cannot round-trip by luck.

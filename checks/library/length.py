@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..registry import CheckContext, ParamError, RowCheck, Violation, check
 
 SCHEMA: dict[str, Any] = {
     "min": {"type": "integer", "minimum": 0, "description": "Smallest allowed length."},

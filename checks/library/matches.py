@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.regex import PatternError, compile_pattern
-from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
-from checks.textnorm import snippet
+from ..regex import PatternError, compile_pattern
+from ..registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..textnorm import snippet
 
 SCHEMA: dict[str, Any] = {
     "pattern": {"type": "string", "description": "RE2 regular expression searched in the value."},

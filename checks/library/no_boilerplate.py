@@ -24,9 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.library.rules import PATTERN_ITEM_SCHEMA, RuleScanner, build_rules
-from checks.packs import available_packs
-from checks.registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..packs import available_packs
+from ..registry import CheckContext, ParamError, RowCheck, Violation, check
+from .rules import PATTERN_ITEM_SCHEMA, RuleScanner, build_rules
 
 SCHEMA: dict[str, Any] = {
     "packs": {

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.regex import PatternSet
-from checks.registry import CheckContext, RowCheck, Violation, check
+from ..regex import PatternSet
+from ..registry import CheckContext, RowCheck, Violation, check
 
 TAG_NAMES = (
     "a|abbr|article|aside|audio|b|blockquote|body|br|button|center|code|div|em|embed|figcaption|"

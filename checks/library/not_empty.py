@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from checks.registry import CheckContext, RowCheck, Violation, check
+from ..registry import CheckContext, RowCheck, Violation, check
 
 SCHEMA: dict[str, Any] = {}
 

@@ -1,6 +1,6 @@
 """Shared by the pattern-list checks: packs plus user patterns compiled into one RE2 set.
 
-A value is scanned once through its normalised view (see ``checks.textnorm``); the exact
+A value is scanned once through its normalised view (see ``scrapegate.textnorm``); the exact
 span is located only for the rules that hit, and mapped back into the original text.
 """
 
@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from checks.packs import MATCH_KINDS, UnknownPackError, compile_source, load_pack
-from checks.regex import PatternError, PatternSet
-from checks.registry import ParamError
-from checks.textnorm import matching_view
+from ..packs import MATCH_KINDS, UnknownPackError, compile_source, load_pack
+from ..regex import PatternError, PatternSet
+from ..registry import ParamError
+from ..textnorm import matching_view
 
 PATTERN_ITEM_SCHEMA: dict[str, Any] = {
     "description": "An RE2 pattern, or {name, pattern, match} where match is line or inline.",

@@ -26,15 +26,15 @@ from typing import Any
 
 import orjson
 
-from checks.digests import DigestTable, PlacePacker
-from checks.registry import (
+from ..digests import DigestTable, PlacePacker
+from ..registry import (
     CheckContext,
     CorpusViolation,
     DocRef,
     Violation,
     check,
 )
-from checks.textnorm import snippet
+from ..textnorm import snippet
 
 _LINE_BITS = PlacePacker.LINE_BITS
 _LINE_MASK = PlacePacker.LINE_MASK

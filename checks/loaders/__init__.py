@@ -13,10 +13,10 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from checks.documents import Loaded
-from checks.errors import UsageError, did_you_mean
-from checks.loaders import csv_, json_, jsonl, parquet, text
-from checks.loaders._common import STDIN, clean_path
+from ..documents import Loaded
+from ..errors import UsageError, did_you_mean
+from . import csv_, json_, jsonl, parquet, text
+from ._common import STDIN, clean_path
 
 FORMATS = ("jsonl", "json", "csv", "parquet", "text")
 EXTENSIONS: dict[str, str] = {

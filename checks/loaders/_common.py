@@ -16,7 +16,7 @@ from typing import IO, Any, cast
 
 import orjson
 
-from checks.documents import UnreadableRecord
+from ..documents import UnreadableRecord
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import IO
 
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.loaders._common import (
+from ..documents import Document, Loaded, UnreadableRecord
+from ._common import (
     STREAM_ERRORS,
     UTF8_BOM,
     UTF16_BOMS,

@@ -16,10 +16,10 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 
-from checks.digests import DigestTable
-from checks.docindex import id_digest
-from checks.documents import Document
-from checks.loaders._common import id_value, usable_id
+from ..digests import DigestTable
+from ..docindex import id_digest
+from ..documents import Document
+from ._common import id_value, usable_id
 
 # A location packs (index of its path in ``paths``, line) into 64 bits, ordered as the input.
 _LINE_BITS = 40

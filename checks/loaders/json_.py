@@ -18,8 +18,8 @@ from contextlib import ExitStack
 
 import orjson
 
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.loaders._common import (
+from ..documents import Document, Loaded, UnreadableRecord
+from ._common import (
     STREAM_ERRORS,
     TOO_DEEP,
     UTF8_BOM,
@@ -35,7 +35,7 @@ from checks.loaders._common import (
     shown,
     too_deep,
 )
-from checks.loaders._window import SPACE, Window
+from ._window import SPACE, Window
 
 CHUNK = 1 << 20
 

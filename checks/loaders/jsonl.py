@@ -15,8 +15,8 @@ from typing import IO, Any
 
 import orjson
 
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.loaders._common import (
+from ..documents import Document, Loaded, UnreadableRecord
+from ._common import (
     HEAD,
     STREAM_ERRORS,
     TOO_DEEP,

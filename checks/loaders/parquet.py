@@ -12,9 +12,9 @@ from contextlib import ExitStack
 from importlib.util import find_spec
 from typing import Any
 
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.errors import UsageError
-from checks.loaders._common import cannot_read, corrupt, reason, record_id, shown
+from ..documents import Document, Loaded, UnreadableRecord
+from ..errors import UsageError
+from ._common import cannot_read, corrupt, reason, record_id, shown
 
 MISSING_PYARROW = "reading Parquet needs pyarrow: pip install 'scrapegate[parquet]'"
 BATCH_ROWS = 1024

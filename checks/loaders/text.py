@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack
 
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.loaders._common import (
+from ..documents import Document, Loaded, UnreadableRecord
+from ._common import (
     STREAM_ERRORS,
     UTF8_BOM,
     UTF16_BOMS,

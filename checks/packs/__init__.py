@@ -15,8 +15,8 @@ from importlib import resources
 
 import yaml
 
-from checks.errors import did_you_mean
-from checks.yamlsource import fast_safe_loader
+from ..errors import did_you_mean
+from ..yamlsource import fast_safe_loader
 
 MATCH_KINDS = ("line", "inline")
 

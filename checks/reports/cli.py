@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from checks.errors import EXIT_OK, UsageError
+from ..errors import EXIT_OK, UsageError
 
 
 @click.command("report")
@@ -24,19 +24,19 @@ def report_command(
     \b
     Exit codes: 0 written, 2 unreadable result or nothing asked for.
     """
-    from checks.baseline import diff_of, load_result
+    from ..baseline import diff_of, load_result
 
     if not html_path and not markdown_path:
         raise UsageError("nothing to write; pass --html FILE and/or --markdown FILE")
     result = load_result(result_path)
     diff_of(result, where=result_path)  # a malformed comparison is an input error, not a crash
     if html_path:
-        from checks.reports.html import write_html
+        from .html import write_html
 
         write_html(result, html_path, group_by=group_by)
         click.echo(f"wrote {html_path}")
     if markdown_path:
-        from checks.reports.markdown import write_markdown
+        from .markdown import write_markdown
 
         write_markdown(result, markdown_path)
         click.echo(f"wrote {markdown_path}")

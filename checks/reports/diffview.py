@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from checks.baseline import ExpectationDiff, ResultDiff
-from checks.reports.text import percent, printable
+from ..baseline import ExpectationDiff, ResultDiff
+from .text import percent, printable
 
 LISTED = 20  # document ids listed per expectation; the JSON has them all
 

@@ -7,10 +7,10 @@ Printed by ``scrapegate check`` when ``GITHUB_ACTIONS=true``.
 # No ``from __future__ import annotations`` here: this module's public function is itself
 # called ``annotations`` (the name check.py imports), which that import would shadow.
 
-from checks.baseline import diff_of
-from checks.reports.groups import source_file
-from checks.reports.text import printable
-from checks.result import ExpectationResult, Failure, RunResult
+from ..baseline import diff_of
+from ..result import ExpectationResult, Failure, RunResult
+from .groups import source_file
+from .text import printable
 
 PER_EXPECTATION = 50  # GitHub shows at most 50 annotations per step anyway
 

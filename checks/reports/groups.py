@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from checks.result import Failure, RunResult
+from ..result import Failure, RunResult
 
 PSEUDO = ("host", "file", "folder")
 NONE = "(none)"

@@ -1,6 +1,6 @@
 """Where the offending text sits inside a failure's snippet.
 
-The engine cuts snippets with :func:`checks.textnorm.snippet` at its defaults: up to
+The engine cuts snippets with :func:`scrapegate.textnorm.snippet` at its defaults: up to
 ``CONTEXT`` characters either side of ``value[start:end]`` (itself cut to ``LIMIT``), with
 ``...`` marking each cut. Inverting that arithmetic gives the span to highlight; a property
 test pins these constants to the engine's.

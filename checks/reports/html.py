@@ -18,21 +18,21 @@ from typing import Any
 
 import jinja2
 
-from checks import __version__
-from checks.atomic import write_text_atomic
-from checks.baseline import ResultDiff, diff_of
-from checks.reports.diffview import change_label, documents_line, points, verdict_line
-from checks.reports.groups import Grouping, grouping
-from checks.reports.highlight import split_snippet
-from checks.reports.text import percent, printable, verdict
-from checks.result import ExpectationResult, RunResult
+from .. import __version__
+from ..atomic import write_text_atomic
+from ..baseline import ResultDiff, diff_of
+from ..result import ExpectationResult, RunResult
+from .diffview import change_label, documents_line, points, verdict_line
+from .groups import Grouping, grouping
+from .highlight import split_snippet
+from .text import percent, printable, verdict
 
 MAX_ROWS = 5000  # beyond this a browser struggles; the JSON has every failure
 
 
 @cache
 def _asset(name: str) -> str:
-    return resources.files("checks.reports").joinpath("templates", name).read_text("utf-8")
+    return resources.files("scrapegate.reports").joinpath("templates", name).read_text("utf-8")
 
 
 def _sha256(text: str) -> str:
@@ -42,7 +42,7 @@ def _sha256(text: str) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("checks.reports", "templates"),
+        loader=jinja2.PackageLoader("scrapegate.reports", "templates"),
         autoescape=True,  # on for every template, whatever its extension
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -14,8 +14,8 @@ from typing import Any
 
 import orjson
 
-from checks.atomic import write_chunks_atomic
-from checks.result import RunResult
+from ..atomic import write_chunks_atomic
+from ..result import RunResult
 
 _OPTIONS = orjson.OPT_INDENT_2
 # What an expectation's empty failure list looks like in the skeleton. A JSON string escapes

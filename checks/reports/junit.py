@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from checks.atomic import write_bytes_atomic
-from checks.reports.text import describe
-from checks.result import RunResult
+from ..atomic import write_bytes_atomic
+from ..result import RunResult
+from .text import describe
 
 
 def _clean(text: str) -> str:

@@ -2,17 +2,17 @@
 
 Deterministic (no durations, no absolute paths) so that it can be golden-tested and so that
 re-posting a comment for an unchanged result changes nothing. Scraped text only ever appears
-inside code spans (see :mod:`checks.reports.mdtext`).
+inside code spans (see :mod:`scrapegate.reports.mdtext`).
 """
 
 from __future__ import annotations
 
-from checks.atomic import write_text_atomic
-from checks.baseline import ResultDiff, diff_of
-from checks.reports import mdtext
-from checks.reports.diffview import points
-from checks.reports.text import percent, verdict
-from checks.result import ExpectationResult, Failure, RunResult
+from ..atomic import write_text_atomic
+from ..baseline import ResultDiff, diff_of
+from ..result import ExpectationResult, Failure, RunResult
+from . import mdtext
+from .diffview import points
+from .text import percent, verdict
 
 TOP_FAILURES = 10
 LISTED_IDS = 10

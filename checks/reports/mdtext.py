@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from checks.reports.text import printable
+from .text import printable
 
 _LONGEST = 200
 _PUNCT = re.compile(r"([\\`*_\[\]~|#@!])")

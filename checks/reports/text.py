@@ -6,7 +6,7 @@ shown as escapes, never emitted raw.
 
 from __future__ import annotations
 
-from checks.result import ExpectationResult, Failure
+from ..result import ExpectationResult, Failure
 
 _VISIBLE = {"\n": "⏎", "\r": "\\r", "\t": "→"}
 

@@ -2,7 +2,7 @@
 
 Import it in your own test suite::
 
-    from checks.strategies import assert_cleaner_properties, raw_page
+    from . import assert_cleaner_properties, raw_page
 
     def test_my_cleaner_keeps_the_standard_properties():
         assert_cleaner_properties(my_cleaner)            # str -> str, any function
@@ -31,13 +31,13 @@ expectations pass).
 
 from __future__ import annotations
 
-from checks.strategies._documents import (
+from ._documents import (
     UnsupportedSuite,
     documents_satisfying,
     documents_violating,
     to_document,
 )
-from checks.strategies._pages import (
+from ._pages import (
     ALL_PACKS,
     FIXTURE_CHROME,
     NEWS_PACKS,
@@ -47,7 +47,7 @@ from checks.strategies._pages import (
     inject,
     raw_page,
 )
-from checks.strategies._properties import (
+from ._properties import (
     assert_cleaner_properties,
     assert_pipeline_satisfies_suite,
     check_cleaner,
@@ -57,7 +57,7 @@ from checks.strategies._properties import (
     normalised_lines,
     polluted_documents,
 )
-from checks.strategies._prose import (
+from ._prose import (
     CHROME_WORD_CASES,
     HARD_CASES,
     MARKUP_CASES,

@@ -18,11 +18,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from checks.documents import Document
-from checks.registry import CheckContext, get_check
-from checks.strategies._judge import judge_for
-from checks.strategies._pages import pack_examples
-from checks.strategies._prose import (
+from ..documents import Document
+from ..registry import CheckContext, get_check
+from ..suite import Expectation, Suite, load_suite
+from ._judge import judge_for
+from ._pages import pack_examples
+from ._prose import (
     AGENCIES,
     SECTIONS,
     article_text,
@@ -31,7 +32,6 @@ from checks.strategies._prose import (
     paragraphs,
     titles,
 )
-from checks.suite import Expectation, Suite, load_suite
 
 Fields = dict[str, Any]
 JUNK_DATES = ("Tweet of the Week #67", "XUM1541", "539 drones and 11 missiles", "tbd")
@@ -64,7 +64,7 @@ def _date(draw: st.DrawFn, spec: Expectation | None) -> str:
     if spec is None:
         return draw(date_samples()).text
     params, now = spec.params, datetime.now(UTC)
-    from checks.dates import parse_bound
+    from ..dates import parse_bound
 
     low = parse_bound(params.not_before, now) if params.not_before else None
     high = parse_bound(params.not_after, now) if params.not_after else None
@@ -158,7 +158,7 @@ def _logical(draw: st.DrawFn, suite: Suite) -> Fields:
 
 
 def _agency_credit() -> Expectation:
-    from checks.library.attribution_present import AttributionParams
+    from ..library.attribution_present import AttributionParams
 
     return Expectation("credit", "attribution_present", None, AttributionParams(AGENCIES))
 
@@ -206,7 +206,7 @@ def documents_violating(suite: Suite | str, expectation: str) -> st.SearchStrate
         raise UnsupportedSuite(
             f"{expectation!r} is a corpus check ({target.check}): one document cannot violate it"
         )
-    from checks.strategies._violations import violate
+    from ._violations import violate
 
     return (
         _logical(loaded)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from checks.documents import Document
-from checks.regex import compile_pattern
-from checks.registry import CheckContext, get_check
-from checks.suite import Expectation, Suite
+from ..documents import Document
+from ..regex import compile_pattern
+from ..registry import CheckContext, get_check
+from ..suite import Expectation, Suite
 
 
 class Judge:

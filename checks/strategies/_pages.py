@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from checks.packs import available_packs, load_pack
-from checks.strategies._prose import (
+from ..packs import available_packs, load_pack
+from ._prose import (
     AGENCIES,
     SECTIONS,
     article_text,

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.documents import Document
-from checks.strategies._documents import documents_satisfying, to_document
-from checks.strategies._judge import judge_for
-from checks.strategies._pages import ALL_PACKS, boilerplate_lines, disguised, inject, raw_page
-from checks.strategies._prose import article_text, sentences
-from checks.suite import Suite, load_suite
+from ..documents import Document
+from ..suite import Suite, load_suite
+from ._documents import documents_satisfying, to_document
+from ._judge import judge_for
+from ._pages import ALL_PACKS, boilerplate_lines, disguised, inject, raw_page
+from ._prose import article_text, sentences
 
 # Arbitrary text: every code point except lone surrogates (which no UTF-8 file can hold).
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]))
@@ -262,7 +262,7 @@ def assert_pipeline_satisfies_suite(suite: Suite | str, *, max_examples: int | N
     if not loaded.cleaners:
         raise AssertionError(f"{loaded.path}: the suite has no 'cleaners:' pipeline")
 
-    from checks.cleaning import pipeline_transform
+    from ..cleaning import pipeline_transform
 
     transform = pipeline_transform(loaded)
 

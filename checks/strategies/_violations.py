@@ -8,7 +8,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from checks.strategies._documents import (
+from ..suite import Expectation, Suite
+from ._documents import (
     JUNK_DATES,
     Fields,
     UnsupportedSuite,
@@ -19,8 +20,7 @@ from checks.strategies._documents import (
     example_lines,
     to_fields,
 )
-from checks.strategies._prose import format_date
-from checks.suite import Expectation, Suite
+from ._prose import format_date
 
 
 @st.composite

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from checks.cli import main
+from scrapegate.cli import main
 
 SUITE = """\
 suite: cli-demo
@@ -188,7 +188,7 @@ def test_internal_error_exits_3_without_traceback_unless_debug(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("checks.runner.run_suite", explode)
+    monkeypatch.setattr("scrapegate.runner.run_suite", explode)
     assert main(["check", "--suite", "suite.yaml"]) == 3
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
@@ -237,7 +237,7 @@ def test_scraped_markup_is_printed_literally(
 
 
 def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
-    from checks import cli
+    from scrapegate import cli
 
     clock = [100.0]
     monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.cli import main
+from scrapegate.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "fixtures" / "news" / "raw"
@@ -203,7 +203,7 @@ def test_unknown_cleaner_is_a_config_error_at_its_position(
 def test_interrupted_write_leaves_no_file_behind(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import checks.cleaning_output as output
+    import scrapegate.cleaning_output as output
 
     write_jsonl(project / "a.jsonl", RECORDS)
 
@@ -320,7 +320,7 @@ def test_cleaned_files_get_the_usual_mode_not_a_private_one(
 ) -> None:
     import stat
 
-    from checks import atomic
+    from scrapegate import atomic
 
     write_jsonl(project / "a.jsonl", RECORDS[:2])
     (project / "pages").mkdir()
@@ -387,7 +387,7 @@ def test_check_clean_reports_values_a_cleaner_left_unchanged_once_each(
     if engine == "gx":
         pytest.importorskip("great_expectations")
     # Tiny slices: a two-worker run cuts this file in several parts, each reporting its own.
-    monkeypatch.setattr("checks.parallel.MIN_SLICE_BYTES", 64)
+    monkeypatch.setattr("scrapegate.parallel.MIN_SLICE_BYTES", 64)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "suite.yaml").write_text(
         "suite: dated\ndocuments: {id: url}\n"

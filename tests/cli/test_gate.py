@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from checks.cli import main
+from scrapegate.cli import main
 
 SUITE = """\
 suite: gate-demo

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.cli import main
+from scrapegate.cli import main
 
 
 def test_top_level_help_shows_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from checks.baseline import diff_results, render_diff
-from checks.documents import Document
-from checks.engine import run_suite
-from checks.reports.markdown import render_markdown
-from checks.result import RunResult
+from scrapegate.baseline import diff_results, render_diff
+from scrapegate.documents import Document
+from scrapegate.engine import run_suite
+from scrapegate.reports.markdown import render_markdown
+from scrapegate.result import RunResult
 from tests.helpers import NOW, suite_from_yaml
 
 EXPECTED = Path(__file__).parent / "expected"

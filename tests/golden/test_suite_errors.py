@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.cli import main
+from scrapegate.cli import main
 
 HERE = Path(__file__).parent
 SUITES = sorted((HERE / "suites").glob("*.yaml"))

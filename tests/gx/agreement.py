@@ -6,12 +6,12 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from checks.documents import Document
-from checks.engine import run_suite
-from checks.gx.compile import compile_suite
-from checks.gx.runner import run_plan
-from checks.result import RunResult
-from checks.suite import Suite
+from scrapegate.documents import Document
+from scrapegate.engine import run_suite
+from scrapegate.gx.compile import compile_suite
+from scrapegate.gx.runner import run_plan
+from scrapegate.result import RunResult
+from scrapegate.suite import Suite
 from tests.helpers import NOW
 
 

@@ -12,9 +12,9 @@ pytest.importorskip("great_expectations")
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from checks.gx.runner import run_gx
-from checks.runner import run_paths
-from checks.suite import load_suite
+from scrapegate.gx.runner import run_gx
+from scrapegate.runner import run_paths
+from scrapegate.suite import load_suite
 from tests.gx.agreement import assert_same_verdicts, both
 from tests.helpers import NOW, suite_from_yaml
 
@@ -278,7 +278,7 @@ def test_unmapped_checks_are_evaluated_natively_and_named_in_the_result() -> Non
 
 
 def test_sample_and_clean_give_the_same_result_in_both_engines(tmp_path: Path) -> None:
-    from checks.cleaning import pipeline_transform
+    from scrapegate.cleaning import pipeline_transform
 
     suite_file = tmp_path / "suite.yaml"
     suite_file.write_text(

@@ -10,12 +10,12 @@ import pytest
 
 pytest.importorskip("great_expectations")
 
-from checks import atomic
-from checks.cli import main
-from checks.errors import OutputError
-from checks.gx import session
-from checks.gx.cli import export
-from checks.gx.docs import finish_docs, prepare_docs
+from scrapegate import atomic
+from scrapegate.cli import main
+from scrapegate.errors import OutputError
+from scrapegate.gx import session
+from scrapegate.gx.cli import export
+from scrapegate.gx.docs import finish_docs, prepare_docs
 
 SUITE = """\
 suite: atomic-demo

@@ -14,8 +14,8 @@ import pytest
 
 pytest.importorskip("great_expectations")
 
-from checks.cli import main
-from checks.gx.docs import MARKER
+from scrapegate.cli import main
+from scrapegate.gx.docs import MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = ["check", "--suite", "expectations/news.yaml", "--max-failures", "50"]
@@ -109,7 +109,7 @@ def test_a_gx_run_makes_no_network_connection(tmp_path: Path) -> None:
         socket.socket.connect_ex = refuse
         socket.create_connection = refuse
         socket.getaddrinfo = refuse
-        from checks.cli import main
+        from scrapegate.cli import main
         code = main(["check", "--suite", "expectations/news.yaml", "--engine", "gx", "-q",
                      "--gx-docs", sys.argv[1]])
         assert code == 1, code

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("great_expectations")
 
-from checks.cli import main
-from checks.errors import UsageError
-from checks.gx.session import INSTALL_HINT, import_gx
+from scrapegate.cli import main
+from scrapegate.errors import UsageError
+from scrapegate.gx.session import INSTALL_HINT, import_gx
 
 ROOT = Path(__file__).resolve().parents[2]
 

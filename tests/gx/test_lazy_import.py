@@ -1,4 +1,4 @@
-"""The base install never pays for GX: ``checks.cli`` imports neither GX nor pandas."""
+"""The base install never pays for GX: ``scrapegate.cli`` imports neither GX nor pandas."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_importing_the_cli_imports_neither_great_expectations_nor_pandas() -> None:
     code = (
-        "import checks.cli, sys; "
+        "import scrapegate.cli, sys; "
         "assert 'great_expectations' not in sys.modules and 'pandas' not in sys.modules, "
         "sorted(m for m in sys.modules if m.split('.')[0] in ('great_expectations', 'pandas'))"
     )
@@ -29,7 +29,7 @@ def test_a_native_check_run_imports_neither_great_expectations_nor_pandas(tmp_pa
         "suite: s\nexpectations:\n  - {name: t, check: not_empty, field: title}\n", "utf-8"
     )
     code = (
-        "import sys; from checks.cli import main; "
+        "import sys; from scrapegate.cli import main; "
         f"assert main(['check', {str(data)!r}, '--suite', {str(suite)!r}, '-q']) == 0; "
         "assert 'great_expectations' not in sys.modules and 'pandas' not in sys.modules"
     )

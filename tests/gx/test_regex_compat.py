@@ -8,16 +8,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from checks.gx.regex_compat import (
+from scrapegate.gx.regex_compat import (
     FOLD_PROBE,
     IncompatiblePattern,
     example_match,
     translate,
 )
-from checks.library.attribution_present import BYLINE, CREDIT_LINE, source_rules
-from checks.library.no_html import PATTERNS
-from checks.packs import available_packs, load_pack
-from checks.regex import PatternError, compile_pattern
+from scrapegate.library.attribution_present import BYLINE, CREDIT_LINE, source_rules
+from scrapegate.library.no_html import PATTERNS
+from scrapegate.packs import available_packs, load_pack
+from scrapegate.regex import PatternError, compile_pattern
 
 ALPHABET = "aiIıİkKKsSſé _-.\n\t\x0b\u00a0xyz0129{},AB"
 ATOMS = st.sampled_from(

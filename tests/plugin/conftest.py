@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.cleaners import registry as cleaner_registry
-from checks.registry import registry
+from scrapegate.cleaners import registry as cleaner_registry
+from scrapegate.registry import registry
 
 # Import every check and cleaner module now, before pytester snapshots sys.modules. A check
 # module first imported inside an in-process run is dropped after it, while the registry

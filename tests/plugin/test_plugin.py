@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from checks.cli import main
+from scrapegate.cli import main
 
 SUITE = """\
 suite: plugin-demo
@@ -96,13 +96,13 @@ def test_engine_runs_once_per_suite(
 ) -> None:
     project.makeconftest(
         """
-        import checks.runner
+        import scrapegate.runner
         calls = []
-        real = checks.runner.run_suite
+        real = scrapegate.runner.run_suite
         def counting(*a, **k):
             calls.append(1)
             return real(*a, **k)
-        checks.runner.run_suite = counting
+        scrapegate.runner.run_suite = counting
         def pytest_sessionfinish(session):
             print("ENGINE RUNS", len(calls))
         """

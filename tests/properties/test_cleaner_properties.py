@@ -18,11 +18,11 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from checks.cleaners import Pipeline, build_pipeline, get_cleaner, make_cleaner
-from checks.cleaners.strip_html import find_markup
-from checks.cleaning import pipeline_transform
-from checks.dates import DateParser, to_iso
-from checks.strategies import (
+from scrapegate.cleaners import Pipeline, build_pipeline, get_cleaner, make_cleaner
+from scrapegate.cleaners.strip_html import find_markup
+from scrapegate.cleaning import pipeline_transform
+from scrapegate.dates import DateParser, to_iso
+from scrapegate.strategies import (
     ALL_PACKS,
     DateSample,
     Page,
@@ -38,9 +38,9 @@ from checks.strategies import (
     raw_page,
     to_document,
 )
-from checks.strategies._judge import judge_for
-from checks.suite import Suite, load_suite
-from checks.textnorm import INVISIBLE, SPACES
+from scrapegate.strategies._judge import judge_for
+from scrapegate.suite import Suite, load_suite
+from scrapegate.textnorm import INVISIBLE, SPACES
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES = sorted((ROOT / "expectations").glob("*.yaml"))

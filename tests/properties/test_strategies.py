@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.cleaners import make_cleaner
-from checks.engine import run_suite
-from checks.registry import get_check
-from checks.strategies import (
+from scrapegate.cleaners import make_cleaner
+from scrapegate.engine import run_suite
+from scrapegate.registry import get_check
+from scrapegate.strategies import (
     ALL_PACKS,
     HARD_CASES,
     Page,
@@ -36,7 +36,7 @@ from checks.strategies import (
     raw_page,
     to_document,
 )
-from checks.suite import Suite, load_suite
+from scrapegate.suite import Suite, load_suite
 from tests.helpers import NOW, suite_from_yaml
 
 ROOT = Path(__file__).resolve().parents[2]

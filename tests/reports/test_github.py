@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checks.baseline import diff_results
-from checks.reports import github
-from checks.reports.github import PER_EXPECTATION, escape_data, escape_property
-from checks.result import ExpectationResult, Failure, RunResult
+from scrapegate.baseline import diff_results
+from scrapegate.reports import github
+from scrapegate.reports.github import PER_EXPECTATION, escape_data, escape_property
+from scrapegate.result import ExpectationResult, Failure, RunResult
 
 
 def result(*expectations: ExpectationResult) -> RunResult:

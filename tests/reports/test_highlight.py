@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from checks.reports.highlight import split_snippet
-from checks.textnorm import snippet
+from scrapegate.reports.highlight import split_snippet
+from scrapegate.textnorm import snippet
 
 TEXT = st.text(alphabet=st.sampled_from("ab .\n<>&é"), max_size=400)
 

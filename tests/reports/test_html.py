@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.reports.html import MAX_ROWS, render_html, write_html
-from checks.result import ExpectationResult, Failure, RunResult
+from scrapegate.reports.html import MAX_ROWS, render_html, write_html
+from scrapegate.result import ExpectationResult, Failure, RunResult
 from tests.golden.test_reports import BASE, HEAD, SUITE, head_result, run
 
 

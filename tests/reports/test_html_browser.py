@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.reports.html import write_html
-from checks.result import RunResult
+from scrapegate.reports.html import write_html
+from scrapegate.result import RunResult
 from tests.golden.test_reports import head_result
 from tests.reports.cdp import CHROMIUM, Browser, Page
 

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from checks.reports import mdtext
-from checks.reports.text import printable
+from scrapegate.reports import mdtext
+from scrapegate.reports.text import printable
 
 # markdown-it-py (a rich dependency) is a CommonMark parser with GFM tables.
 MD = MarkdownIt("commonmark").enable("table")

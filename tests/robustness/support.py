@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from checks.cli import main
+from scrapegate.cli import main
 
 SUITE = """\
 suite: robustness
@@ -130,7 +130,7 @@ def scrapegate_process(args: list[str], cwd: Path, **popen: Any) -> subprocess.P
     # SIGUSR1 dumps every thread's stack: what a test shows when the child hangs.
     code = (
         "import faulthandler, signal; faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
-        "from checks.cli import entry; entry()"
+        "from scrapegate.cli import entry; entry()"
     )
     return subprocess.Popen(
         [sys.executable, "-c", code, *args],

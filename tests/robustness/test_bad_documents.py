@@ -1,6 +1,6 @@
 """Bad documents: each gets one clear line at its ``file:line``, the rest is still checked, exit 1.
 
-Every run goes through ``checks.cli.main`` in a project folder; the helpers assert for every
+Every run goes through ``scrapegate.cli.main`` in a project folder; the helpers assert for every
 run that no traceback is printed, no input file changes and no temp file is left behind.
 Problems with paths themselves (missing, a symlink loop) are usage errors: exit 2.
 """

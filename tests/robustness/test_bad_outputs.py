@@ -131,7 +131,7 @@ def test_a_bug_of_ours_exits_3_asks_for_a_report_and_hides_the_traceback(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("checks.runner.run_paths", broken)
+    monkeypatch.setattr("scrapegate.runner.run_paths", broken)
     result = project.check("docs")
     assert result.code == 3
     lines = result.err.splitlines()
@@ -144,14 +144,14 @@ def test_a_bug_of_ours_exits_3_asks_for_a_report_and_hides_the_traceback(
 def test_debug_shows_the_traceback_of_a_bug(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from checks.cli import main
+    from scrapegate.cli import main
 
     project.good()
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("checks.runner.run_paths", broken)
+    monkeypatch.setattr("scrapegate.runner.run_paths", broken)
     code = main(["--debug", "check", "docs", "--suite", "suite.yaml"])
     err = project.capsys.readouterr().err
     assert code == 3

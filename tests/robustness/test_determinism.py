@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from checks.cli import main
-from checks.parallel import MIN_SLICE_BYTES
+from scrapegate.cli import main
+from scrapegate.parallel import MIN_SLICE_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMING = {"duration_s"}

@@ -23,13 +23,13 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from checks.documents import Document, UnreadableRecord
-from checks.errors import ConfigError, ScrapegateError
-from checks.loaders import Input, iter_documents, resolve_inputs
-from checks.loaders.jsonl import read_range
-from checks.registry import registry
-from checks.suite import parse_suite
-from checks.yamlsource import load_marked
+from scrapegate.documents import Document, UnreadableRecord
+from scrapegate.errors import ConfigError, ScrapegateError
+from scrapegate.loaders import Input, iter_documents, resolve_inputs
+from scrapegate.loaders.jsonl import read_range
+from scrapegate.registry import registry
+from scrapegate.suite import parse_suite
+from scrapegate.yamlsource import load_marked
 
 # Files are written inside the test body (function-scoped tmp_path does not reset between
 # examples), so each example gets its own directory.
@@ -248,10 +248,9 @@ _PARAMS: dict[str, Any] = {
 
 
 def _cleaner_functions() -> Iterator[tuple[str, Any]]:
-    cleaners = pytest.importorskip(
-        "checks.cleaners", reason="checks.cleaners is not in this tree yet (another branch)"
-    )
     from dataclasses import fields
+
+    from scrapegate import cleaners
 
     for name, kind in sorted(cleaners.registry().items()):
         names = {f.name for f in fields(kind.params)}
@@ -273,7 +272,7 @@ text_inputs = st.text(max_size=400) | st.lists(
 @example(text="")
 @example(text="<" * 10_000)
 def test_cleaners_return_text_or_raise_their_own_error(text: str) -> None:
-    from checks.cleaners import CleanerError
+    from scrapegate.cleaners import CleanerError
 
     for name, clean in _cleaner_functions():
         try:

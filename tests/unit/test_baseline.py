@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from checks.baseline import ResultDiff, diff_of, diff_results
-from checks.docindex import KEY, DocumentIndex, build_index
-from checks.documents import Document
-from checks.engine import run_suite
-from checks.result import RunResult
+from scrapegate.baseline import ResultDiff, diff_of, diff_results
+from scrapegate.docindex import KEY, DocumentIndex, build_index
+from scrapegate.documents import Document
+from scrapegate.engine import run_suite
+from scrapegate.result import RunResult
 from tests.helpers import NOW, suite_from_yaml
 
 SUITE = """\

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from checks.registry import builtin_names, get_check
+from scrapegate.registry import builtin_names, get_check
 from tests.helpers import one_expectation_suite, run
 
-CASES_DIR = resources.files("checks.library") / "cases"
+CASES_DIR = resources.files("scrapegate.library") / "cases"
 
 
 def _load_cases() -> list[Any]:

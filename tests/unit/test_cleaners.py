@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
-from checks import registry as check_registry
-from checks.cleaners import (
+from scrapegate import registry as check_registry
+from scrapegate.cleaners import (
     CleanerError,
     DuplicateCleanerError,
     UnknownCleanerError,
@@ -25,15 +25,15 @@ from checks.cleaners import (
     make_cleaner,
     removed_lines,
 )
-from checks.cleaners._registry import build_params
-from checks.cleaners.normalize_whitespace import NormalizeWhitespaceParams
-from checks.cleaning import pipeline_transform
-from checks.documents import Document
-from checks.errors import ConfigError, UsageError
-from checks.schema import builtin_schema
+from scrapegate.cleaners._registry import build_params
+from scrapegate.cleaners.normalize_whitespace import NormalizeWhitespaceParams
+from scrapegate.cleaning import pipeline_transform
+from scrapegate.documents import Document
+from scrapegate.errors import ConfigError, UsageError
+from scrapegate.schema import builtin_schema
 from tests.helpers import suite_from_yaml
 
-CASES_DIR = resources.files("checks.cleaners") / "cases"
+CASES_DIR = resources.files("scrapegate.cleaners") / "cases"
 
 
 def _load_cases() -> list[Any]:
@@ -104,7 +104,7 @@ def test_registering_a_second_cleaner_under_a_taken_name_is_rejected() -> None:
 def test_third_party_cleaners_arrive_through_the_entry_point_group(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from checks.cleaners import _registry
+    from scrapegate.cleaners import _registry
 
     class FakeEntryPoint:
         name = "shout"
@@ -118,7 +118,7 @@ def test_third_party_cleaners_arrive_through_the_entry_point_group(
         groups.append(group)
         return [FakeEntryPoint()]
 
-    # Both registries load plugins through checks.registry (one loader, two groups).
+    # Both registries load plugins through scrapegate.registry (one loader, two groups).
     monkeypatch.setattr(check_registry, "entry_points", entry_points)
     monkeypatch.setattr(_registry, "_REGISTRY", dict(_registry._REGISTRY))
     _registry._load_plugins.cache_clear()
@@ -288,7 +288,7 @@ def test_pipeline_transform_without_cleaners_is_a_usage_error() -> None:
 def test_schema_command_lists_the_cleaners(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from checks.cli import main
+    from scrapegate.cli import main
 
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)

@@ -1,4 +1,4 @@
-"""Behaviour of the shared date parser (checks.dates) on real scraped date strings."""
+"""Behaviour of the shared date parser (scrapegate.dates) on real scraped date strings."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks import dates
-from checks.dates import (
+from scrapegate import dates
+from scrapegate.dates import (
     DateError,
     DateParser,
     ParsedDate,

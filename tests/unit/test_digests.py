@@ -7,8 +7,8 @@ import base64
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from checks.digests import DigestTable, PlacePacker
-from checks.docindex import document_index_json
+from scrapegate.digests import DigestTable, PlacePacker
+from scrapegate.docindex import document_index_json
 
 DIGESTS = st.integers(min_value=0, max_value=(1 << 64) - 1)
 

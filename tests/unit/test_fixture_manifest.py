@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks.runner import run_paths
-from checks.suite import load_suite
+from scrapegate.runner import run_paths
+from scrapegate.suite import load_suite
 from tests.helpers import NOW
 
 ROOT = Path(__file__).resolve().parents[2]

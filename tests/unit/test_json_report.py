@@ -8,9 +8,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from checks.errors import OutputError
-from checks.reports.json_report import dumps, write_json
-from checks.result import ExpectationResult, Failure, RunResult
+from scrapegate.errors import OutputError
+from scrapegate.reports.json_report import dumps, write_json
+from scrapegate.result import ExpectationResult, Failure, RunResult
 
 
 def _result(failures: int, name: str = "no widgets", extra: dict[str, object] | None = None):

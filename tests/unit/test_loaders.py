@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.documents import Document, Loaded, UnreadableRecord
-from checks.errors import UsageError
-from checks.loaders import (
+from scrapegate.documents import Document, Loaded, UnreadableRecord
+from scrapegate.errors import UsageError
+from scrapegate.loaders import (
     EXTENSIONS,
     FORMATS,
     Input,

@@ -12,7 +12,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 def test_every_data_file_in_the_package_is_listed_in_package_data() -> None:
-    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["checks"]
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["scrapegate"]
     package = ROOT / "checks"
     data = [
         p.relative_to(package).as_posix()
@@ -43,3 +43,35 @@ def test_ci_script_names_only_test_files_that_exist() -> None:
     named = re.findall(r"tests/[\w/]+\.py", script)
     assert named, "the CI script should say which test keeps it in sync with README"
     assert [n for n in named if not (ROOT / n).is_file()] == []
+
+
+def test_the_checks_folder_installs_as_the_scrapegate_package() -> None:
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert setuptools["package-dir"] == {"scrapegate": "checks"}
+    folders = sorted(
+        ".".join(("scrapegate", *p.parent.relative_to(ROOT / "checks").parts))
+        for p in (ROOT / "checks").rglob("__init__.py")
+    )
+    assert sorted(setuptools["packages"]) == folders, "list every subpackage under packages"
+
+
+def test_the_import_name_is_scrapegate_everywhere() -> None:
+    import importlib.util
+
+    import scrapegate
+
+    assert Path(scrapegate.__file__).parent == ROOT / "checks"
+    for name in PYPROJECT["project"]["scripts"].values():
+        assert name.startswith("scrapegate."), name
+    for name in PYPROJECT["project"]["entry-points"]["pytest11"].values():
+        assert name.startswith("scrapegate."), name
+    # The source folder is only reachable under its folder name from the checkout root;
+    # nothing in the package itself may import it as `checks`.
+    sources = (ROOT / "checks").rglob("*.py")
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in sources
+        if re.search(r"^\s*(from|import) checks\b", p.read_text("utf-8"), re.M)
+    ]
+    assert offenders == []
+    assert importlib.util.find_spec("scrapegate.engine") is not None

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.packs import MATCH_KINDS, Pack, PackRule, available_packs, load_pack
-from checks.regex import compile_pattern
-from checks.textnorm import normalize_for_matching
+from scrapegate.packs import MATCH_KINDS, Pack, PackRule, available_packs, load_pack
+from scrapegate.regex import compile_pattern
+from scrapegate.textnorm import normalize_for_matching
 
 ROOT = Path(__file__).resolve().parents[2]
 PROSE = ROOT / "fixtures" / "prose" / "clean_paragraphs.txt"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from checks import parallel
-from checks.loaders import Input
-from checks.runner import run_paths
+from scrapegate import parallel
+from scrapegate.loaders import Input
+from scrapegate.runner import run_paths
 from tests.helpers import NOW, suite_from_yaml
 
 SUITE = """\

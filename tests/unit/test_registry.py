@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from checks import registry
-from checks.registry import DuplicateCheckError, ParamError, Violation, check
+from scrapegate import registry
+from scrapegate.registry import DuplicateCheckError, ParamError, Violation, check
 from tests.helpers import run, suite_from_yaml
 
 PLUGIN = '''
 """no_lorem: the field holds no placeholder text."""
 from dataclasses import dataclass
-from checks.registry import Violation, check
+from scrapegate.registry import Violation, check
 
 @dataclass(frozen=True)
 class NoLoremParams:
@@ -61,7 +61,7 @@ def test_entry_point_check_runs_in_a_suite(plugin_installed: None) -> None:
 
 
 def test_entry_point_check_keys_are_validated(plugin_installed: None) -> None:
-    from checks.errors import ConfigError
+    from scrapegate.errors import ConfigError
 
     with pytest.raises(ConfigError) as info:
         suite_from_yaml(

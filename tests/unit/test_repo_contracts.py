@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from checks.schema import builtin_schema
+from scrapegate.schema import builtin_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 

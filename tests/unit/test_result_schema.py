@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from checks.cli import main
-from checks.resultfile import result_schema, schema_problems
+from scrapegate.cli import main
+from scrapegate.resultfile import result_schema, schema_problems
 from tests.cli.test_gate import LEAK, SUITE, doc, write_docs
 from tests.golden.test_reports import head_result
 
@@ -117,7 +117,7 @@ GOOD_FAILURE = {"doc": "d", "source": "f:1", "field": None, "message": "m", "sta
     ],
 )
 def test_the_fast_failure_check_agrees_with_the_schema(change: dict[str, Any]) -> None:
-    from checks.resultfile import _failure_problem
+    from scrapegate.resultfile import _failure_problem
 
     item = {**GOOD_FAILURE, **change}
     failure_schema = {"$defs": result_schema()["$defs"], "$ref": "#/$defs/failure"}
@@ -127,7 +127,7 @@ def test_the_fast_failure_check_agrees_with_the_schema(change: dict[str, Any]) -
 
 def test_a_bad_failure_deep_in_a_long_list_is_still_found() -> None:
     data = json.loads(json.dumps(head_result().to_json()))
-    from checks.resultfile import result_problems
+    from scrapegate.resultfile import result_problems
 
     data["expectations"][2]["failures"] = [GOOD_FAILURE] * 50 + [{**GOOD_FAILURE, "doc": 1}]
     assert result_problems(data) == ["expectations.2.failures.50: 'doc' must be a string or null"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.errors import ConfigError
-from checks.suite import load_suite
+from scrapegate.errors import ConfigError
+from scrapegate.suite import load_suite
 
 MANY_MISTAKES = """\
 suite: many

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-import checks
-from checks.errors import ConfigError
-from checks.yamlsource import load_marked
+import scrapegate
+from scrapegate.errors import ConfigError
+from scrapegate.yamlsource import load_marked
 
 MERGED = """\
 base: &base {check: not_empty, field: title}
@@ -26,21 +26,21 @@ items:
 def fresh_yaml() -> Iterator[None]:
     """Drop yaml (and its C extension's module) from sys.modules, as pytester does."""
     saved = dict(sys.modules)
-    saved_attr = checks.yamlsource
+    saved_attr = scrapegate.yamlsource
     for name in list(sys.modules):
-        if name == "yaml" or name.startswith("yaml.") or name == "checks.yamlsource":
+        if name == "yaml" or name.startswith("yaml.") or name == "scrapegate.yamlsource":
             del sys.modules[name]
     try:
         yield
     finally:
         sys.modules.clear()
         sys.modules.update(saved)
-        checks.yamlsource = saved_attr
+        scrapegate.yamlsource = saved_attr
 
 
 @pytest.mark.usefixtures("fresh_yaml")
 def test_yaml_imported_again_still_loads_mappings_lists_and_merges() -> None:
-    fresh = importlib.import_module("checks.yamlsource")
+    fresh = importlib.import_module("scrapegate.yamlsource")
     assert fresh.yaml is not yaml  # the scenario: a second yaml, libyaml initialised once
     doc = fresh.load_marked(MERGED, "s.yaml")
     assert doc.data["items"] == [
