@@ -1,0 +1,321 @@
+"""Imports inside the package flow one way: load, clean, check, result, render.
+
+The graph is read from the source with :mod:`ast`, without importing anything, so a cycle that
+an import at run time happens to survive (because one side defers its import) is still caught.
+
+What counts as an import of module A by module B (an edge B -> A):
+
+- every ``import`` and ``from ... import`` statement anywhere in B: at module level, inside a
+  function (a deferred import is still a dependency; deferring is how a cycle usually hides),
+  under ``if TYPE_CHECKING:`` (the types a module names are part of what it depends on; a
+  cycle there means the two modules share a type that belongs lower down), and inside ``try``;
+- ``from P import x`` is an edge to the submodule ``P.x`` when ``P.x`` is a module, and to
+  ``P`` otherwise; a package ``__init__`` that re-exports from its submodules is therefore an
+  edge package -> submodule, and a submodule importing its own package (``from . import x``
+  where ``x`` is no submodule) is an edge back to the package, a cycle when the package
+  imports that submodule;
+- importing ``P.Q.m`` also runs ``P/__init__`` and ``P/Q/__init__``: those packages count as
+  imported too, except the importer's own enclosing packages, which are always initialised
+  before it anyway;
+- modules named only in strings (the check and cleaner registries' ``importlib`` loading of
+  their built-in modules, entry points) are not seen: a registry finding its plugins by name is
+  the one dependency that points upward by design.
+
+Only modules under ``checks/`` (imported as ``scrapegate``) are nodes; the test finds them by
+walking the folder, so it follows any change of the package's shape.
+"""
+
+from __future__ import annotations
+
+import ast
+import graphlib
+import itertools
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "checks"
+PACKAGE = "scrapegate"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Module ``source`` imports module ``target`` at ``where`` (``checks/x.py:12``)."""
+
+    source: str
+    target: str
+    where: str
+
+
+def _modules(source: Path = SOURCE) -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the package."""
+    found = {}
+    for path in sorted(source.rglob("*.py")):
+        parts = path.relative_to(source).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join((PACKAGE, *parts))] = path
+    return found
+
+
+def _ancestors(name: str) -> list[str]:
+    """Enclosing packages of ``name``, outermost first."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> Iterator[str]:
+    """Dotted names that one import statement of ``module`` loads, candidates for targets."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield alias.name
+        return
+    if node.level:
+        base = module.split(".")
+        if not is_package:
+            base = base[:-1]
+        base = base[: len(base) - (node.level - 1)]
+        prefix = ".".join([*base, *([node.module] if node.module else [])])
+    else:
+        prefix = node.module or ""
+    yield prefix
+    for alias in node.names:
+        yield f"{prefix}.{alias.name}"
+
+
+def import_edges(source: Path = SOURCE) -> list[Edge]:
+    """Every intra-package import, by the rules of the module docstring."""
+    modules = _modules(source)
+    edges: list[Edge] = []
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        own = set(_ancestors(module)) | {module}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            names = list(_imported(node, module, path.name == "__init__.py"))
+            if isinstance(node, ast.ImportFrom):
+                # `from P import x`: the submodule P.x when there is one, else P itself.
+                subs = [n for n in names[1:] if n in modules]
+                names = subs if len(subs) == len(names) - 1 else [names[0], *subs]
+            where = f"{path.relative_to(source.parent).as_posix()}:{node.lineno}"
+            targets: dict[str, None] = {}
+            for name in names:
+                if name not in modules:
+                    continue
+                for package in (*_ancestors(name), name):
+                    if package in modules and package not in own:
+                        targets[package] = None
+                if name in own and name != module:  # a module importing its own package
+                    targets[name] = None
+            edges.extend(Edge(module, t, where) for t in targets)
+    return edges
+
+
+def _graph(edges: list[Edge], source: Path = SOURCE) -> dict[str, dict[str, str]]:
+    """source -> {target: where of its first import}."""
+    graph: dict[str, dict[str, str]] = {m: {} for m in _modules(source)}
+    for e in sorted(edges, key=lambda e: int(e.where.rsplit(":", 1)[1])):
+        graph[e.source].setdefault(e.target, e.where)
+    return graph
+
+
+def strongly_connected(graph: dict[str, dict[str, str]]) -> list[list[str]]:
+    """Components of more than one module (Tarjan's algorithm), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def _path(graph: dict[str, dict[str, str]], start: str, goal: str, within: set[str]) -> list[str]:
+    """Shortest import path from ``start`` to ``goal`` staying inside ``within``."""
+    came: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        v = queue.popleft()
+        if v == goal:
+            break
+        for w in sorted(graph[v]):
+            if w in within and w not in came:
+                came[w] = v
+                queue.append(w)
+    path = [goal]
+    while (prev := came[path[-1]]) is not None:
+        path.append(prev)
+    return path[::-1]
+
+
+def describe_cycles(graph: dict[str, dict[str, str]], component: list[str]) -> list[str]:
+    """Cycles that between them use every import inside ``component``, with file:line."""
+    within = set(component)
+    covered: set[tuple[str, str]] = set()
+    lines = [f"import cycle among {', '.join(component)}:"]
+    for v in component:
+        for w in sorted(graph[v]):
+            if w not in within or (v, w) in covered:
+                continue
+            cycle = [v, *_path(graph, w, v, within)]
+            hops = list(itertools.pairwise(cycle))
+            covered.update(hops)
+            lines.append("  " + " -> ".join(cycle))
+            lines.extend(f"    {graph[a][b]}: {a} imports {b}" for a, b in hops)
+    return lines
+
+
+def test_the_package_has_no_import_cycles() -> None:
+    graph = _graph(import_edges())
+    assert len(graph) > 50, "found too few modules: did the package move?"
+    report = [line for c in strongly_connected(graph) for line in describe_cycles(graph, c)]
+    if report:
+        pytest.fail("\n".join(report), pytrace=False)
+
+
+def test_the_cycle_finder_agrees_with_graphlib() -> None:
+    """Our Tarjan finds a cycle exactly when graphlib's topological sort cannot order the graph."""
+    graph = _graph(import_edges())
+    acyclic = {v: {w for w in targets if w != v} for v, targets in graph.items()}
+    for component in strongly_connected(graph):
+        for v in component:
+            acyclic[v] -= set(component)
+    graphlib.TopologicalSorter(acyclic).prepare()  # raises CycleError if we missed one
+
+
+SMALL_PACKAGE = {
+    "__init__.py": "from .a import A\n",
+    "a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n",
+    "b.py": "def later():\n    from . import a\n",
+    "c.py": "from .sub.m import x\n",
+    "d.py": "from . import VERSION\n",
+    "sub/__init__.py": "from . import m\n",
+    "sub/m.py": "from .. import c\n",
+}
+
+
+def test_the_edge_rules_on_a_small_package(tmp_path: Path) -> None:
+    """TYPE_CHECKING and deferred imports are edges; ``from . import`` and parents resolve."""
+    source = tmp_path / "checks"
+    for name, text in SMALL_PACKAGE.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text, encoding="utf-8")
+    graph = _graph(import_edges(source), source)
+    edges = {f"{v} -> {w}" for v, targets in graph.items() for w in targets}
+    assert {e.replace(f"{PACKAGE}.", "") for e in edges} == {
+        f"{PACKAGE} -> a",
+        "a -> b",  # under TYPE_CHECKING
+        "b -> a",  # deferred, and `from . import a` names the submodule
+        "c -> sub",  # importing sub.m runs sub/__init__.py
+        "c -> sub.m",
+        f"d -> {PACKAGE}",  # a name from its own package's __init__
+        "sub -> sub.m",
+        "sub.m -> c",
+    }
+    cycles = strongly_connected(graph)
+    assert cycles == [
+        [f"{PACKAGE}.a", f"{PACKAGE}.b"],
+        [f"{PACKAGE}.c", f"{PACKAGE}.sub", f"{PACKAGE}.sub.m"],
+    ]
+    assert describe_cycles(graph, cycles[0])[1:] == [
+        f"  {PACKAGE}.a -> {PACKAGE}.b -> {PACKAGE}.a",
+        f"    checks/a.py:3: {PACKAGE}.a imports {PACKAGE}.b",
+        f"    checks/b.py:2: {PACKAGE}.b imports {PACKAGE}.a",
+    ]
+
+
+# Lower layers (the core, up to RunResult) and what they may never reach, directly or not.
+CORE = (
+    "documents",
+    "errors",
+    "yamlsource",
+    "loaders",
+    "cleaners",
+    "registry",
+    "library",
+    "suite",
+    "schema",
+    "engine",
+    "result",
+)
+# Layers downstream of RunResult, and entry points: the CLI may change shape, so prefixes.
+UPPER = ("reports", "cli", "commands", "plugin", "gx", "baseline", "terminal", "strategies")
+# Each layer may not reach the ones listed (load, clean, check, result, render).
+LATER = {
+    "loaders": ("cleaners", "cleaning", "suite", "engine", "registry", "library", "result"),
+    "cleaners": ("engine", "result", "runner", "parallel"),
+    "result": ("engine", "suite", "loaders", "cleaners"),
+}
+
+
+def _is_in(module: str, layer: str) -> bool:
+    name = f"{PACKAGE}.{layer}"
+    return module == name or module.startswith(name + ".")
+
+
+def _reach(graph: dict[str, dict[str, str]], start: str) -> dict[str, list[str]]:
+    """Every module ``start`` depends on, with one import chain (file:line) leading to it."""
+    chains: dict[str, list[str]] = {start: []}
+    queue = deque([start])
+    while queue:
+        v = queue.popleft()
+        for w, where in sorted(graph[v].items()):
+            if w not in chains:
+                chains[w] = [*chains[v], f"{where}: {v} imports {w}"]
+                queue.append(w)
+    return chains
+
+
+def _violations(lower: tuple[str, ...], upper: tuple[str, ...]) -> list[str]:
+    graph = _graph(import_edges())
+    found = []
+    for module in sorted(graph):
+        if not any(_is_in(module, layer) for layer in lower):
+            continue
+        for target, chain in _reach(graph, module).items():
+            if any(_is_in(target, layer) for layer in upper):
+                found.append(f"{module} reaches {target}:\n    " + "\n    ".join(chain))
+    return found
+
+
+def test_the_core_reaches_nothing_downstream_of_the_run_result() -> None:
+    """The engine and its inputs never depend on reports, CLI, plugin, GX or the gate."""
+    found = _violations(CORE, UPPER)
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)
+
+
+def test_each_stage_reaches_no_later_stage() -> None:
+    """Loaders know no cleaning or checking; cleaners no engine; the result no engine."""
+    found = [v for layer, later in LATER.items() for v in _violations((layer,), later)]
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)
