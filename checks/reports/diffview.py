@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..baseline import ExpectationDiff, ResultDiff
+from ..resultdiff import ExpectationDiff, ResultDiff
 from .text import percent, printable
 
 LISTED = 20  # document ids listed per expectation; the JSON has them all

@@ -7,8 +7,8 @@ Printed by ``scrapegate check`` when ``GITHUB_ACTIONS=true``.
 # No ``from __future__ import annotations`` here: this module's public function is itself
 # called ``annotations`` (the name check.py imports), which that import would shadow.
 
-from ..baseline import diff_of
 from ..result import ExpectationResult, Failure, RunResult
+from ..resultdiff import diff_of
 from .groups import source_file
 from .text import printable
 

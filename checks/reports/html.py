@@ -20,8 +20,8 @@ import jinja2
 
 from .. import __version__
 from ..atomic import write_text_atomic
-from ..baseline import ResultDiff, diff_of
 from ..result import ExpectationResult, RunResult
+from ..resultdiff import ResultDiff, diff_of
 from .diffview import change_label, documents_line, points, verdict_line
 from .groups import Grouping, grouping
 from .highlight import split_snippet

@@ -8,8 +8,8 @@ inside code spans (see :mod:`scrapegate.reports.mdtext`).
 from __future__ import annotations
 
 from ..atomic import write_text_atomic
-from ..baseline import ResultDiff, diff_of
 from ..result import ExpectationResult, Failure, RunResult
+from ..resultdiff import ResultDiff, diff_of
 from . import mdtext
 from .diffview import points
 from .text import percent, verdict

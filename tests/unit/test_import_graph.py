@@ -273,7 +273,9 @@ UPPER = ("reports", "cli", "commands", "plugin", "gx", "baseline", "terminal", "
 LATER = {
     "loaders": ("cleaners", "cleaning", "suite", "engine", "registry", "library", "result"),
     "cleaners": ("engine", "result", "runner", "parallel"),
-    "result": ("engine", "suite", "loaders", "cleaners"),
+    "result": ("engine", "suite", "loaders", "cleaners", "resultdiff", "reports"),
+    # A renderer depends on the diff model, never the reverse.
+    "resultdiff": ("reports", "baseline", "terminal"),
 }
 
 
@@ -315,7 +317,7 @@ def test_the_core_reaches_nothing_downstream_of_the_run_result() -> None:
 
 
 def test_each_stage_reaches_no_later_stage() -> None:
-    """Loaders know no cleaning or checking; cleaners no engine; the result no engine."""
+    """Loaders know no cleaning or checking, cleaners no engine, results and diffs no report."""
     found = [v for layer, later in LATER.items() for v in _violations((layer,), later)]
     if found:
         pytest.fail("\n".join(found), pytrace=False)

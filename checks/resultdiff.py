@@ -1,0 +1,362 @@
+"""The baseline comparison: what got worse between a stored result (the base) and a run (the head).
+
+A baseline is nothing more than the result JSON of a run on the main branch
+(``scrapegate check ... --json base.json``, written atomically). Expectations are matched by
+name; documents by id (the failure's ``doc``, or its ``source`` when a record has no id).
+
+A run regresses when, in an ``error`` expectation, a document fails that did not fail in the
+baseline (including a document the baseline did not have), or the pass rate drops by more
+than the tolerance. ``warn`` expectations are
+compared and shown but never fail the gate, as everywhere else.
+
+This is the model the reports render (terminal, Markdown, HTML, GitHub annotations), so it
+sits below them and imports none of them; :mod:`scrapegate.baseline` is the gate built on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .docindex import KEY as INDEX_KEY
+from .docindex import DocumentIndex
+from .result import ExpectationResult, RunResult
+from .resultfile import LEGACY_NOTE, BaselineError
+
+# Rates are compared as floats derived from integer counts; this absorbs representation noise.
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class ExpectationDiff:
+    """How one expectation changed between the baseline and this run."""
+
+    name: str
+    status: str  # "same", "renamed", "new" (only in this run) or "removed" (only in the base)
+    severity: str
+    previous_name: str | None = None
+    base_evaluated: int | None = None
+    base_failed: int | None = None
+    head_evaluated: int | None = None
+    head_failed: int | None = None
+    newly_failing: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    added_failing: tuple[str, ...] = ()
+    removed_failing: tuple[str, ...] = ()
+    regressed: bool = False
+    reason: str = ""
+
+    @property
+    def base_rate(self) -> float | None:
+        """Pass rate in the baseline, None for a new expectation."""
+        return _rate(self.base_evaluated, self.base_failed)
+
+    @property
+    def head_rate(self) -> float | None:
+        """Pass rate in this run, None for a removed expectation."""
+        return _rate(self.head_evaluated, self.head_failed)
+
+    @property
+    def delta(self) -> float | None:
+        """Change of the pass rate (head minus base), None unless both sides exist."""
+        if self.base_rate is None or self.head_rate is None:
+            return None
+        return self.head_rate - self.base_rate
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready mapping (the ``baseline.expectations[]`` items of the result JSON)."""
+        delta = self.delta
+        return {
+            "name": self.name,
+            "status": self.status,
+            "previous_name": self.previous_name,
+            "severity": self.severity,
+            "base": _side(self.base_evaluated, self.base_failed),
+            "head": _side(self.head_evaluated, self.head_failed),
+            "delta": None if delta is None else round(delta, 6),
+            "newly_failing": list(self.newly_failing),
+            "fixed": list(self.fixed),
+            "added_failing": list(self.added_failing),
+            "removed_failing": list(self.removed_failing),
+            "regressed": self.regressed,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExpectationDiff:
+        """Rebuild from :meth:`to_json` output."""
+        base = data.get("base") or {}
+        head = data.get("head") or {}
+        return cls(
+            name=str(data["name"]),
+            status=str(data.get("status", "same")),
+            severity=str(data.get("severity", "error")),
+            previous_name=data.get("previous_name"),
+            base_evaluated=base.get("evaluated"),
+            base_failed=base.get("failed"),
+            head_evaluated=head.get("evaluated"),
+            head_failed=head.get("failed"),
+            newly_failing=tuple(map(str, data.get("newly_failing", ()))),
+            fixed=tuple(map(str, data.get("fixed", ()))),
+            added_failing=tuple(map(str, data.get("added_failing", ()))),
+            removed_failing=tuple(map(str, data.get("removed_failing", ()))),
+            regressed=bool(data.get("regressed", False)),
+            reason=str(data.get("reason", "")),
+        )
+
+
+def _rate(evaluated: int | None, failed: int | None) -> float | None:
+    if evaluated is None or failed is None:
+        return None
+    return 1.0 if evaluated == 0 else (evaluated - failed) / evaluated
+
+
+def _side(evaluated: int | None, failed: int | None) -> dict[str, Any] | None:
+    rate = _rate(evaluated, failed)
+    if rate is None:
+        return None
+    return {"evaluated": evaluated, "failed": failed, "pass_rate": round(rate, 6)}
+
+
+@dataclass(frozen=True)
+class ResultDiff:
+    """The comparison of a run (head) with a baseline, per expectation."""
+
+    tolerance: float
+    expectations: tuple[ExpectationDiff, ...]
+    base_suite: str
+    base_documents: int
+    head_documents: int
+    documents_added: int | None = None  # None: the results carry no document index
+    documents_removed: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def regressed(self) -> bool:
+        """Whether the run is worse than the baseline (fails the gate)."""
+        return any(e.regressed for e in self.expectations)
+
+    @property
+    def reasons(self) -> list[str]:
+        """One line per regressed expectation."""
+        return [f"{e.name!r}: {e.reason}" for e in self.expectations if e.regressed]
+
+    @property
+    def newly_failing_count(self) -> int:
+        """Document failures that are new, over every expectation."""
+        return sum(len(e.newly_failing) for e in self.expectations)
+
+    @property
+    def fixed_count(self) -> int:
+        """Document failures that are gone, over every expectation."""
+        return sum(len(e.fixed) for e in self.expectations)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``baseline`` key of the result JSON, and the output of ``diff --json``."""
+        return {
+            "regressed": self.regressed,
+            "tolerance": self.tolerance,
+            "reasons": self.reasons,
+            "notes": list(self.notes),
+            "base_suite": self.base_suite,
+            "documents": {
+                "base": self.base_documents,
+                "head": self.head_documents,
+                "added": self.documents_added,
+                "removed": self.documents_removed,
+            },
+            "expectations": [e.to_json() for e in self.expectations],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "result") -> ResultDiff:
+        """Rebuild from :meth:`to_json` output; BaselineError when it is not one."""
+        try:
+            docs = data["documents"]
+            return cls(
+                tolerance=float(data.get("tolerance", 0.0)),
+                expectations=tuple(ExpectationDiff.from_json(e) for e in data["expectations"]),
+                base_suite=str(data.get("base_suite", "")),
+                base_documents=int(docs["base"]),
+                head_documents=int(docs["head"]),
+                documents_added=docs.get("added"),
+                documents_removed=docs.get("removed"),
+                notes=tuple(map(str, data.get("notes", ()))),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BaselineError(
+                f"{where}: the 'baseline' comparison is malformed ({exc!r}); rerun the check"
+            ) from None
+
+    def attach(self, result: RunResult) -> RunResult:
+        """``result`` carrying this comparison under ``extra["baseline"]``."""
+        return replace(result, extra={**result.extra, "baseline": self.to_json()})
+
+
+def diff_of(result: RunResult, where: str = "result") -> ResultDiff | None:
+    """The comparison attached to ``result``, if any."""
+    data = result.extra.get("baseline")
+    return None if data is None else ResultDiff.from_json(data, where)
+
+
+def _failing(er: ExpectationResult) -> list[str]:
+    """Distinct failing document keys, in first-failure order."""
+    seen: dict[str, None] = {}
+    for f in er.failures:
+        seen.setdefault(f.doc if f.doc is not None else f.source, None)
+    return list(seen)
+
+
+def _pair_renames(
+    base: dict[str, ExpectationResult], head: dict[str, ExpectationResult]
+) -> dict[str, str]:
+    """head name -> base name for expectations renamed without other change of check/field."""
+    only_base = [b for b in base if b not in head]
+    only_head = [h for h in head if h not in base]
+
+    def sig(er: ExpectationResult) -> tuple[str, str | None]:
+        return (er.check, er.field)
+
+    pairs = {}
+    for h in only_head:
+        candidates = [b for b in only_base if sig(base[b]) == sig(head[h])]
+        rivals = [x for x in only_head if sig(head[x]) == sig(head[h])]
+        # Only an unambiguous one-to-one match is a rename; anything else is removed + new.
+        if len(candidates) == 1 and len(rivals) == 1:
+            pairs[h] = candidates[0]
+    return pairs
+
+
+def _compare(
+    name: str,
+    status: str,
+    b: ExpectationResult,
+    h: ExpectationResult,
+    tolerance: float,
+    indexes: tuple[DocumentIndex, DocumentIndex] | None,
+    head_sampled: bool,
+) -> ExpectationDiff:
+    base_failing = _failing(b)
+    head_failing = _failing(h)
+    base_set, head_set = set(base_failing), set(head_failing)
+    new = [d for d in head_failing if d not in base_set]
+    gone = [d for d in base_failing if d not in head_set]
+    added: list[str] = []
+    removed: list[str] = []
+    if indexes is not None:
+        base_index, head_index = indexes
+        added = [d for d in new if d not in base_index]
+        removed = [d for d in gone if d not in head_index]
+        new = [d for d in new if d in base_index]
+        gone = [d for d in gone if d in head_index]
+    elif head_sampled:
+        # Without an index, a document missing from a sample cannot be told from a fixed one.
+        gone = []
+    diff = ExpectationDiff(
+        name=name,
+        status=status,
+        severity=h.severity,
+        previous_name=b.name if status == "renamed" else None,
+        base_evaluated=b.evaluated,
+        base_failed=b.failed,
+        head_evaluated=h.evaluated,
+        head_failed=h.failed,
+        newly_failing=tuple(new),
+        fixed=tuple(gone),
+        added_failing=tuple(added),
+        removed_failing=tuple(removed),
+    )
+    reasons = []
+    if new:
+        reasons.append(f"{len(new)} document(s) newly fail")
+    if added:
+        # A document the scraper newly produces that fails is worse data too.
+        reasons.append(f"{len(added)} added document(s) fail")
+    drop = -(diff.delta or 0.0)
+    if drop > tolerance + _EPSILON:
+        reasons.append(
+            f"pass rate dropped {drop * 100:.2f} points "
+            f"({b.evaluated - b.failed}/{b.evaluated} → {h.evaluated - h.failed}/{h.evaluated}), "
+            f"more than the tolerance of {tolerance * 100:.2f}"
+        )
+    if reasons and h.severity == "error":
+        return replace(diff, regressed=True, reason="; ".join(reasons))
+    return diff
+
+
+def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDiff:
+    """Compare ``head`` with ``base``; see the module docstring for what regresses."""
+    base_by = {e.name: e for e in base.expectations}
+    head_by = {e.name: e for e in head.expectations}
+    renames = _pair_renames(base_by, head_by)
+    base_index = DocumentIndex.from_json(base.extra.get(INDEX_KEY))
+    head_index = DocumentIndex.from_json(head.extra.get(INDEX_KEY))
+    indexes = (base_index, head_index) if base_index and head_index else None
+    head_sampled = "sample" in head.extra
+    notes = list(_notes(base, head, indexes is not None))
+    out: list[ExpectationDiff] = []
+    for name, h in head_by.items():
+        if name in base_by:
+            b, status = base_by[name], "same"
+        elif name in renames:
+            b, status = base_by[renames[name]], "renamed"
+        else:
+            out.append(
+                ExpectationDiff(
+                    name=name,
+                    status="new",
+                    severity=h.severity,
+                    head_evaluated=h.evaluated,
+                    head_failed=h.failed,
+                )
+            )
+            continue
+        out.append(_compare(name, status, b, h, tolerance, indexes, head_sampled))
+    matched = set(head_by) | set(renames.values())
+    out.extend(
+        ExpectationDiff(
+            name=name,
+            status="removed",
+            severity=b.severity,
+            base_evaluated=b.evaluated,
+            base_failed=b.failed,
+        )
+        for name, b in base_by.items()
+        if name not in matched
+    )
+    added = removed = None
+    if indexes is not None:
+        added = len(indexes[1].digests - indexes[0].digests)
+        removed = len(indexes[0].digests - indexes[1].digests)
+    return ResultDiff(
+        tolerance=tolerance,
+        expectations=tuple(out),
+        base_suite=base.suite,
+        base_documents=base.documents,
+        head_documents=head.documents,
+        documents_added=added,
+        documents_removed=removed,
+        notes=tuple(notes),
+    )
+
+
+def _notes(base: RunResult, head: RunResult, indexed: bool) -> list[str]:
+    notes = [w for w in base.warnings if w.startswith(LEGACY_NOTE)]
+    if base.suite != head.suite:
+        notes.append(f"the baseline is of suite {base.suite!r}, this run of {head.suite!r}")
+    for label, result in (("this run", head), ("the baseline", base)):
+        sample = result.extra.get("sample")
+        if isinstance(sample, dict):
+            notes.append(
+                f"{label} checked a random sample of {sample.get('size')} records "
+                f"(seed {sample.get('seed')}); pass rates are estimates"
+            )
+    if not indexed and base.documents != head.documents:
+        notes.append(
+            "the results carry no document index, so documents added or removed are counted "
+            "only as a net change, and a failing document that was removed counts as fixed"
+        )
+    return notes
+
+
+__all__ = ["ExpectationDiff", "ResultDiff", "diff_of", "diff_results"]
