@@ -17,6 +17,9 @@ from typing import Any
 
 import jsonschema
 
+# A suite holds CleanerSpecs; they are defined with the cleaners and still importable from here.
+from .cleaners import CleanerSpec as CleanerSpec
+from .cleaners import validate_pipeline
 from .errors import ConfigError, Location, Problem, did_you_mean
 from .regex import PatternError, compile_pattern
 from .registry import CheckContext, CheckType, ParamError, registry
@@ -75,15 +78,6 @@ class DocumentsSpec:
     id: str | None = None
     format: str | None = None
     fields: tuple[DerivedField, ...] = ()
-
-
-@dataclass(frozen=True)
-class CleanerSpec:
-    """One step of the cleaner pipeline as written in the suite."""
-
-    name: str
-    params: dict[str, Any]
-    location: Location
 
 
 @dataclass(frozen=True)
@@ -310,10 +304,6 @@ def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], l
                 )
             ]
         specs.append(CleanerSpec(str(name), params, doc.locate(path)))
-    try:
-        from .cleaners import validate_pipeline
-    except ImportError:
-        return specs, []
     return specs, list(validate_pipeline(doc, specs))
 
 

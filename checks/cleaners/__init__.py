@@ -33,6 +33,7 @@ from ._registry import (
     make_cleaner,
     registry,
 )
+from ._spec import CleanerSpec
 from ._validate import validate_pipeline
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "CleanFunction",
     "Cleaned",
     "CleanerError",
+    "CleanerSpec",
     "CleanerType",
     "DocProblem",
     "DuplicateCleanerError",

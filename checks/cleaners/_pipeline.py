@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..documents import Document
 from ..errors import Location
@@ -25,9 +25,7 @@ from ._registry import (
     build_params,
     get_cleaner,
 )
-
-if TYPE_CHECKING:
-    from ..suite import CleanerSpec
+from ._spec import CleanerSpec
 
 _KINDS = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
 

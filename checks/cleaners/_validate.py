@@ -8,7 +8,7 @@ cannot see (unknown packs, patterns RE2 rejects).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jsonschema
 
@@ -16,9 +16,7 @@ from ..errors import Problem, did_you_mean
 from ..registry import ParamError
 from ..yamlsource import KeyPath, MarkedDocument, format_path
 from ._registry import CleanerType, build_params, registry
-
-if TYPE_CHECKING:
-    from ..suite import CleanerSpec
+from ._spec import CleanerSpec
 
 
 def _shown(path: KeyPath, name: str) -> str:

@@ -272,7 +272,8 @@ UPPER = ("reports", "cli", "commands", "plugin", "gx", "baseline", "terminal", "
 # Each layer may not reach the ones listed (load, clean, check, result, render).
 LATER = {
     "loaders": ("cleaners", "cleaning", "suite", "engine", "registry", "library", "result"),
-    "cleaners": ("engine", "result", "runner", "parallel"),
+    # The suite validates its cleaner steps; the cleaners never need to know what a suite is.
+    "cleaners": ("suite", "schema", "engine", "result", "runner", "parallel"),
     "result": ("engine", "suite", "loaders", "cleaners", "resultdiff", "reports"),
     # A renderer depends on the diff model, never the reverse.
     "resultdiff": ("reports", "baseline", "terminal"),
