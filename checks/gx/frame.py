@@ -17,7 +17,7 @@ from ..documents import Document
 from ..engine import _WhereFilter
 from ..library.unique import digest
 from ..textnorm import matching_view
-from .compile import ROW_COLUMN, Plan, Prepared
+from .plan import ROW_COLUMN, Plan, Prepared
 
 
 @dataclass(frozen=True)

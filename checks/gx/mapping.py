@@ -14,16 +14,16 @@ from typing import Any
 from ..library.rules import Rule, build_rules
 from ..suite import Expectation
 from ..yamlsource import KeyPath
-from .compile import (
+from .builder import (
     VIEW_MISSING,
     VIEW_MISSING_RULE,
     WORDS_MISSING_UNIT,
     Builder,
-    Prepared,
     missing_that_fails,
     no_mapping,
     translate_rules,
 )
+from .plan import Prepared
 from .regex_compat import IncompatiblePattern, translate
 
 Result = tuple[str, dict[str, Any], Prepared | None, str]

@@ -35,7 +35,8 @@ from ..library.unique import UniqueState
 from ..registry import CheckContext, DocRef, Violation, get_check
 from ..result import READABLE_CHECK, READABLE_NAME, ExpectationResult, Failure, RunResult
 from ..suite import DerivedField, Suite
-from .compile import ROW_COLUMN, Mapped, Plan, compile_suite
+from .compile import compile_suite
+from .plan import ROW_COLUMN, Mapped, Plan
 from .session import import_gx, validate
 
 TABLE_ROW_COUNT = "expect_table_row_count_to_be_between"

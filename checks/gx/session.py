@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
-from .compile import ROW_COLUMN, Mapped, Plan
+from .plan import ROW_COLUMN, Mapped, Plan
 
 SITE_NAME = "scrapegate"
 INSTALL_HINT = "--engine gx needs Great Expectations: pip install 'scrapegate[gx]'"

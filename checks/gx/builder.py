@@ -1,0 +1,127 @@
+"""What the mapping handlers build with: prepared columns, sentinels, rules rewritten for re.
+
+A handler (:mod:`scrapegate.gx.mapping`) asks the :class:`Builder` for the columns it reads,
+raises :func:`no_mapping` when GX cannot decide its check faithfully, and picks a sentinel
+with :func:`missing_that_fails`; :mod:`scrapegate.gx.compile` drives the handlers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Problem
+from ..library.rules import Rule
+from ..suite import Expectation, Suite, Where
+from ..yamlsource import KeyPath
+from .locate import locate_key
+from .plan import ROW_COLUMN, Prepared
+from .regex_compat import IncompatiblePattern, Translated, example_match, translate
+
+# The matching view drops zero-width spaces, so no view text can contain this sentinel.
+VIEW_MISSING = "\u200b<missing>"
+VIEW_MISSING_RULE = "\u200b"
+WORDS_MISSING_UNIT = "x "
+
+
+class NoMapping(Exception):
+    """Raised by a mapping handler (see :func:`no_mapping`); carries the reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Builder:
+    """The columns, where-columns and problems the handlers gather while a suite compiles."""
+
+    suite: Suite
+    columns: dict[tuple[Any, ...], Prepared] = field(default_factory=dict)
+    wheres: dict[Where, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def where_column(self, where: Where | None) -> str | None:
+        """The boolean column of ``where`` (one per distinct filter), None without one."""
+        if where is None:
+            return None
+        if where not in self.wheres:
+            self.wheres[where] = _unique_name(
+                f"where_{_slug(where.field)}", {*self.wheres.values()}
+            )
+        return self.wheres[where]
+
+    def column(
+        self, spec: Expectation, kind: str, missing: str | int, strftime: str | None = None
+    ) -> Prepared:
+        """The prepared column of the expectation's field, shared by equal requests."""
+        assert spec.field is not None
+        # Occurrence numbers depend on which documents take part.
+        where = self.where_column(spec.where) if kind == "occurrence" else None
+        key = (spec.field, kind, missing, strftime, where)
+        if key not in self.columns:
+            taken = {c.name for c in self.columns.values()}
+            name = _unique_name(f"{_slug(spec.field)}__{kind}", taken)
+            self.columns[key] = Prepared(name, spec.field, kind, missing, strftime, where)
+        return self.columns[key]
+
+
+def _slug(name: str) -> str:
+    # Spark and pandas' query() both accept plain identifiers without quoting.
+    return re.sub(r"[^0-9A-Za-z_]", "_", name) or "field"
+
+
+def _unique_name(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken or name == ROW_COLUMN:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def translate_rules(
+    b: Builder, index: int, spec: Expectation, rules: Sequence[tuple[Rule, KeyPath]]
+) -> list[Translated]:
+    """Rules rewritten for Python re; incompatible ones become problems at the key that made them.
+
+    ``rules`` pairs each rule with the key path, inside the expectation, of the pack, source or
+    pattern it came from (empty for built-in rules).
+    """
+    out = []
+    for rule, path in rules:
+        try:
+            out.append(translate(rule.source))
+        except IncompatiblePattern as exc:
+            b.problems.append(
+                Problem(
+                    locate_key(spec, ("expectations", index, *path)),
+                    f"pattern {rule.name!r} cannot run under --engine gx: {exc.message}",
+                    f"expectations[{index}] ({spec.name!r})",
+                )
+            )
+    return out
+
+
+def no_mapping(reason: str) -> NoMapping:
+    """The exception a mapping handler raises when GX cannot decide the check faithfully."""
+    return NoMapping(reason)
+
+
+def missing_that_fails(
+    python_patterns: Sequence[str],
+    must_match: bool,
+    candidates: Sequence[str] = ("", "\x00", "\u200b"),
+) -> str | None:
+    """A sentinel string: matched by none of the patterns (or by one, ``must_match``)."""
+    if must_match:
+        for pattern in python_patterns:
+            found = example_match(pattern)
+            if found is not None:
+                return found
+        return None
+    compiled = [re.compile(p) for p in python_patterns]
+    for candidate in candidates:
+        if not any(c.search(candidate) for c in compiled):
+            return candidate
+    return None
