@@ -34,7 +34,6 @@ from __future__ import annotations
 from ._documents import (
     UnsupportedSuite,
     documents_satisfying,
-    documents_violating,
     to_document,
 )
 from ._pages import (
@@ -69,6 +68,7 @@ from ._prose import (
     sentences,
     titles,
 )
+from ._violations import documents_violating
 
 __all__ = [
     "ALL_PACKS",

@@ -1,4 +1,4 @@
-"""Documents that satisfy a suite, or that violate exactly one of its expectations.
+"""Documents that satisfy a suite; :mod:`._violations` breaks them one expectation at a time.
 
 Values are generated per field from the expectations on it (dates within bounds, prose long
 enough, a credit line for ``attribution_present``, values matching ``matches`` patterns).
@@ -191,27 +191,6 @@ def documents_satisfying(suite: Suite | str) -> st.SearchStrategy[Fields]:
         _logical(loaded)
         .map(functools.partial(to_fields, loaded))
         .filter(lambda fields: not _failed(loaded, fields))
-    )
-
-
-def documents_violating(suite: Suite | str, expectation: str) -> st.SearchStrategy[Fields]:
-    """Documents that fail the expectation named ``expectation`` and pass every other row
-    expectation of ``suite``. UnsupportedSuite for corpus expectations and unknown checks."""
-    loaded = _suite(suite)
-    target = next((e for e in loaded.expectations if e.name == expectation), None)
-    if target is None:
-        names = ", ".join(e.name for e in loaded.expectations)
-        raise UnsupportedSuite(f"no expectation {expectation!r} in {loaded.path} (has: {names})")
-    if get_check(target.check).corpus:
-        raise UnsupportedSuite(
-            f"{expectation!r} is a corpus check ({target.check}): one document cannot violate it"
-        )
-    from ._violations import violate
-
-    return (
-        _logical(loaded)
-        .flatmap(lambda values: violate(loaded, target, values))
-        .filter(lambda fields: _failed(loaded, fields) == {expectation})
     )
 
 

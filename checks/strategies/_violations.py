@@ -1,4 +1,5 @@
-"""How to break one expectation: a mutation per check type, applied to satisfying values."""
+"""Documents that violate exactly one expectation: a mutation per check type, applied to
+values generated to satisfy the suite (:mod:`._documents`)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ..registry import get_check
 from ..suite import Expectation, Suite
 from ._documents import (
     JUNK_DATES,
     Fields,
     UnsupportedSuite,
     _checks,
+    _failed,
+    _logical,
     _page_source,
     _row,
+    _suite,
     _text,
     example_lines,
     to_fields,
@@ -117,3 +122,22 @@ def violate(draw: st.DrawFn, suite: Suite, target: Expectation, values: Fields) 
         elif where.matches is not None:
             fields[where.field] = draw(st.from_regex(where.matches).filter(lambda v: "\n" not in v))
     return fields
+
+
+def documents_violating(suite: Suite | str, expectation: str) -> st.SearchStrategy[Fields]:
+    """Documents that fail the expectation named ``expectation`` and pass every other row
+    expectation of ``suite``. UnsupportedSuite for corpus expectations and unknown checks."""
+    loaded = _suite(suite)
+    target = next((e for e in loaded.expectations if e.name == expectation), None)
+    if target is None:
+        names = ", ".join(e.name for e in loaded.expectations)
+        raise UnsupportedSuite(f"no expectation {expectation!r} in {loaded.path} (has: {names})")
+    if get_check(target.check).corpus:
+        raise UnsupportedSuite(
+            f"{expectation!r} is a corpus check ({target.check}): one document cannot violate it"
+        )
+    return (
+        _logical(loaded)
+        .flatmap(lambda values: violate(loaded, target, values))
+        .filter(lambda fields: _failed(loaded, fields) == {expectation})
+    )
