@@ -34,12 +34,9 @@ import os
 import platform
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,18 +47,14 @@ from typing import Any
 import orjson
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+if not __package__:  # `python bench/run.py`: make the harness importable as the package `bench`
+    sys.path.insert(0, str(HERE.parent))
 
-import generate as gen  # noqa: E402
+from bench import generate as gen  # noqa: E402
+from bench.measurement import Measured, child_env, measure  # noqa: E402
+from bench.paths import BIN, ROOT, SOAK_SUITE, SUITE, WORK  # noqa: E402
 
-WORK = HERE / "_work"
-SUITE = "bench/reference.yaml"
-SOAK_SUITE = "bench/soak.yaml"
 READABLE = "records are readable"
-PAGE = os.sysconf("SC_PAGE_SIZE")
-BIN = Path(sys.executable).parent
 SAME_DOCS_FOR_GX = 20_000
 
 # Targets of issue 6 (shown as PASS/MISS; never asserted by tests).
@@ -72,116 +65,6 @@ TARGET_RSS_MB = 200.0
 TARGET_RSS_GROWTH = 0.30
 TARGET_STARTUP_S = 0.5
 TARGET_PYTEST_OVERHEAD = 0.10
-
-
-# --------------------------------------------------------------------------- measuring
-
-
-@dataclass
-class Measured:
-    """One subprocess run."""
-
-    wall: float
-    cpu: float  # user + system seconds of the command and its workers
-    returncode: int
-    maxrss_mb: float  # exact: the largest single process (ru_maxrss from wait4)
-    tree_mb: float  # sampled: the largest sum of RSS over the process group
-    samples: list[tuple[float, float]]
-    stdout: Path
-    stderr: Path
-
-    @property
-    def peak_mb(self) -> float:
-        return max(self.maxrss_mb, self.tree_mb)
-
-    def tail(self, lines: int = 3) -> str:
-        text = self.stderr.read_text(errors="replace").strip().splitlines()
-        return " | ".join(text[-lines:]) if text else "(no output on stderr)"
-
-
-def _group_rss(pgid: int) -> int:
-    """Sum of RSS (bytes) of the live processes in group ``pgid``, except its leader."""
-    total = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) == pgid:
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
-        fields = data[data.rindex(b")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            total += int(fields[21]) * PAGE
-    return total
-
-
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("GITHUB_ACTIONS", None)  # no annotation lines in measured runs
-    return env
-
-
-def measure(cmd: list[str], stem: Path, timeout: float, interval: float = 0.05) -> Measured:
-    """Run ``cmd`` from the repo root; time it and watch its memory.
-
-    The command runs under bench/_measure.py (a small wrapper that reports the exact wall
-    time and ``ru_maxrss``), in a process group of its own whose summed RSS is sampled
-    every ``interval`` seconds, the wrapper excluded.
-    """
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    out_path, err_path = stem.with_suffix(".out"), stem.with_suffix(".err")
-    report = stem.with_suffix(".measure.json")
-    report.unlink(missing_ok=True)
-    wrapped = [sys.executable, str(HERE / "_measure.py"), str(report), "--", *cmd]
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            wrapped,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            env=child_env(),
-            start_new_session=True,
-        )
-        samples: list[tuple[float, float]] = []
-        stop = threading.Event()
-
-        def sample() -> None:
-            while not stop.wait(interval):
-                samples.append((time.perf_counter() - started, _group_rss(proc.pid) / 2**20))
-
-        def kill() -> None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        proc.wait()
-        timer.cancel()
-        stop.set()
-        sampler.join()
-    with contextlib.suppress(
-        ProcessLookupError, PermissionError
-    ):  # reap stragglers left in the group (there should be none)
-        os.killpg(proc.pid, signal.SIGKILL)
-    if report.is_file():
-        measured = orjson.loads(report.read_bytes())
-    else:  # killed by the timeout, or the wrapper could not start the command
-        measured = {"wall": time.perf_counter() - started, "returncode": -9, "maxrss_kb": 0}
-    return Measured(
-        wall=measured["wall"],
-        cpu=measured.get("cpu", 0.0),
-        returncode=measured["returncode"],
-        maxrss_mb=measured["maxrss_kb"] / 1024,
-        tree_mb=max((mb for _, mb in samples), default=0.0),
-        samples=samples,
-        stdout=out_path,
-        stderr=err_path,
-    )
 
 
 # --------------------------------------------------------------------------- verifying
