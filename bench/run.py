@@ -33,7 +33,6 @@ import importlib.util
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 from collections.abc import Callable
@@ -49,12 +48,12 @@ if not __package__:  # `python bench/run.py`: make the harness importable as the
     sys.path.insert(0, str(HERE.parent))
 
 from bench import generate as gen  # noqa: E402
+from bench.benchmark import Cell, bench_corpus, bench_startup  # noqa: E402
 from bench.measurement import Measured, child_env, measure  # noqa: E402
-from bench.paths import BIN, ROOT, SOAK_SUITE, SUITE, WORK  # noqa: E402
+from bench.paths import ROOT, SOAK_SUITE, SUITE, WORK  # noqa: E402
+from bench.variants import check_cmd, scrapegate_bin, variants  # noqa: E402
 from bench.verify import (  # noqa: E402
     verify_clean,
-    verify_floor,
-    verify_junit,
     verify_result_json,
 )
 
@@ -68,229 +67,6 @@ TARGET_RSS_MB = 200.0
 TARGET_RSS_GROWTH = 0.30
 TARGET_STARTUP_S = 0.5
 TARGET_PYTEST_OVERHEAD = 0.10
-
-
-# --------------------------------------------------------------------------- variants
-
-
-@dataclass
-class Variant:
-    """How to run one contender and how to check what it flagged."""
-
-    key: str
-    title: str
-    command: Callable[[str, Path], list[str]]
-    output: str  # "json", "junit" or "floor"
-    unavailable: str | None = None
-    # pytest: the verification run lists every failure (the timed runs use the defaults).
-    verify_command: Callable[[str, Path], list[str]] | None = None
-
-
-def scrapegate_bin() -> list[str]:
-    exe = shutil.which("scrapegate", path=str(BIN))
-    return [exe] if exe else [sys.executable, "-c", "from scrapegate.cli import entry; entry()"]
-
-
-def check_cmd(*extra: str) -> Callable[[str, Path], list[str]]:
-    def build(data: str, out: Path) -> list[str]:
-        return [
-            *scrapegate_bin(),
-            "check",
-            data,
-            "--suite",
-            SUITE,
-            "--json",
-            str(out),
-            "-q",
-            *extra,
-        ]
-
-    return build
-
-
-def pytest_cmd(*extra: str) -> Callable[[str, Path], list[str]]:
-    def build(data: str, out: Path) -> list[str]:
-        return [
-            sys.executable, "-m", "pytest", SUITE, "--docs", data, "-p", "no:cacheprovider",
-            "-q", "--junitxml", str(out), *extra,
-        ]  # fmt: skip
-
-    return build
-
-
-def floor_cmd(data: str, out: Path) -> list[str]:
-    return [sys.executable, "bench/floor.py", data]
-
-
-def gx_unavailable() -> str | None:
-    if importlib.util.find_spec("great_expectations") is None:
-        return "great_expectations is not installed (pip install -e '.[gx]')"
-    try:
-        found = importlib.util.find_spec("scrapegate.gx.runner")
-    except ModuleNotFoundError:
-        found = None
-    if found is None:
-        return "`--engine gx` needs scrapegate.gx.runner, which is not in this tree yet"
-    return None
-
-
-def variants() -> dict[str, Variant]:
-    return {
-        v.key: v
-        for v in (
-            Variant("floor", "floor (read + orjson.loads)", floor_cmd, "floor"),
-            Variant("w1", "scrapegate, 1 worker", check_cmd("--workers", "1"), "json"),
-            Variant(
-                "wall",
-                f"scrapegate, all cores ({os.cpu_count()})",
-                check_cmd("--workers", "0"),
-                "json",
-            ),
-            Variant(
-                "pytest",
-                "pytest plugin",
-                pytest_cmd(),
-                "junit",
-                verify_command=pytest_cmd("--scrapegate-max-failures", "1000000000"),
-            ),
-            Variant(
-                "gx",
-                "--engine gx",
-                check_cmd("--engine", "gx"),
-                "json",
-                unavailable=gx_unavailable(),
-            ),
-        )
-    }
-
-
-@dataclass
-class Cell:
-    """A variant on one corpus: its verification verdict and timed runs."""
-
-    corpus: str
-    variant: str
-    title: str
-    documents: int
-    body_bytes: int
-    status: str = "pending"  # ok | unavailable | mismatch | error
-    note: str = ""
-    runs: list[Measured] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok" and bool(self.runs)
-
-    @property
-    def wall(self) -> float:
-        return statistics.median(r.wall for r in self.runs)
-
-    @property
-    def peak_mb(self) -> float:
-        return statistics.median(r.peak_mb for r in self.runs)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(r.cpu for r in self.runs)
-
-    @property
-    def spread(self) -> float:
-        walls = [r.wall for r in self.runs]
-        return (max(walls) - min(walls)) / self.wall if len(walls) > 1 else 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "corpus": self.corpus,
-            "variant": self.variant,
-            "title": self.title,
-            "documents": self.documents,
-            "body_bytes": self.body_bytes,
-            "status": self.status,
-            "note": self.note,
-            "runs": [
-                {"wall": r.wall, "cpu": r.cpu, "maxrss_mb": r.maxrss_mb, "tree_mb": r.tree_mb}
-                for r in self.runs
-            ],
-        }
-
-
-def run_once(variant: Variant, cell: Cell, data: str, truth: dict[str, Any], tag: str,
-             timeout: float, verify: bool) -> Measured | None:  # fmt: skip
-    """One run; on a verification problem mark the cell and return None."""
-    stem = WORK / "logs" / cell.corpus / f"{variant.key}-{tag}"
-    out = stem.with_suffix(".json" if variant.output != "junit" else ".xml")
-    out.unlink(missing_ok=True)
-    build = variant.verify_command if (verify and variant.verify_command) else variant.command
-    measured = measure(build(data, out), stem, timeout)
-    expected_codes = {0} if variant.output == "floor" else {0, 1}
-    if measured.returncode not in expected_codes:
-        cell.status = "error"
-        cell.note = f"exit {measured.returncode}: {measured.tail()}"
-        return None
-    if variant.output == "floor":
-        problems = verify_floor(measured.stdout, truth)
-    elif variant.output == "junit":
-        problems = verify_junit(out, data, truth, full=verify)
-    else:
-        problems = verify_result_json(out, data, truth)
-    if problems:
-        cell.status = "mismatch"
-        cell.note = "; ".join(problems[:4]) + (" ..." if len(problems) > 4 else "")
-        return None
-    return measured
-
-
-def bench_corpus(
-    size: int, keys: list[str], repeat: int, timeout: float, log: Callable[[str], None]
-) -> list[Cell]:
-    path, truth = gen.ensure(size)
-    data = str(path.relative_to(ROOT))
-    available = variants()
-    cells: list[tuple[Variant, Cell]] = []
-    for key in keys:
-        v = available[key]
-        cell = Cell(gen.label(size), key, v.title, truth["documents"], truth["body_bytes"])
-        cells.append((v, cell))
-        if v.unavailable:
-            cell.status, cell.note = "unavailable", v.unavailable
-            continue
-        log(f"[{cell.corpus}] {v.title}: verification run")
-        if run_once(v, cell, data, truth, "verify", timeout, verify=True) is not None:
-            cell.status = "ok"
-        else:
-            log(f"  {cell.status}: {cell.note}")
-    for round_ in range(1, repeat + 1):
-        for v, cell in cells:
-            if cell.status != "ok":
-                continue
-            log(f"[{cell.corpus}] {v.title}: run {round_}/{repeat}")
-            measured = run_once(v, cell, data, truth, f"run{round_}", timeout, verify=False)
-            if measured is None:
-                log(f"  {cell.status}: {cell.note}")
-                cell.runs.clear()
-            else:
-                cell.runs.append(measured)
-    return [cell for _, cell in cells]
-
-
-def bench_startup(repeat: int, timeout: float, log: Callable[[str], None]) -> Cell:
-    """``scrapegate check`` (default options) on a 1-document file."""
-    clean = gen.Rates(widget=0, no_attribution=0, bad_date=0, duplicate_url=0, typographic=0)
-    path, truth = gen.ensure(1, clean, quiet=True)
-    data = str(path.relative_to(ROOT))
-    cell = Cell("1 doc", "startup", "start-up: check on 1 document", 1, truth["body_bytes"])
-    cmd = [*scrapegate_bin(), "check", data, "--suite", SUITE, "-q"]
-    log(f"[start-up] scrapegate check on 1 document, {repeat} runs")
-    for index in range(repeat + 1):
-        m = measure(cmd, WORK / "logs" / "startup" / f"run{index}", timeout)
-        if m.returncode != 0:
-            cell.status, cell.note = "error", f"exit {m.returncode}: {m.tail()}"
-            cell.runs.clear()
-            return cell
-        if index:  # the first run warms the page cache and writes .pyc files
-            cell.runs.append(m)
-    cell.status = "ok"
-    return cell
 
 
 # --------------------------------------------------------------------------- soak
