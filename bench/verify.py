@@ -107,7 +107,7 @@ def verify_junit(path: Path, data_arg: str, truth: dict[str, Any], full: bool) -
             continue
         want_lines, _ = _want(truth, name)
         failure = tc.find("failure")
-        text = "" if failure is None else (failure.text or failure.get("message", ""))
+        text = "" if failure is None else (failure.text or failure.get("message") or "")
         summary = _SUMMARY.search(text)
         failed = int(summary.group(1)) if summary else 0
         if failure is not None and summary is None:
