@@ -122,7 +122,6 @@ def run_benchmark(
         # The per-document comparison with GX, on the same documents in the same run.
         same: list[str] = [k for k in ("floor", "w1", "gx") if k in keys]
         cells += bench_corpus(SAME_DOCS_FOR_GX, same, plan.repeat, args.timeout, log)
-        sizes.append(SAME_DOCS_FOR_GX)
     cells.sort(key=lambda c: c.documents)  # the 20k GX comparison among the sizes
     cells.append(bench_startup(plan.startup_runs, args.timeout, log))
     ok = all(c.status in ("ok", "unavailable") for c in cells)
