@@ -138,9 +138,14 @@ def write_results(path: Path) -> None:
     if bench_data:
         parts += ["## Benchmark", "", render_benchmark_md(bench_data), ""]
     if soak_data:
-        if soak_data["machine"] != m:
-            parts += [f"Soak machine: {soak_data['machine']}", ""]
-        parts += ["## Soak", "", render_soak_md(soak_data), ""]
+        parts += ["## Soak", ""]
+        # A soak run on its own has its own date and load average (at least): list what
+        # differs from the machine above, one line each, rather than the whole description.
+        differs = [(k, v) for k, v in soak_data["machine"].items() if m.get(k) != v]
+        if differs:
+            parts += ["The soak ran separately; its machine description where it differs:", ""]
+            parts += [*[f"- {k}: {v}" for k, v in differs], ""]
+        parts += [render_soak_md(soak_data), ""]
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
