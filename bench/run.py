@@ -29,6 +29,7 @@ This file only wires the harness together; ``bench/__init__.py`` lists its modul
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,7 +168,7 @@ def run_soak(
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (or ``--soak``); 0 when every variant flagged exactly the truth."""
     args, keys = parse_args(argv)
-    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = shlex.join(["python", "bench/run.py", *(sys.argv[1:] if argv is None else argv)])
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
