@@ -68,17 +68,28 @@ class Plan:
     gx_max: int
 
 
+def _at_least_one(text: str) -> int:
+    """A run count: 0 would report a variant as verified with no number to show."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of runs") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{count} runs: at least 1 timed run is needed")
+    return count
+
+
 def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     """The options, and the variant keys chosen with ``--variants`` (checked)."""
     parser = argparse.ArgumentParser(
         description="scrapegate benchmark", formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10k,100k", help="corpus sizes (10k,100k,1m)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per variant")
+    parser.add_argument("--repeat", type=_at_least_one, default=3, help="timed runs per variant")
     parser.add_argument("--variants", default="floor,w1,wall,pytest,gx",
                         help="subset of floor,w1,wall,pytest,gx")  # fmt: skip
     parser.add_argument("--gx-max", default="100k", help="largest corpus run through GX")
-    parser.add_argument("--startup-runs", type=int, default=10)
+    parser.add_argument("--startup-runs", type=_at_least_one, default=10)
     parser.add_argument("--soak", action="store_true", help="run the soak instead")
     parser.add_argument("--soak-size", default="1m")
     parser.add_argument("--soak-malformed", type=float, default=0.10)
