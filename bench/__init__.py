@@ -3,7 +3,8 @@
 Scripts run as commands:
 
 * ``run.py``: the command line; wires the modules below into one run and its exit status;
-* ``generate.py``: the deterministic synthetic corpus, its truth file and their cache;
+* ``generate.py``: the deterministic synthetic corpus, its truth file and their cache
+  (its English-like news text comes from the module ``prose``);
 * ``floor.py``: the floor variant (read the lines and ``orjson.loads`` each, nothing else);
 * ``_measure.py``: the wrapper every measured command runs under (wall time, ``ru_maxrss``).
 
