@@ -3,13 +3,13 @@
 Scripts run as commands:
 
 * ``run.py``: the command line; wires the modules below into one run and its exit status;
-* ``generate.py``: the deterministic synthetic corpus, its truth file and their cache
-  (its English-like news text comes from the module ``prose``);
+* ``generate.py``: the deterministic synthetic corpus, its truth file and their cache;
 * ``floor.py``: the floor variant (read the lines and ``orjson.loads`` each, nothing else);
 * ``_measure.py``: the wrapper every measured command runs under (wall time, ``ru_maxrss``).
 
 Modules of the harness:
 
+* ``prose``: the word lists and builders of the corpus's English-like news text;
 * ``paths``: where the suites, the work folder and the executables are;
 * ``measurement``: one subprocess run, timed, with its memory sampled;
 * ``variants``: the contenders (floor, 1 worker, all cores, pytest, GX) and their commands;
