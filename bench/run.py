@@ -22,936 +22,74 @@ A variant that cannot run says "unavailable" with the reason: no number is ever 
 
 Results go to the terminal, to ``bench/RESULTS.md`` (with the machine description) and, raw,
 to ``bench/_work/``. Exit status: 0 when every variant that ran flagged exactly the truth.
+
+This file only wires the harness together; ``bench/__init__.py`` lists its modules.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib.metadata
-import importlib.util
-import os
-import platform
-import re
-import shutil
-import signal
-import statistics
-import subprocess
+import shlex
 import sys
-import threading
-import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-import generate as gen  # noqa: E402
-
-WORK = HERE / "_work"
-SUITE = "bench/reference.yaml"
-SOAK_SUITE = "bench/soak.yaml"
-READABLE = "records are readable"
-PAGE = os.sysconf("SC_PAGE_SIZE")
-BIN = Path(sys.executable).parent
-SAME_DOCS_FOR_GX = 20_000
-
-# Targets of issue 6 (shown as PASS/MISS; never asserted by tests).
-TARGET_MBPS_1W = 150.0
-TARGET_SCALING = 1.7
-TARGET_VS_GX = 50.0
-TARGET_RSS_MB = 200.0
-TARGET_RSS_GROWTH = 0.30
-TARGET_STARTUP_S = 0.5
-TARGET_PYTEST_OVERHEAD = 0.10
-
-
-# --------------------------------------------------------------------------- measuring
-
-
-@dataclass
-class Measured:
-    """One subprocess run."""
-
-    wall: float
-    cpu: float  # user + system seconds of the command and its workers
-    returncode: int
-    maxrss_mb: float  # exact: the largest single process (ru_maxrss from wait4)
-    tree_mb: float  # sampled: the largest sum of RSS over the process group
-    samples: list[tuple[float, float]]
-    stdout: Path
-    stderr: Path
-
-    @property
-    def peak_mb(self) -> float:
-        return max(self.maxrss_mb, self.tree_mb)
-
-    def tail(self, lines: int = 3) -> str:
-        text = self.stderr.read_text(errors="replace").strip().splitlines()
-        return " | ".join(text[-lines:]) if text else "(no output on stderr)"
-
-
-def _group_rss(pgid: int) -> int:
-    """Sum of RSS (bytes) of the live processes in group ``pgid``, except its leader."""
-    total = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) == pgid:
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
-        fields = data[data.rindex(b")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            total += int(fields[21]) * PAGE
-    return total
-
-
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("GITHUB_ACTIONS", None)  # no annotation lines in measured runs
-    return env
-
-
-def measure(cmd: list[str], stem: Path, timeout: float, interval: float = 0.05) -> Measured:
-    """Run ``cmd`` from the repo root; time it and watch its memory.
-
-    The command runs under bench/_measure.py (a small wrapper that reports the exact wall
-    time and ``ru_maxrss``), in a process group of its own whose summed RSS is sampled
-    every ``interval`` seconds, the wrapper excluded.
-    """
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    out_path, err_path = stem.with_suffix(".out"), stem.with_suffix(".err")
-    report = stem.with_suffix(".measure.json")
-    report.unlink(missing_ok=True)
-    wrapped = [sys.executable, str(HERE / "_measure.py"), str(report), "--", *cmd]
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            wrapped,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            env=child_env(),
-            start_new_session=True,
-        )
-        samples: list[tuple[float, float]] = []
-        stop = threading.Event()
-
-        def sample() -> None:
-            while not stop.wait(interval):
-                samples.append((time.perf_counter() - started, _group_rss(proc.pid) / 2**20))
-
-        def kill() -> None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        proc.wait()
-        timer.cancel()
-        stop.set()
-        sampler.join()
-    with contextlib.suppress(
-        ProcessLookupError, PermissionError
-    ):  # reap stragglers left in the group (there should be none)
-        os.killpg(proc.pid, signal.SIGKILL)
-    if report.is_file():
-        measured = orjson.loads(report.read_bytes())
-    else:  # killed by the timeout, or the wrapper could not start the command
-        measured = {"wall": time.perf_counter() - started, "returncode": -9, "maxrss_kb": 0}
-    return Measured(
-        wall=measured["wall"],
-        cpu=measured.get("cpu", 0.0),
-        returncode=measured["returncode"],
-        maxrss_mb=measured["maxrss_kb"] / 1024,
-        tree_mb=max((mb for _, mb in samples), default=0.0),
-        samples=samples,
-        stdout=out_path,
-        stderr=err_path,
-    )
-
-
-# --------------------------------------------------------------------------- verifying
-
-
-def _line_of(source: str, data_arg: str) -> int | None:
-    prefix = data_arg + ":"
-    if source.startswith(prefix) and source[len(prefix) :].isdigit():
-        return int(source[len(prefix) :])
-    return None
-
-
-def _want(truth: dict[str, Any], name: str) -> tuple[set[int], set[str]]:
-    if name == READABLE:
-        return set(truth["unreadable"]), set()
-    spec = truth["expectations"][name]
-    return set(spec["lines"]), set(spec["urls"])
-
-
-def _compare(name: str, got: set[int], want: set[int]) -> str | None:
-    if got == want:
-        return None
-    extra, missing = sorted(got - want), sorted(want - got)
-    return (
-        f"{name!r}: {len(extra)} flagged but clean (lines {extra[:5]}), "
-        f"{len(missing)} bad but not flagged (lines {missing[:5]})"
-    )
-
-
-def verify_result_json(path: Path, data_arg: str, truth: dict[str, Any]) -> list[str]:
-    """Compare a result JSON with the truth; return the problems (empty when exact)."""
-    if not path.is_file():
-        return [f"no result JSON at {path}"]
-    result = orjson.loads(path.read_bytes())
-    problems = []
-    if result.get("documents") != truth["documents"]:
-        problems.append(f"documents {result.get('documents')} != {truth['documents']}")
-    records = result.get("records", truth["records"])
-    if records != truth["records"]:
-        problems.append(f"records {records} != {truth['records']}")
-    by_name = {e["name"]: e for e in result.get("expectations", [])}
-    for name in (READABLE, *gen.EXPECTATIONS):
-        exp = by_name.get(name)
-        if exp is None:
-            problems.append(f"expectation {name!r} missing from the result")
-            continue
-        want_lines, want_urls = _want(truth, name)
-        failures = exp.get("failures", [])
-        lines = [_line_of(str(f.get("source", "")), data_arg) for f in failures]
-        if all(line is not None for line in lines):
-            problem = _compare(name, {line for line in lines if line is not None}, want_lines)
-        else:  # an engine without line numbers: compare the document ids (urls)
-            got_urls = {str(f.get("doc")) for f in failures}
-            problem = None if got_urls == want_urls else f"{name!r}: flagged urls differ"
-        if problem:
-            problems.append(problem)
-        if exp.get("failed") != len(want_lines):
-            problems.append(f"{name!r}: failed {exp.get('failed')} != {len(want_lines)}")
-        expected_evaluated = truth["records"] if name == READABLE else truth["documents"]
-        if exp.get("evaluated") != expected_evaluated:
-            problems.append(f"{name!r}: evaluated {exp.get('evaluated')} != {expected_evaluated}")
-        if name == READABLE and any(not f.get("message") for f in failures):
-            problems.append("an unreadable record is reported without a message")
-    readable = by_name.get(READABLE)
-    if readable is not None and result.get("documents", 0) + readable["failed"] != records:
-        problems.append("documents + unreadable != records")
-    return problems
-
-
-_SUMMARY = re.compile(r"\): (\d+) of (\d+) failed")
-
-
-def verify_junit(path: Path, data_arg: str, truth: dict[str, Any], full: bool) -> list[str]:
-    """Compare pytest's JUnit XML with the truth: failed counts, and (``full``) every line."""
-    if not path.is_file():
-        return [f"no JUnit XML at {path}"]
-    cases = {tc.get("name"): tc for tc in ET.parse(path).getroot().iter("testcase")}
-    located = re.compile(rf"^  {re.escape(data_arg)}:(\d+)\b", re.MULTILINE)
-    problems = []
-    for name in (READABLE, *gen.EXPECTATIONS):
-        tc = cases.get(name)
-        if tc is None:
-            problems.append(f"no test item {name!r}")
-            continue
-        if tc.find("error") is not None or tc.find("skipped") is not None:
-            problems.append(f"test item {name!r} errored or was skipped")
-            continue
-        want_lines, _ = _want(truth, name)
-        failure = tc.find("failure")
-        text = "" if failure is None else (failure.text or failure.get("message", ""))
-        summary = _SUMMARY.search(text)
-        failed = int(summary.group(1)) if summary else 0
-        if failure is not None and summary is None:
-            problems.append(f"{name!r}: failure text without a summary line")
-        if failed != len(want_lines):
-            problems.append(f"{name!r}: failed {failed} != {len(want_lines)}")
-        if full:
-            problem = _compare(name, {int(m) for m in located.findall(text)}, want_lines)
-            if problem:
-                problems.append(problem)
-    return problems
-
-
-# --------------------------------------------------------------------------- variants
-
-
-@dataclass
-class Variant:
-    """How to run one contender and how to check what it flagged."""
-
-    key: str
-    title: str
-    command: Callable[[str, Path], list[str]]
-    output: str  # "json", "junit" or "floor"
-    unavailable: str | None = None
-    # pytest: the verification run lists every failure (the timed runs use the defaults).
-    verify_command: Callable[[str, Path], list[str]] | None = None
-
-
-def scrapegate_bin() -> list[str]:
-    exe = shutil.which("scrapegate", path=str(BIN))
-    return [exe] if exe else [sys.executable, "-c", "from scrapegate.cli import entry; entry()"]
-
-
-def check_cmd(*extra: str) -> Callable[[str, Path], list[str]]:
-    def build(data: str, out: Path) -> list[str]:
-        return [
-            *scrapegate_bin(),
-            "check",
-            data,
-            "--suite",
-            SUITE,
-            "--json",
-            str(out),
-            "-q",
-            *extra,
-        ]
-
-    return build
-
-
-def pytest_cmd(*extra: str) -> Callable[[str, Path], list[str]]:
-    def build(data: str, out: Path) -> list[str]:
-        return [
-            sys.executable, "-m", "pytest", SUITE, "--docs", data, "-p", "no:cacheprovider",
-            "-q", "--junitxml", str(out), *extra,
-        ]  # fmt: skip
-
-    return build
-
-
-def floor_cmd(data: str, out: Path) -> list[str]:
-    return [sys.executable, "bench/floor.py", data]
-
-
-def gx_unavailable() -> str | None:
-    if importlib.util.find_spec("great_expectations") is None:
-        return "great_expectations is not installed (pip install -e '.[gx]')"
-    try:
-        found = importlib.util.find_spec("scrapegate.gx.runner")
-    except ModuleNotFoundError:
-        found = None
-    if found is None:
-        return "`--engine gx` needs scrapegate.gx.runner, which is not in this tree yet"
-    return None
-
-
-def variants() -> dict[str, Variant]:
-    return {
-        v.key: v
-        for v in (
-            Variant("floor", "floor (read + orjson.loads)", floor_cmd, "floor"),
-            Variant("w1", "scrapegate, 1 worker", check_cmd("--workers", "1"), "json"),
-            Variant(
-                "wall",
-                f"scrapegate, all cores ({os.cpu_count()})",
-                check_cmd("--workers", "0"),
-                "json",
-            ),
-            Variant(
-                "pytest",
-                "pytest plugin",
-                pytest_cmd(),
-                "junit",
-                verify_command=pytest_cmd("--scrapegate-max-failures", "1000000000"),
-            ),
-            Variant(
-                "gx",
-                "--engine gx",
-                check_cmd("--engine", "gx"),
-                "json",
-                unavailable=gx_unavailable(),
-            ),
-        )
-    }
-
-
-@dataclass
-class Cell:
-    """A variant on one corpus: its verification verdict and timed runs."""
-
-    corpus: str
-    variant: str
-    title: str
-    documents: int
-    body_bytes: int
-    status: str = "pending"  # ok | unavailable | mismatch | error
-    note: str = ""
-    runs: list[Measured] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok" and bool(self.runs)
-
-    @property
-    def wall(self) -> float:
-        return statistics.median(r.wall for r in self.runs)
-
-    @property
-    def peak_mb(self) -> float:
-        return statistics.median(r.peak_mb for r in self.runs)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(r.cpu for r in self.runs)
-
-    @property
-    def spread(self) -> float:
-        walls = [r.wall for r in self.runs]
-        return (max(walls) - min(walls)) / self.wall if len(walls) > 1 else 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "corpus": self.corpus,
-            "variant": self.variant,
-            "title": self.title,
-            "documents": self.documents,
-            "body_bytes": self.body_bytes,
-            "status": self.status,
-            "note": self.note,
-            "runs": [
-                {"wall": r.wall, "cpu": r.cpu, "maxrss_mb": r.maxrss_mb, "tree_mb": r.tree_mb}
-                for r in self.runs
-            ],
-        }
-
-
-def run_once(variant: Variant, cell: Cell, data: str, truth: dict[str, Any], tag: str,
-             timeout: float, verify: bool) -> Measured | None:  # fmt: skip
-    """One run; on a verification problem mark the cell and return None."""
-    stem = WORK / "logs" / cell.corpus / f"{variant.key}-{tag}"
-    out = stem.with_suffix(".json" if variant.output != "junit" else ".xml")
-    out.unlink(missing_ok=True)
-    build = variant.verify_command if (verify and variant.verify_command) else variant.command
-    measured = measure(build(data, out), stem, timeout)
-    expected_codes = {0} if variant.output == "floor" else {0, 1}
-    if measured.returncode not in expected_codes:
-        cell.status = "error"
-        cell.note = f"exit {measured.returncode}: {measured.tail()}"
-        return None
-    if variant.output == "floor":
-        counts = orjson.loads(measured.stdout.read_bytes())
-        problems = []
-        if counts["records"] != truth["records"]:
-            problems.append(f"read {counts['records']} records, expected {truth['records']}")
-    elif variant.output == "junit":
-        problems = verify_junit(out, data, truth, full=verify)
-    else:
-        problems = verify_result_json(out, data, truth)
-    if problems:
-        cell.status = "mismatch"
-        cell.note = "; ".join(problems[:4]) + (" ..." if len(problems) > 4 else "")
-        return None
-    return measured
-
-
-def bench_corpus(
-    size: int, keys: list[str], repeat: int, timeout: float, log: Callable[[str], None]
-) -> list[Cell]:
-    path, truth = gen.ensure(size)
-    data = str(path.relative_to(ROOT))
-    available = variants()
-    cells: list[tuple[Variant, Cell]] = []
-    for key in keys:
-        v = available[key]
-        cell = Cell(gen.label(size), key, v.title, truth["documents"], truth["body_bytes"])
-        cells.append((v, cell))
-        if v.unavailable:
-            cell.status, cell.note = "unavailable", v.unavailable
-            continue
-        log(f"[{cell.corpus}] {v.title}: verification run")
-        if run_once(v, cell, data, truth, "verify", timeout, verify=True) is not None:
-            cell.status = "ok"
-        else:
-            log(f"  {cell.status}: {cell.note}")
-    for round_ in range(1, repeat + 1):
-        for v, cell in cells:
-            if cell.status != "ok":
-                continue
-            log(f"[{cell.corpus}] {v.title}: run {round_}/{repeat}")
-            measured = run_once(v, cell, data, truth, f"run{round_}", timeout, verify=False)
-            if measured is None:
-                log(f"  {cell.status}: {cell.note}")
-                cell.runs.clear()
-            else:
-                cell.runs.append(measured)
-    return [cell for _, cell in cells]
-
-
-def bench_startup(repeat: int, timeout: float, log: Callable[[str], None]) -> Cell:
-    """``scrapegate check`` (default options) on a 1-document file."""
-    clean = gen.Rates(widget=0, no_attribution=0, bad_date=0, duplicate_url=0, typographic=0)
-    path, truth = gen.ensure(1, clean, quiet=True)
-    data = str(path.relative_to(ROOT))
-    cell = Cell("1 doc", "startup", "start-up: check on 1 document", 1, truth["body_bytes"])
-    cmd = [*scrapegate_bin(), "check", data, "--suite", SUITE, "-q"]
-    log(f"[start-up] scrapegate check on 1 document, {repeat} runs")
-    for index in range(repeat + 1):
-        m = measure(cmd, WORK / "logs" / "startup" / f"run{index}", timeout)
-        if m.returncode != 0:
-            cell.status, cell.note = "error", f"exit {m.returncode}: {m.tail()}"
-            cell.runs.clear()
-            return cell
-        if index:  # the first run warms the page cache and writes .pyc files
-            cell.runs.append(m)
-    cell.status = "ok"
-    return cell
-
-
-# --------------------------------------------------------------------------- soak
-
-
-@dataclass
-class SoakCell:
-    """A soak command: verdict, one run and the memory over time."""
-
-    command: str
-    status: str = "pending"
-    note: str = ""
-    run: Measured | None = None
-    checks: list[str] = field(default_factory=list)
-
-    def memory_points(self) -> list[tuple[int, float]]:
-        """RSS of the process group (MB) at 10%, 25%, 50%, 75% and 90% of the wall time."""
-        if self.run is None or not self.run.samples:
-            return []
-        points = []
-        for pct in (10, 25, 50, 75, 90):
-            at = self.run.wall * pct / 100
-            before = [mb for t, mb in self.run.samples if t <= at]
-            points.append((pct, before[-1] if before else 0.0))
-        return points
-
-    def growth(self) -> float | None:
-        """Relative RSS growth from 25% to 90% of the run (steady-state drift)."""
-        points = dict(self.memory_points())
-        if not points or not points.get(25):
-            return None
-        return points[90] / points[25] - 1
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "command": self.command,
-            "status": self.status,
-            "note": self.note,
-            "checks": self.checks,
-            "wall": self.run.wall if self.run else None,
-            "peak_mb": self.run.peak_mb if self.run else None,
-            "memory": self.memory_points(),
-            "growth": self.growth(),
-        }
-
-
-def clean_options() -> tuple[str | None, str]:
-    """(reason it is unavailable, --help text) for ``scrapegate clean``."""
-    probe = subprocess.run(
-        [*scrapegate_bin(), "clean", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        check=False,
-    )
-    if probe.returncode != 0:
-        last = (probe.stderr.strip().splitlines() or ["no output"])[-1]
-        return f"`scrapegate clean --help` exits {probe.returncode}: {last}", ""
-    return None, probe.stdout
-
-
-def soak(size: int, malformed: float, timeout: float, log: Callable[[str], None]) -> dict[str, Any]:
-    path, truth = gen.ensure(size, gen.Rates(malformed=malformed))
-    data = str(path.relative_to(ROOT))
-    stamp = gen.corpus_name(size, malformed)
-    cells = []
-
-    check = SoakCell(f"scrapegate check {data} --suite {SUITE} --workers 0 --json FILE")
-    log(f"[soak {stamp}] check, all cores")
-    out = WORK / "logs" / stamp / "soak-check.json"
-    out.unlink(missing_ok=True)
-    check.run = measure(
-        check_cmd("--workers", "0")(data, out), WORK / "logs" / stamp / "soak-check", timeout
-    )
-    if check.run.returncode not in (0, 1):
-        check.status, check.note = "error", f"exit {check.run.returncode}: {check.run.tail()}"
-    else:
-        problems = verify_result_json(out, data, truth)
-        check.status = "mismatch" if problems else "ok"
-        check.note = "; ".join(problems[:4])
-        if not problems:
-            check.checks = [
-                f"all {len(truth['unreadable']):,} malformed records reported at path:line",
-                f"documents {truth['documents']:,} + unreadable "
-                f"{len(truth['unreadable']):,} = records {truth['records']:,}",
-                "every expectation flagged exactly the generator's bad documents",
-            ]
-    cells.append(check)
-
-    clean = SoakCell(f"scrapegate clean {data} --suite {SOAK_SUITE} -o DIR -q")
-    reason, help_text = clean_options()
-    if reason:
-        clean.status, clean.note = "unavailable", reason
-    else:
-        outdir = WORK / "clean-out"
-        shutil.rmtree(outdir, ignore_errors=True)
-        cmd = [*scrapegate_bin(), "clean", data, "--suite", SOAK_SUITE, "-o", str(outdir), "-q"]
-        if "--workers" in help_text:
-            cmd += ["--workers", "0"]
-            clean.command += " --workers 0"
-        else:
-            clean.command += " (clean has no --workers option: one process)"
-        report = WORK / "logs" / stamp / "soak-clean.json"
-        report.unlink(missing_ok=True)
-        if "--json" in help_text:
-            cmd += ["--json", str(report)]
-            clean.command += " --json FILE"
-        log(f"[soak {stamp}] clean")
-        clean.run = measure(cmd, WORK / "logs" / stamp / "soak-clean", timeout)
-        clean.status, clean.note, clean.checks = verify_clean(
-            clean.run, outdir, report, data, truth
-        )
-        shutil.rmtree(outdir, ignore_errors=True)
-    cells.append(clean)
-    return {
-        "corpus": stamp,
-        "records": truth["records"],
-        "documents": truth["documents"],
-        "unreadable": len(truth["unreadable"]),
-        "file_mb": truth["file_bytes"] / 1e6,
-        "cells": cells,
-    }
-
-
-def verify_clean(
-    run: Measured, outdir: Path, report: Path, data: str, truth: dict[str, Any]
-) -> tuple[str, str, list[str]]:
-    if run.returncode not in (0, 1):
-        return "error", f"exit {run.returncode}: {run.tail()}", []
-    problems, checks = [], []
-    files = sorted(p for p in outdir.rglob("*") if p.is_file())
-    total = objects = 0
-    unchanged = True
-    want = set(truth["unreadable"])
-    source = (ROOT / data).open("rb")
-    with source:
-        for path in files:
-            with path.open("rb") as fh:
-                for number, line in enumerate(fh, 1):
-                    total += 1
-                    with contextlib.suppress(orjson.JSONDecodeError):
-                        objects += type(orjson.loads(line)) is dict
-                    original = source.readline() if len(files) == 1 else b""
-                    if number in want and line != original:
-                        unchanged = False
-    if objects != truth["documents"]:
-        problems.append(f"wrote {objects} documents, expected {truth['documents']}")
-    elif total == truth["documents"]:
-        checks.append(f"wrote the {objects:,} documents and dropped the malformed records")
-    elif total == truth["records"] and unchanged:
-        checks.append(
-            f"wrote the {objects:,} documents and passed the malformed records through unchanged"
-        )
-    else:
-        problems.append(f"wrote {total} lines for {truth['records']} records")
-    if report.is_file():
-        result = orjson.loads(report.read_bytes())
-        readable = {e["name"]: e for e in result.get("expectations", [])}.get(READABLE)
-        got = {
-            _line_of(str(f.get("source", "")), data) for f in (readable or {}).get("failures", [])
-        }
-        where = "its --json report"
-    else:
-        text = run.stdout.read_text(errors="replace") + run.stderr.read_text(errors="replace")
-        got = {int(m) for m in re.findall(rf"{re.escape(data)}:(\d+)\b", text)}
-        where = "its output"
-    if want != got:
-        problems.append(
-            f"{len(want - got)} malformed records not reported in {where}, "
-            f"{len(got - want)} readable ones reported"
-        )
-    else:
-        checks.append(f"all {len(want):,} malformed records reported at path:line in {where}")
-    return ("mismatch" if problems else "ok"), "; ".join(problems), checks
-
-
-# --------------------------------------------------------------------------- reporting
-
-
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    mem = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 2**20:.1f} GiB"
-                break
-    versions = {}
-    for dist in ("scrapegate", "google-re2", "orjson", "great_expectations", "pandas", "pyarrow"):
-        try:
-            versions[dist] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            versions[dist] = "not installed"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-        check=False,
-    ).stdout.strip()  # fmt: skip
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-        text=True, check=False,
-    ).stdout.strip()  # fmt: skip
-    return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cores": f"{os.cpu_count()} (usable: {len(os.sched_getaffinity(0))})",
-        "memory": mem,
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
-        "commit": (commit or "unknown") + (" (with uncommitted changes)" if dirty else ""),
-        "load average at start": _loadavg(),
-    }
-
-
-def _loadavg() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
-
-
-def _ratio_rows(cells: list[Cell]) -> list[dict[str, str]]:
-    rows = []
-    floor = {c.corpus: c for c in cells if c.variant == "floor" and c.ok}
-    gx = {c.corpus: c for c in cells if c.variant == "gx" and c.ok}
-    for c in cells:
-        row = {"corpus": c.corpus, "variant": c.title}
-        if not c.ok:
-            status = {"unavailable": "unavailable", "error": "ERROR", "mismatch": "MISMATCH"}
-            row["note"] = f"{status.get(c.status, c.status)}: {c.note}"
-            rows.append(row)
-            continue
-        mb = c.body_bytes / 1e6
-        row.update(
-            wall=f"{c.wall:.2f}" if c.variant != "startup" else f"{c.wall:.3f}",
-            rss=f"{c.peak_mb:,.0f}",
-            cpu=f"{c.cpu:.2f} ({c.cpu / c.wall:.0%})",
-            runs=f"{len(c.runs)} (±{c.spread / 2:.0%})",
-        )
-        if c.variant != "startup":
-            row.update(docs=f"{c.documents / c.wall:,.0f}", mbps=f"{mb / c.wall:,.1f}")
-        f = floor.get(c.corpus)
-        if f is not None and c.variant != "floor":
-            row["vs_floor"] = f"{c.wall / f.wall:.1f}× floor"
-        g = gx.get(c.corpus)
-        if g is not None and c.variant not in ("gx", "floor"):
-            row["vs_gx"] = f"{g.wall / c.wall:.0f}× faster"
-        row["note"] = "exact" if c.variant != "startup" else "exit 0"
-        rows.append(row)
-    return rows
-
-
-COLUMNS = (
-    ("corpus", "docs"),
-    ("variant", "variant"),
-    ("wall", "wall s"),
-    ("docs", "docs/s"),
-    ("mbps", "MB/s text"),
-    ("rss", "peak RSS MB"),
-    ("cpu", "CPU s (of wall)"),
-    ("vs_floor", "vs floor"),
-    ("vs_gx", "vs GX (per doc)"),
-    ("runs", "runs"),
-    ("note", "flagged set"),
+if not __package__:  # `python bench/run.py`: make the harness importable as the package `bench`
+    sys.path.insert(0, str(HERE.parent))
+
+from bench import generate as gen  # noqa: E402
+from bench.benchmark import Cell, bench_corpus, bench_startup  # noqa: E402
+from bench.machine import load_average, machine  # noqa: E402
+from bench.paths import WORK  # noqa: E402
+from bench.report import (  # noqa: E402
+    COLUMNS,
+    print_table,
+    ratio_rows,
+    render_soak_md,
+    write_results,
 )
+from bench.soak import SoakCell, soak  # noqa: E402
+from bench.targets import SAME_DOCS_FOR_GX, targets  # noqa: E402
+from bench.variants import variants  # noqa: E402
 
 
-def targets(cells: list[Cell], sizes: list[int]) -> list[tuple[str, str, str]]:
-    """(target, measured, PASS/MISS/n.a.) for each target of issue 6."""
+@dataclass(frozen=True)
+class Plan:
+    """What to run: corpus sizes, timed runs and the soak corpora (``--quick`` shrinks them)."""
 
-    def get(corpus: str, variant: str) -> Cell | None:
-        c = next((c for c in cells if c.corpus == corpus and c.variant == variant), None)
-        return c if c is not None and c.ok else None
-
-    main = "100k" if 100_000 in sizes else gen.label(max(sizes))
-    out: list[tuple[str, str, str]] = []
-
-    def verdict(ok: bool) -> str:
-        return "PASS" if ok else "MISS"
-
-    w1 = get(main, "w1")
-    if w1:
-        mbps = w1.body_bytes / 1e6 / w1.wall
-        out.append((f"1 worker ≥ {TARGET_MBPS_1W:.0f} MB/s ({main})", f"{mbps:.1f} MB/s",
-                    verdict(mbps >= TARGET_MBPS_1W)))  # fmt: skip
-    else:
-        out.append((f"1 worker ≥ {TARGET_MBPS_1W:.0f} MB/s ({main})", "not measured", "n/a"))
-    wall = get(main, "wall")
-    if w1 and wall:
-        scale = w1.wall / wall.wall
-        out.append((f"all cores ≥ {TARGET_SCALING}× 1 worker ({main})", f"{scale:.2f}×",
-                    verdict(scale >= TARGET_SCALING)))  # fmt: skip
-    else:
-        out.append((f"all cores ≥ {TARGET_SCALING}× 1 worker ({main})", "not measured", "n/a"))
-    same = gen.label(SAME_DOCS_FOR_GX) if SAME_DOCS_FOR_GX in sizes else gen.label(min(sizes))
-    g, s = get(same, "gx"), get(same, "w1")
-    name = f"≥ {TARGET_VS_GX:.0f}× faster per doc than GX ({same}, 1 worker)"
-    if g and s:
-        ratio = g.wall / s.wall
-        out.append((name, f"{ratio:.0f}×", verdict(ratio >= TARGET_VS_GX)))
-    else:
-        gx_cell = next((c for c in cells if c.variant == "gx"), None)
-        why = gx_cell.note if gx_cell and gx_cell.note else "not measured"
-        out.append((name, why, "n/a"))
-    for key, what in (("w1", "1 worker"), ("wall", "all cores, process group")):
-        runs = [c for c in cells if c.variant == key and c.ok]
-        if runs:
-            worst = max(runs, key=lambda c: c.peak_mb)
-            out.append((f"peak RSS < {TARGET_RSS_MB:.0f} MB ({what})",
-                        f"{worst.peak_mb:.0f} MB at {worst.corpus}",
-                        verdict(worst.peak_mb < TARGET_RSS_MB)))  # fmt: skip
-            small = next((c for c in runs if c.corpus == "10k"), None)
-            big = max(runs, key=lambda c: c.documents)
-            if small is not None and big is not small:
-                growth = big.peak_mb / small.peak_mb - 1
-                scope = "" if big.corpus == "1m" else " (1m not run)"
-                name = f"RSS growth < {TARGET_RSS_GROWTH:.0%} 10k→{big.corpus}{scope} ({what})"
-                out.append((name, f"{growth:+.0%}", verdict(growth < TARGET_RSS_GROWTH)))
-    start = get("1 doc", "startup")
-    if start:
-        out.append((f"start-up < {TARGET_STARTUP_S} s (check on 1 document)",
-                    f"{start.wall:.3f} s", verdict(start.wall < TARGET_STARTUP_S)))  # fmt: skip
-    p, cli = get(main, "pytest"), get(main, "wall")
-    if p and cli and w1:
-        over = p.wall / cli.wall - 1
-        out.append((f"pytest within {TARGET_PYTEST_OVERHEAD:.0%} of the CLI ({main}, CLI default "
-                    "= all cores)", f"{over:+.0%} (vs 1 worker: {p.wall / w1.wall - 1:+.0%})",
-                    verdict(over <= TARGET_PYTEST_OVERHEAD)))  # fmt: skip
-    return out
+    sizes: list[int]
+    repeat: int
+    startup_runs: int
+    soak_sizes: list[tuple[int, float]]
+    gx_max: int
 
 
-def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
-    def esc(cell: str) -> str:
-        return cell.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def render_benchmark_md(data: dict[str, Any]) -> str:
-    rows = [[r.get(k, "") for k, _ in COLUMNS] for r in data["rows"]]
-    parts = [
-        f"Command: `{data['command']}` ({data['machine']['date']})",
-        "",
-        markdown_table([h for _, h in COLUMNS], rows),
-        "",
-        markdown_table(["target", "measured", "verdict"], [list(t) for t in data["targets"]]),
-    ]
-    return "\n".join(parts)
-
-
-def render_soak_md(data: dict[str, Any]) -> str:
-    parts = [
-        f"Command: `{data['command']}` ({data['machine']['date']}); corpus "
-        f"`{data['corpus']}`: {data['records']:,} records ({data['file_mb']:,.0f} MB), "
-        f"{data['unreadable']:,} malformed.",
-        "",
-    ]
-    rows = []
-    for cell in data["cells"]:
-        memory = ", ".join(f"{pct}%: {mb:.0f}" for pct, mb in cell["memory"])
-        growth = "" if cell["growth"] is None else f"{cell['growth']:+.0%}"
-        verdict = cell["status"] if cell["status"] == "ok" else cell["status"].upper()
-        rows.append([
-            f"`{cell['command']}`",
-            verdict + (f": {cell['note']}" if cell["note"] else ""),
-            "" if cell["wall"] is None else f"{cell['wall']:.1f}",
-            "" if cell["peak_mb"] is None else f"{cell['peak_mb']:.0f}",
-            memory,
-            growth,
-            "; ".join(cell["checks"]),
-        ])  # fmt: skip
-    headers = ["command", "verdict", "wall s", "peak RSS MB", "RSS MB over the run",
-               "growth 25%→90%", "confirmed"]  # fmt: skip
-    parts.append(markdown_table(headers, rows))
-    return "\n".join(parts)
-
-
-def write_results(path: Path) -> None:
-    """bench/RESULTS.md from the last benchmark and soak results in bench/_work."""
-    bench_data = _load(WORK / "results-benchmark.json")
-    soak_data = _load(WORK / "results-soak.json")
-    latest = bench_data or soak_data
-    if latest is None:
-        return
-    m = latest["machine"]
-    parts = [
-        "# Benchmark results",
-        "",
-        "Written by `python bench/run.py`; see the Benchmarks section of README.md for what "
-        "each column means.",
-        "",
-        "## Machine",
-        "",
-        *[f"- {k}: {v}" for k, v in m.items()],
-        "",
-    ]
-    if bench_data:
-        parts += ["## Benchmark", "", render_benchmark_md(bench_data), ""]
-    if soak_data:
-        if soak_data["machine"] != m:
-            parts += [f"Soak machine: {soak_data['machine']}", ""]
-        parts += ["## Soak", "", render_soak_md(soak_data), ""]
-    path.write_text("\n".join(parts), encoding="utf-8")
-
-
-def _load(path: Path) -> dict[str, Any] | None:
-    return orjson.loads(path.read_bytes()) if path.is_file() else None
-
-
-def print_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
+def _at_least_one(text: str) -> int:
+    """A run count: 0 would report a variant as verified with no number to show."""
     try:
-        from rich.console import Console
-        from rich.table import Table
-    except ImportError:
-        print(title)
-        print(markdown_table(headers, rows))
-        return
-    table = Table(title=title, show_lines=False)
-    for h in headers:
-        table.add_column(h, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    Console(width=max(160, shutil.get_terminal_size().columns)).print(table)
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of runs") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{count} runs: at least 1 timed run is needed")
+    return count
 
 
-# --------------------------------------------------------------------------- main
-
-
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    """The options, and the variant keys chosen with ``--variants`` (checked)."""
     parser = argparse.ArgumentParser(
         description="scrapegate benchmark", formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10k,100k", help="corpus sizes (10k,100k,1m)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per variant")
+    parser.add_argument("--repeat", type=_at_least_one, default=3, help="timed runs per variant")
     parser.add_argument("--variants", default="floor,w1,wall,pytest,gx",
                         help="subset of floor,w1,wall,pytest,gx")  # fmt: skip
     parser.add_argument("--gx-max", default="100k", help="largest corpus run through GX")
-    parser.add_argument("--startup-runs", type=int, default=10)
+    parser.add_argument("--startup-runs", type=_at_least_one, default=10)
     parser.add_argument("--soak", action="store_true", help="run the soak instead")
     parser.add_argument("--soak-size", default="1m")
     parser.add_argument("--soak-malformed", type=float, default=0.10)
@@ -959,68 +97,101 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per run")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
-    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    keys = [k.strip() for k in args.variants.split(",") if k.strip()]
+    if unknown := set(keys) - set(variants()):
+        parser.error(f"unknown variants: {sorted(unknown)}")
+    return args, keys
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    """The sizes and counts the options ask for; ``--quick`` is 2k documents, 1 run."""
+    if args.quick:
+        return Plan([2_000], 1, 3, [(2_000, args.soak_malformed)], 2_000)
+    return Plan(
+        sizes=[gen.parse_count(s) for s in args.sizes.split(",") if s.strip()],
+        repeat=args.repeat,
+        startup_runs=args.startup_runs,
+        soak_sizes=[(gen.parse_count(args.soak_size), args.soak_malformed)] if args.soak else [],
+        gx_max=gen.parse_count(args.gx_max),
+    )
+
+
+def run_benchmark(
+    args: argparse.Namespace,
+    plan: Plan,
+    keys: list[str],
+    info: dict[str, str],
+    command: str,
+    log: Callable[[str], None],
+) -> bool:
+    """Every size, the 20k GX comparison and start-up; print the tables; True when exact."""
+    cells: list[Cell] = []
+    sizes = sorted(set(plan.sizes))
+    for size in sizes:
+        chosen = [k for k in keys if k != "gx" or size <= plan.gx_max]
+        cells += bench_corpus(size, chosen, plan.repeat, args.timeout, log)
+    if "gx" in keys and not args.quick and SAME_DOCS_FOR_GX not in sizes:
+        # The per-document comparison with GX, on the same documents in the same run.
+        same: list[str] = [k for k in ("floor", "w1", "gx") if k in keys]
+        cells += bench_corpus(SAME_DOCS_FOR_GX, same, plan.repeat, args.timeout, log)
+    cells.sort(key=lambda c: c.documents)  # the 20k GX comparison among the sizes
+    cells.append(bench_startup(plan.startup_runs, args.timeout, log))
+    ok = all(c.status in ("ok", "unavailable") for c in cells)
+    info["load average at end"] = load_average()
+    rows = ratio_rows(cells)
+    target_rows = targets(cells, sizes)
+    print_table(
+        f"scrapegate benchmark: medians of {plan.repeat} run(s) ({info['cores']} cores)",
+        [h for _, h in COLUMNS],
+        [[r.get(k, "") for k, _ in COLUMNS] for r in rows],
+    )
+    print_table(
+        "targets (issue 6)", ["target", "measured", "verdict"], [list(t) for t in target_rows]
+    )
+    result = {"command": command, "machine": info, "rows": rows, "targets": target_rows,
+              "cells": [c.to_json() for c in cells]}  # fmt: skip
+    name = "results-benchmark-quick.json" if args.quick else "results-benchmark.json"
+    (WORK / name).write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
+    return ok
+
+
+def run_soak(
+    args: argparse.Namespace,
+    size: int,
+    malformed: float,
+    info: dict[str, str],
+    command: str,
+    log: Callable[[str], None],
+) -> bool:
+    """The soak on one corpus; print its table; True when every confirmation held."""
+    outcome = soak(size, malformed, args.timeout, log)
+    info["load average at end"] = load_average()
+    soak_cells: list[SoakCell] = outcome.pop("cells")
+    ok = all(c.status in ("ok", "unavailable") for c in soak_cells)
+    data = {"command": command, "machine": info, **outcome,
+            "cells": [c.to_json() for c in soak_cells]}  # fmt: skip
+    name = "results-soak-quick.json" if args.quick else "results-soak.json"
+    (WORK / name).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    print(render_soak_md(data))
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (or ``--soak``); 0 when every variant flagged exactly the truth."""
+    args, keys = parse_args(argv)
+    command = shlex.join(["python", "bench/run.py", *(sys.argv[1:] if argv is None else argv)])
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
     WORK.mkdir(parents=True, exist_ok=True)
-    keys = [k.strip() for k in args.variants.split(",") if k.strip()]
-    if unknown := set(keys) - set(variants()):
-        parser.error(f"unknown variants: {sorted(unknown)}")
     info = machine()
+    plan = make_plan(args)
     ok = True
-    if args.quick:
-        sizes, repeat, startup_runs = [2_000], 1, 3
-        soak_sizes: list[tuple[int, float]] = [(2_000, args.soak_malformed)]
-        gx_max = 2_000
-    else:
-        sizes = [gen.parse_count(s) for s in args.sizes.split(",") if s.strip()]
-        repeat, startup_runs = args.repeat, args.startup_runs
-        soak_sizes = [(gen.parse_count(args.soak_size), args.soak_malformed)] if args.soak else []
-        gx_max = gen.parse_count(args.gx_max)
-
     if not args.soak:
-        cells: list[Cell] = []
-        plan = sorted(set(sizes))
-        for size in plan:
-            chosen = [k for k in keys if k != "gx" or size <= gx_max]
-            cells += bench_corpus(size, chosen, repeat, args.timeout, log)
-        if "gx" in keys and not args.quick and SAME_DOCS_FOR_GX not in plan:
-            # The per-document comparison with GX, on the same documents in the same run.
-            same = [k for k in ("floor", "w1", "gx") if k in keys]
-            cells += bench_corpus(SAME_DOCS_FOR_GX, same, repeat, args.timeout, log)
-            plan.append(SAME_DOCS_FOR_GX)
-        cells.sort(key=lambda c: c.documents)  # the 20k GX comparison among the sizes
-        cells.append(bench_startup(startup_runs, args.timeout, log))
-        ok = ok and all(c.status in ("ok", "unavailable") for c in cells)
-        info["load average at end"] = _loadavg()
-        rows = _ratio_rows(cells)
-        target_rows = targets(cells, plan)
-        print_table(
-            f"scrapegate benchmark: medians of {repeat} run(s) ({info['cores']} cores)",
-            [h for _, h in COLUMNS],
-            [[r.get(k, "") for k, _ in COLUMNS] for r in rows],
-        )
-        print_table(
-            "targets (issue 6)", ["target", "measured", "verdict"], [list(t) for t in target_rows]
-        )
-        result = {"command": command, "machine": info, "rows": rows, "targets": target_rows,
-                  "cells": [c.to_json() for c in cells]}  # fmt: skip
-        name = "results-benchmark-quick.json" if args.quick else "results-benchmark.json"
-        (WORK / name).write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
-
-    for size, malformed in soak_sizes:
-        outcome = soak(size, malformed, args.timeout, log)
-        info["load average at end"] = _loadavg()
-        soak_cells: list[SoakCell] = outcome.pop("cells")
-        ok = ok and all(c.status in ("ok", "unavailable") for c in soak_cells)
-        data = {"command": command, "machine": info, **outcome,
-                "cells": [c.to_json() for c in soak_cells]}  # fmt: skip
-        name = "results-soak-quick.json" if args.quick else "results-soak.json"
-        (WORK / name).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-        print(render_soak_md(data))
-
+        ok = run_benchmark(args, plan, keys, info, command, log) and ok
+    for size, malformed in plan.soak_sizes:
+        ok = run_soak(args, size, malformed, info, command, log) and ok
     if not args.quick:
         write_results(args.results)
         log(f"wrote {args.results}")
