@@ -428,7 +428,7 @@ def cli_commands() -> list[tuple[str, click.Command]]:
     """Every subcommand of the root group, through list_commands/get_command (lazy ones too)."""
     from scrapegate.cli import cli
 
-    ctx = click.Context(cli, info_name="scrapegate")
+    ctx = click.Context(cli, info_name="scrapegate", **cli.context_settings)
     assert isinstance(cli, click.Group)
     commands = []
     for name in cli.list_commands(ctx):
@@ -454,7 +454,7 @@ def cli_page() -> str:
     """The CLI reference: the root group, then one mkdocs-click block per subcommand."""
     from scrapegate.cli import cli
 
-    ctx = click.Context(cli, info_name="scrapegate")
+    ctx = click.Context(cli, info_name="scrapegate", **cli.context_settings)
     commands = cli_commands()
     option_rows = []
     for param in cli.get_params(ctx):
@@ -535,7 +535,7 @@ def result_example() -> str:
             [
                 sys.executable,
                 "-c",
-                "from scrapegate.cli import cli; cli(prog_name='scrapegate')",
+                "from scrapegate.cli import entry; entry()",
                 "check",
                 "fixtures/news",
                 "--suite",
