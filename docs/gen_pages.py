@@ -301,8 +301,8 @@ def cleaner_page(cleaner: CleanerType) -> str:
     promises = [
         p
         for p, on in (
-            ("never lengthens its input", cleaner.removing),
-            ("deletion-only", cleaner.deletion_only),
+            ("it never lengthens its input", cleaner.removing),
+            ("it is deletion-only", cleaner.deletion_only),
         )
         if on
     ]
@@ -311,7 +311,7 @@ def cleaner_page(cleaner: CleanerType) -> str:
         docstring_markdown(cleaner.doc),
         "## Parameters\n",
         f"A {target}; module {code(cleaner.module)}"
-        + (f"; registered as {', '.join(promises)}" if promises else "")
+        + (f"; registered with the promises that {' and '.join(promises)}" if promises else "")
         + ". In a suite: "
         + code(f"- {cleaner.name}")
         + (" or " if not cleaner.required else " is not enough; ")
@@ -329,12 +329,12 @@ MATCH_NOTE = """\
     scanned as `(?im)^[ \\t]*(?:PATTERN)[ \\t]*$`, so the line may hold nothing but the
     pattern, with spaces or tabs around it. "Comments" alone on a line fails a
     `no_boilerplate` check; "The minister declined to comment on the comments." does not.
-    A page flattened into one long line therefore never trips a line rule. A rule with
-    `match: inline` matches **anywhere**, also inside a long line; only phrases no article
-    contains (`comments powered by Disqus`) are inline rules. Every rule is
-    case-insensitive and runs on RE2 over a normalised view of the text (NFKC, zero-width
-    characters and soft hyphens removed, no-break spaces as spaces); the failure quotes the
-    original text.
+    A line rule cannot fire inside a longer line, such as a page an extractor flattened
+    into one line. A rule with `match: inline` matches **anywhere**, also inside a long
+    line; only phrases no article contains (`comments powered by Disqus`) are inline rules.
+    Every rule is case-insensitive and runs on RE2 over a normalised view of the text (NFKC,
+    zero-width characters and soft hyphens removed, no-break spaces as spaces); the failure
+    quotes the original text.
 """
 
 
@@ -345,8 +345,8 @@ def pack_page(pack: Pack) -> str:
         f"# {pack.name}\n",
         cell(pack.description) + "\n",
         f"Data file: {code(f'checks/packs/{pack.name}.yaml')}. "
-        f"{len(pack.rules)} rules: {line_rules} match whole lines, "
-        f"{len(pack.rules) - line_rules} match anywhere (inline). Use it with "
+        f"{len(pack.rules)} rules: {line_rules} of them match whole lines only, "
+        f"{len(pack.rules) - line_rules} anywhere (inline). Use it with "
         f"{code(f'packs: [{pack.name}]')} in a [`no_boilerplate`](../checks/no_boilerplate.md) "
         "expectation or a [`strip_boilerplate`](../cleaners/strip_boilerplate.md) cleaner.\n",
         MATCH_NOTE,
@@ -578,7 +578,7 @@ def result_page() -> str:
         "one failure:\n",
         fenced(result_example(), "json"),
     ]
-    out.extend(object_sections("Top level", "top-level", schema))
+    out.extend(object_sections("result", "top-level", schema))
     for name, spec in schema.get("$defs", {}).items():
         out.extend(object_sections(name, f"def-{name}", spec))
     out += [
@@ -605,7 +605,7 @@ def suite_page() -> str:
     ]
     top = {k: v for k, v in schema.items() if k != "properties"}
     top["properties"] = {k: v for k, v in props.items()}
-    out.extend(object_sections("Top level", "top-level", top))
+    out.extend(object_sections("suite", "top-level", top))
     out.append("## expectations[] {#expectation}\n")
     out.append("Each expectation takes the common keys below plus the keys of its check type.\n")
     out.append(
