@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -529,26 +530,15 @@ def object_sections(
 
 def result_example() -> str:
     """A real result, from the bundled fixtures, trimmed to one expectation and one failure."""
+    script = shutil.which("scrapegate", path=str(Path(sys.executable).parent)) or "scrapegate"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from scrapegate.cli import entry; entry()",
-                "check",
-                "fixtures/news",
-                "--suite",
-                "expectations/news.yaml",
-                "--json",
-                str(out),
-                "-q",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            check=False,
-            timeout=300,
+        args = ["check", "fixtures/news", "--suite", "expectations/news.yaml", "--json", str(out)]
+        proc = subprocess.run(
+            [script, *args, "-q"], cwd=ROOT, capture_output=True, text=True, timeout=300
         )
+        if not out.is_file():
+            raise RuntimeError(f"scrapegate {' '.join(args)} wrote no result:\n{proc.stderr}")
         data = json.loads(out.read_text(encoding="utf-8"))
     expectation = next(e for e in data["expectations"] if e["name"] == "no comment widgets")
     expectation["failures"] = [*expectation["failures"][:1], "..."]

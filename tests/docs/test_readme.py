@@ -7,6 +7,7 @@ intended change of the terminal output; review the diff.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,11 @@ RUN_BLOCK = re.compile(r"```text\n\$ " + re.escape(RUN) + r"\n(.*?)\n```", re.S)
 
 
 def _scrapegate(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as a user does, from the repository root, output piped."""
+    """Run the installed console script as a user does, from the repository root, piped."""
+    script = shutil.which("scrapegate", path=str(Path(sys.executable).parent))
+    assert script, f"no scrapegate console script beside {sys.executable}; pip install -e ."
     return subprocess.run(
-        [sys.executable, "-c", "from scrapegate.cli import entry; entry()", *args],
+        [script, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
