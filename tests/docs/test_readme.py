@@ -6,6 +6,7 @@ intended change of the terminal output; review the diff.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -28,8 +29,11 @@ def _scrapegate(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed console script as a user does, from the repository root, piped."""
     script = shutil.which("scrapegate", path=str(Path(sys.executable).parent))
     assert script, f"no scrapegate console script beside {sys.executable}; pip install -e ."
+    # A user's pipe: no colour forced on, whatever the CI environment says.
+    env = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "TTY_COMPATIBLE"}}
     return subprocess.run(
         [script, *args],
+        env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,

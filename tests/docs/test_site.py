@@ -103,7 +103,9 @@ def _case_names(folder: str, name: str) -> list[str]:
 
 
 def test_the_site_builds_in_strict_mode_without_warnings(site: Site) -> None:
-    assert "WARNING" not in site.log, site.log
+    # --strict already aborts on a warning; this names them should a plugin only log them.
+    warnings = [line for line in site.log.splitlines() if line.startswith("WARNING -")]
+    assert not warnings, "\n".join(warnings)
 
 
 @pytest.mark.parametrize("name", sorted(check_registry()))
