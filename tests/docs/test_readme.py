@@ -70,7 +70,7 @@ def _readme_suite() -> str:
     section = text.split("\n## A suite\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
     assert len(blocks) == 1, "README's suite section should hold exactly one YAML block"
-    return blocks[0]
+    return str(blocks[0])
 
 
 def test_the_readme_suite_lints_and_is_an_excerpt_of_the_news_suite(tmp_path: Path) -> None:
