@@ -2,10 +2,10 @@
 
 Catches comment widgets, contact forms, portlet titles, share buttons, cookie banners and
 newsletter promos that leak into article text when a selector widens. Packs are reviewed
-data files (``scrapegate packs`` lists them); generic words such as ``Comments`` or ``CLOSE``
-only match as whole lines, so prose that mentions them passes. Matching is case-insensitive
-and sees through no-break spaces, zero-width characters and compatibility forms; evidence
-quotes the original text. Extra ``patterns`` are RE2, matched anywhere unless
+data files (``scrapegate schema`` lists their names); generic words such as ``Comments`` or
+``CLOSE`` only match as whole lines, so prose that mentions them passes. Matching is
+case-insensitive and sees through no-break spaces, zero-width characters and compatibility
+forms; evidence quotes the original text. Extra ``patterns`` are RE2, matched anywhere unless
 ``match: line``.
 
 Passes::
