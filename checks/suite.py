@@ -364,8 +364,9 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             params = _build_params(check, raw)
             check.factory(params, ctx)
         except ParamError as exc:
-            where = (*path, *exc.key)
-            problems.append(Problem(doc.locate(where), exc.message, _context(doc, where)))
+            for each in exc.each():
+                where = (*path, *each.key)
+                problems.append(Problem(doc.locate(where), each.message, _context(doc, where)))
             continue
         except (TypeError, ValueError):
             continue  # wrong types: the schema has said so

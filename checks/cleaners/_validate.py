@@ -149,8 +149,9 @@ def _factory_problems(
         params = build_params(cleaner_type, spec.params)
         cleaner_type.factory(params)
     except ParamError as exc:
-        where = (*params_path, *exc.key)
-        yield Problem(doc.locate(where), exc.message, _shown(params_path[:2], spec.name))
+        for each in exc.each():
+            where = (*params_path, *each.key)
+            yield Problem(doc.locate(where), each.message, _shown(params_path[:2], spec.name))
     except (TypeError, ValueError) as exc:
         yield Problem(
             doc.locate(params_path),
