@@ -368,8 +368,18 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
                 where = (*path, *each.key)
                 problems.append(Problem(doc.locate(where), each.message, _context(doc, where)))
             continue
-        except (TypeError, ValueError):
-            continue  # wrong types: the schema has said so
+        except (TypeError, ValueError) as exc:
+            # Wrong types: the schema has said so. Otherwise the check rejects a value the
+            # schema let through, and dropping the expectation in silence would pass the gate.
+            if not any(_within(p.key_path, format_path(path)) for p in problems):
+                problems.append(
+                    Problem(
+                        doc.locate(path),
+                        f"check {check.name!r} rejects these parameters: {exc}",
+                        _context(doc, path),
+                    )
+                )
+            continue
         except Exception:
             # A factory may trip over values the schema has already reported (a None among
             # strings); anything else is a bug in the check and must surface as one.
