@@ -131,3 +131,36 @@ def test_check_prints_the_note_with_the_did_you_mean(
         "warning: suite.yaml:3:5: field 'titel' of 'title present' is missing in all 20 "
         "documents; did you mean 'title'? fields seen: title, body, url, kind, bylines, summary"
     ) in out
+
+
+def test_lint_warns_of_a_field_close_to_one_the_suite_names_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.yaml").write_text(
+        "suite: s\n"
+        "documents:\n"
+        "  id: url\n"
+        "  fields:\n"
+        "    autor: {from: body, pattern: 'By (?P<value>\\w+)'}\n"
+        "expectations:\n"
+        "  - {name: a, check: not_empty, field: title}\n"
+        "  - {name: b, check: length, field: title, max: 9}\n"
+        "  - {name: c, check: no_html, field: titel}\n"
+        "  - {name: d, check: not_empty, field: author}\n"
+        "  - {name: e, check: matches, field: ulr, pattern: x, where: {field: titl, equals: 1}}\n",
+        encoding="utf-8",
+    )
+    assert main(["lint", "s.yaml"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "s.yaml:9:38: warning: field 'titel' appears only here, and 'title' is named in 'a', "
+        "'b'; did you mean 'title'? in expectations[2].field ('c')",
+        "s.yaml:10:40: warning: field 'author' appears only here, and 'autor' is named in "
+        "documents.fields.autor; did you mean 'autor'? in expectations[3].field ('d')",
+        "s.yaml:11:38: warning: field 'ulr' appears only here, and 'url' is named in "
+        "documents.id; did you mean 'url'? in expectations[4].field ('e')",
+        "s.yaml:11:70: warning: field 'titl' appears only here, and 'title' is named in 'a', "
+        "'b'; did you mean 'title'? in expectations[4].where.field ('e')",
+    ]
+    assert captured.out == "1 suite file(s) OK\n"
