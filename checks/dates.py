@@ -27,6 +27,7 @@ __all__ = [
     "ParsedDate",
     "is_after",
     "is_before",
+    "language_code_problem",
     "language_problem",
     "parse_bound",
     "to_iso",
@@ -343,6 +344,17 @@ def language_problem(language: str) -> str | None:
     return (
         f"unknown date language {language!r}: use an ISO 639-1 code that dateparser knows, "
         f"such as {', '.join(map(repr, DEFAULT_LANGUAGES))}"
+    )
+
+
+def language_code_problem(value: str) -> str:
+    """Why ``value`` is not written as a language code (the schema wants two small letters)."""
+    guess = value.strip().lower()
+    guess = guess if len(guess) == 2 else guess[:2] if guess[:2] in DEFAULT_LANGUAGES else ""
+    hint = f"; did you mean {guess!r}?" if guess.isalpha() and len(guess) == 2 else ""
+    return (
+        f"{value!r} is not a language code: use a two-letter ISO 639-1 code in lower case, "
+        f"such as 'en' or 'de'{hint}"
     )
 
 

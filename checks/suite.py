@@ -174,6 +174,13 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
             _context(doc, path),
         )
         return
+    if kind == "pattern" and len(path) >= 2 and path[-2] == "languages":
+        from .dates import language_code_problem
+
+        yield Problem(
+            doc.locate(path), language_code_problem(str(error.instance)), _context(doc, path)
+        )
+        return
     if kind == "type":
         names = [rule] if isinstance(rule, str) else list(rule)
         expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
@@ -364,9 +371,11 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             params = _build_params(check, raw)
             check.factory(params, ctx)
         except ParamError as exc:
+            reported = {p.location for p in problems}
             for each in exc.each():
                 where = (*path, *each.key)
-                problems.append(Problem(doc.locate(where), each.message, _context(doc, where)))
+                if doc.locate(where) not in reported:  # the schema said it first
+                    problems.append(Problem(doc.locate(where), each.message, _context(doc, where)))
             continue
         except (TypeError, ValueError) as exc:
             # Wrong types: the schema has said so. Otherwise the check rejects a value the

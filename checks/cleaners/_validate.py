@@ -52,6 +52,11 @@ def _message(error: jsonschema.ValidationError) -> str:
         expected = " or ".join(_TYPES.get(n, n) for n in names)
         kind = _TYPES.get(_JSON_TYPES.get(type(error.instance), ""), "null")
         return f"expected {expected}, got {kind} {error.instance!r:.60}"
+    path = tuple(error.absolute_path)
+    if error.validator == "pattern" and len(path) >= 2 and path[-2] == "languages":
+        from ..dates import language_code_problem
+
+        return language_code_problem(str(error.instance))
     if error.validator == "enum":
         options = ", ".join(repr(v) for v in wanted)
         return f"{error.instance!r} is not allowed; use one of {options}"

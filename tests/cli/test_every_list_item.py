@@ -100,3 +100,23 @@ def test_an_unknown_date_language_in_a_check_is_an_error_not_a_dropped_expectati
     assert capsys.readouterr().err.startswith(
         "one.yaml:3:64: unknown date language 'xx': use an ISO 639-1 code"
     )
+
+
+def test_a_language_not_written_as_a_code_says_how_to_write_it_once(
+    suite_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("lang.yaml").write_text(
+        "suite: lang\nexpectations:\n"
+        "  - {name: d, check: date_parses, field: date, languages: [EN, eng, x1]}\n",
+        encoding="utf-8",
+    )
+    assert main(["lint", "lang.yaml"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "lang.yaml:3:60: 'EN' is not a language code: use a two-letter ISO 639-1 code in lower "
+        "case, such as 'en' or 'de'; did you mean 'en'? in expectations[0].languages[0] ('d')",
+        "lang.yaml:3:64: 'eng' is not a language code: use a two-letter ISO 639-1 code in lower "
+        "case, such as 'en' or 'de'; did you mean 'en'? in expectations[0].languages[1] ('d')",
+        "lang.yaml:3:69: 'x1' is not a language code: use a two-letter ISO 639-1 code in lower "
+        "case, such as 'en' or 'de' in expectations[0].languages[2] ('d')",
+        "3 problem(s) in 1 suite file(s)",
+    ]
