@@ -86,6 +86,8 @@ def missing_note(
     name = spec.field
     if name is None or evaluated == 0 or missing * 2 <= evaluated:
         return None
+    if missing < evaluated and missing <= evaluated * (1 - spec.mostly) + 1e-9:
+        return None  # an optional field: 'mostly' allows this many to lack it
     which = "documents it applies to" if spec.where is not None else "documents"
     count = f"all {evaluated}" if missing == evaluated else f"{missing} of {evaluated}"
     head = f"{spec.location}: field {name!r} of {spec.name!r} is"

@@ -73,6 +73,14 @@ def test_a_field_most_documents_have_gets_no_note() -> None:
     assert not any("'summary'" in w for w in result.warnings)
 
 
+def test_a_field_mostly_allows_to_be_missing_gets_no_note() -> None:
+    optional = SUITE.replace("    field: summary\n", "    field: summary\n    mostly: 0.1\n")
+    result = run(suite_from_yaml(optional), RECORDS)
+    summary = result.expectation("summary present")
+    assert summary is not None and summary.passed
+    assert not any("'summary'" in w for w in result.warnings)
+
+
 def test_gx_engine_gives_the_same_notes() -> None:
     records = [{**r, "url": r["url"]} for r in RECORDS]
     native, gx = both(suite_from_yaml(SUITE, path="suite.yaml"), records)
