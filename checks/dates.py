@@ -27,6 +27,8 @@ __all__ = [
     "ParsedDate",
     "is_after",
     "is_before",
+    "language_code_problem",
+    "language_problem",
     "parse_bound",
     "to_iso",
 ]
@@ -329,6 +331,33 @@ class DateError:
         return self.message
 
 
+def language_problem(language: str) -> str | None:
+    """Why ``language`` cannot name a date language, or None when it can."""
+    lang = language.lower()
+    if lang in _MONTH_NAMES:
+        return None
+    # Only languages beyond the built-in tables pay for the import.
+    from dateparser.data.languages_info import language_order
+
+    if lang in language_order:
+        return None
+    return (
+        f"unknown date language {language!r}: use an ISO 639-1 code that dateparser knows, "
+        f"such as {', '.join(map(repr, DEFAULT_LANGUAGES))}"
+    )
+
+
+def language_code_problem(value: str) -> str:
+    """Why ``value`` is not written as a language code (the schema wants two small letters)."""
+    guess = value.strip().lower()
+    guess = guess if len(guess) == 2 else guess[:2] if guess[:2] in DEFAULT_LANGUAGES else ""
+    hint = f"; did you mean {guess!r}?" if guess.isalpha() and len(guess) == 2 else ""
+    return (
+        f"{value!r} is not a language code: use a two-letter ISO 639-1 code in lower case, "
+        f"such as 'en' or 'de'{hint}"
+    )
+
+
 @dataclass(frozen=True)
 class DateParser:
     """Settings for parsing dates; instances are hashable and key the result cache.
@@ -351,18 +380,14 @@ class DateParser:
         # YAML hands over lists; tuples keep the instance hashable for the cache.
         object.__setattr__(self, "formats", tuple(self.formats))
         object.__setattr__(self, "languages", tuple(lang.lower() for lang in self.languages))
-        unknown = [lang for lang in self.languages if lang not in _MONTH_NAMES]
-        if unknown:
-            # Checked here, once, so a typo is a configuration error rather than a rejection
-            # of every value. Only languages beyond the built-in tables pay for the import.
-            from dateparser.data.languages_info import language_order
-
-            bad = [lang for lang in unknown if lang not in language_order]
-            if bad:
-                raise ValueError(
-                    f"unknown date language(s) {', '.join(map(repr, bad))}: use ISO 639-1 codes "
-                    f"that dateparser knows, such as {', '.join(map(repr, DEFAULT_LANGUAGES))}"
-                )
+        # Checked here, once, so a typo is a configuration error rather than a rejection
+        # of every value.
+        bad = [lang for lang in self.languages if language_problem(lang) is not None]
+        if bad:
+            raise ValueError(
+                f"unknown date language(s) {', '.join(map(repr, bad))}: use ISO 639-1 codes "
+                f"that dateparser knows, such as {', '.join(map(repr, DEFAULT_LANGUAGES))}"
+            )
 
     def parse(self, value: str) -> ParsedDate | DateError:
         """Find the date in ``value``; never raises, whatever the string holds."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from .docindex import KEY, document_index_json, id_digest
 from .documents import Document, Loaded, UnreadableRecord
+from .fieldnames import FieldNames, missing_note
 from .library.rules import RuleScanner, SharedScan
 from .loaders.ids import IdAudit
 from .regex import compile_pattern
@@ -93,6 +94,8 @@ class _Running:
     evaluated: int = 0
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Evaluated documents whose field was missing or null.
+    missing: int = 0
 
 
 class _Derivation:
@@ -152,6 +155,7 @@ class Tally:
     # The corpus check's state (unique digests, counts), merged across slices.
     state: Any = None
     where_seen: bool = True
+    missing: int = 0
 
 
 @dataclass
@@ -170,6 +174,8 @@ class Partial:
     group_counts: dict[str | None, int] = field(default_factory=dict)
     # Values the transform (check --clean) left unchanged, as path:line lines.
     transform_problems: list[str] = field(default_factory=list)
+    # The field names documents have (bounded), to suggest one for a misspelt field.
+    field_names: FieldNames = field(default_factory=FieldNames)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -271,6 +277,7 @@ class Engine:
         group_by = self.group_by
         group_values = partial.group_values
         group_counts = partial.group_counts
+        field_names = partial.field_names
         for item in records:
             partial.records += 1
             if progress is not None and partial.records % 1000 == 0:
@@ -291,6 +298,7 @@ class Engine:
             origins: dict[str, tuple[str, int]] = {}
             if self.derivation.fields:
                 self.derivation.apply(doc, origins)
+            field_names.observe(doc.fields)
             self._evaluate(doc, running, origins)
         if progress is not None:
             progress(partial.records)
@@ -302,6 +310,7 @@ class Engine:
                 failures=r.failures,
                 state=r.evaluator if r.check.corpus else None,
                 where_seen=r.where is None or r.where.field_seen,
+                missing=r.missing,
             )
             for r in running
         ]
@@ -317,6 +326,7 @@ class Engine:
             total.documents += part.documents
             total.unreadable.extend(part.unreadable)
             total.transform_problems.extend(part.transform_problems)
+            total.field_names.merge(part.field_names)
             if total.ids is not None and part.ids is not None:
                 total.ids.merge(part.ids)
             total.doc_digests.extend(part.doc_digests)
@@ -328,6 +338,7 @@ class Engine:
             ):
                 mine.evaluated += theirs.evaluated
                 mine.failed += theirs.failed
+                mine.missing += theirs.missing
                 mine.failures.extend(theirs.failures)
                 mine.where_seen = mine.where_seen or theirs.where_seen
                 if mine.state is not None:
@@ -368,8 +379,14 @@ class Engine:
                 warnings.append(
                     f"{spec.location}: 'where' in {spec.name!r} uses field "
                     f"{spec.where.field!r}, which no document has; the expectation checked "
-                    "nothing"
+                    f"nothing{partial.field_names.hint(spec.where.field)}"
                 )
+            if check.missing_fails:
+                note = missing_note(
+                    spec, tally.missing, tally.evaluated, partial.field_names, self.derived
+                )
+                if note is not None:
+                    warnings.append(note)
             results.append(
                 ExpectationResult(
                     name=spec.name,
@@ -449,12 +466,14 @@ class Engine:
             check = r.check
             if check.corpus:
                 if value is None and check.missing_fails and check.needs_field:
+                    r.missing += 1
                     violations = [_missing(field_name or "", self.derived)]
                 else:
                     if ref is None:
                         ref = DocRef(doc.id, doc.source)
                     violations = r.evaluator.observe(value, ref)
             elif value is None and check.missing_fails:
+                r.missing += 1
                 violations = [_missing(field_name or "", self.derived)]
             elif check.text_only and not isinstance(value, str):
                 violations = [

@@ -10,6 +10,7 @@ the failing documents with their evidence, never a Python traceback.
 
 from __future__ import annotations
 
+import linecache
 import os
 import re
 import tomllib
@@ -27,7 +28,7 @@ import pytest
 import yaml  # noqa: F401
 
 from .errors import ConfigError, ScrapegateError
-from .reports.text import describe, summary_line
+from .reports.text import describe, failure_lines, summary_line
 from .result import READABLE_NAME, ExpectationResult, RunResult
 
 SUITE_SUFFIXES = (".yaml", ".yml")
@@ -35,6 +36,7 @@ SUITE_SUFFIXES = (".yaml", ".yml")
 # start of the file without parsing it (a broken suite is still collected, to report why).
 SNIFF_BYTES = 256 * 1024
 _TOP_LEVEL_KEY = re.compile(r"^[\"']?(suite|expectations)[\"']?[ \t]*:", re.MULTILINE)
+FIRST_FAILURE_CHARS = 160
 MORE_HINT = (
     "show more with --scrapegate-max-failures N, or write them all with --scrapegate-json FILE"
 )
@@ -204,8 +206,35 @@ class SuiteFile(pytest.File):
                 self._error = exc
                 raise
             for warning in self._result.warnings:
-                warnings.warn(ScrapegateWarning(warning), stacklevel=1)
+                self._warn_at_suite(warning)
         return self._result
+
+    def _warn_at_suite(self, message: str) -> None:
+        """Show a run's warning at the suite file (at its line, when it names one)."""
+        path = self.suite.path
+        line = 1
+        own = re.match(re.escape(path) + r":(\d+)(?::\d+)?: ", message)
+        if own is not None:
+            line, message = int(own.group(1)), message[own.end() :]
+        warn_at(message, path, line)
+
+
+def warn_at(message: str, path: str, line: int) -> None:
+    """Warn at ``path:line`` of a suite (warnings.warn would point at this plugin's source)."""
+    # The summary quotes the line through linecache: drop what it holds of an older file
+    # of the same name (in-process runs in other folders).
+    linecache.checkcache(path)
+    warnings.warn_explicit(ScrapegateWarning(message), None, path, line)
+
+
+def warn_message(result: ExpectationResult) -> str:
+    """A failed warn expectation in one line: its summary and its first failure."""
+    text = summary_line(result)
+    if result.failures:
+        first = failure_lines(result.failures[0])[0]
+        text += f"; first: {first[:FIRST_FAILURE_CHARS]}"
+        text += "..." if len(first) > FIRST_FAILURE_CHARS else ""
+    return text
 
 
 class ExpectationItem(pytest.Item):
@@ -226,7 +255,9 @@ class ExpectationItem(pytest.Item):
         if result.passed:
             return
         if result.severity == "warn":
-            warnings.warn(ScrapegateWarning(summary_line(result)), stacklevel=1)
+            # At the expectation's line in the suite file, not in this plugin: the path as
+            # the suite was loaded (relative to the current folder, so the line is shown).
+            warn_at(warn_message(result), parent.suite.path, self.line)
             return
         raise ExpectationFailed(result)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import entry_points
@@ -94,12 +94,32 @@ class CheckContext:
 
 
 class ParamError(ValueError):
-    """A parameter value a check cannot use; ``key`` locates it in the suite."""
+    """A parameter value a check cannot use; ``key`` locates it in the suite.
 
-    def __init__(self, key: str | tuple[str | int, ...], message: str) -> None:
+    ``more`` carries further problems found by the same factory, so that a suite shows every
+    bad item of a list (each unknown pack, each bad pattern) at once, not only the first.
+    """
+
+    def __init__(
+        self,
+        key: str | tuple[str | int, ...],
+        message: str,
+        more: Sequence[ParamError] = (),
+    ) -> None:
         super().__init__(message)
         self.key: tuple[str | int, ...] = (key,) if isinstance(key, str) else key
         self.message = message
+        self.more = tuple(more)
+
+    def each(self) -> tuple[ParamError, ...]:
+        """This problem and every further one, in the order found."""
+        return (self, *(e for m in self.more for e in m.each()))
+
+
+def raise_all(errors: Sequence[ParamError]) -> None:
+    """Raise every collected problem at once (the first carries the rest); none: return."""
+    if errors:
+        raise ParamError(errors[0].key, errors[0].message, [*errors[0].more, *errors[1:]])
 
 
 Factory = Callable[[Any, CheckContext], Any]

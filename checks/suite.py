@@ -168,6 +168,13 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
             _context(doc, path),
         )
         return
+    if kind == "pattern" and len(path) >= 2 and path[-2] == "languages":
+        from .dates import language_code_problem
+
+        yield Problem(
+            doc.locate(path), language_code_problem(str(error.instance)), _context(doc, path)
+        )
+        return
     if kind == "type":
         names = [rule] if isinstance(rule, str) else list(rule)
         expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
@@ -354,11 +361,24 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             params = _build_params(check, raw)
             check.factory(params, ctx)
         except ParamError as exc:
-            where = (*path, *exc.key)
-            problems.append(Problem(doc.locate(where), exc.message, _context(doc, where)))
+            reported = {p.location for p in problems}
+            for each in exc.each():
+                where = (*path, *each.key)
+                if doc.locate(where) not in reported:  # the schema said it first
+                    problems.append(Problem(doc.locate(where), each.message, _context(doc, where)))
             continue
-        except (TypeError, ValueError):
-            continue  # wrong types: the schema has said so
+        except (TypeError, ValueError) as exc:
+            # Wrong types: the schema has said so. Otherwise the check rejects a value the
+            # schema let through, and dropping the expectation in silence would pass the gate.
+            if not any(_within(p.key_path, format_path(path)) for p in problems):
+                problems.append(
+                    Problem(
+                        doc.locate(path),
+                        f"check {check.name!r} rejects these parameters: {exc}",
+                        _context(doc, path),
+                    )
+                )
+            continue
         except Exception:
             # A factory may trip over values the schema has already reported (a None among
             # strings); anything else is a bug in the check and must surface as one.
@@ -422,11 +442,17 @@ def load_suite(path: str, now: datetime | None = None) -> Suite:
 
 
 def lint_suites(paths: Sequence[str]) -> list[Problem]:
-    """Every problem in every given suite file (an empty list when all are valid)."""
+    """Every problem in every given suite file (only warnings, or none, when all are valid)."""
+    from .fieldnames import field_name_warnings
+
     problems: list[Problem] = []
     for path in paths:
         try:
-            load_suite(path)
+            doc = read_marked(path, keep_going=True)
+            suite = parse_suite(doc)
         except ConfigError as exc:
             problems.extend(exc.problems)
+            continue
+        # Only a valid suite's field names are worth comparing: no data is read.
+        problems.extend(field_name_warnings(suite, doc))
     return problems

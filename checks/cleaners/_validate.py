@@ -50,6 +50,11 @@ def _message(error: jsonschema.ValidationError) -> str:
         expected = " or ".join(_TYPES.get(n, n) for n in names)
         kind = _TYPES.get(_JSON_TYPES.get(type(error.instance), ""), "null")
         return f"expected {expected}, got {kind} {error.instance!r:.60}"
+    path = tuple(error.absolute_path)
+    if error.validator == "pattern" and len(path) >= 2 and path[-2] == "languages":
+        from ..dates import language_code_problem
+
+        return language_code_problem(str(error.instance))
     if error.validator == "enum":
         options = ", ".join(repr(v) for v in wanted)
         return f"{error.instance!r} is not allowed; use one of {options}"
@@ -147,8 +152,9 @@ def _factory_problems(
         params = build_params(cleaner_type, spec.params)
         cleaner_type.factory(params)
     except ParamError as exc:
-        where = (*params_path, *exc.key)
-        yield Problem(doc.locate(where), exc.message, _shown(params_path[:2], spec.name))
+        for each in exc.each():
+            where = (*params_path, *each.key)
+            yield Problem(doc.locate(where), each.message, _shown(params_path[:2], spec.name))
     except (TypeError, ValueError) as exc:
         yield Problem(
             doc.locate(params_path),

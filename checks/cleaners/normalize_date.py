@@ -24,8 +24,8 @@ from datetime import datetime
 from typing import Any
 
 from ..dates import DateError, DateParser, to_iso
-from ..library.date_parses import PARSER_SCHEMA
-from ..registry import ParamError
+from ..library.date_parses import PARSER_SCHEMA, parser_problems
+from ..registry import ParamError, raise_all
 from ._registry import CleanerError, CleanFunction, cleaner
 
 SCHEMA: dict[str, Any] = {
@@ -65,12 +65,11 @@ def normalize_date(params: NormalizeDateParams) -> CleanFunction:
     """Build the cleaner."""
     if not params.field:
         raise ParamError("field", "normalize_date needs the 'field' that holds the date")
-    try:
-        parser = DateParser(
-            formats=params.formats, languages=params.languages, day_first=params.day_first
-        )
-    except ValueError as exc:
-        raise ParamError("languages", str(exc)) from None
+    # The check's own validation: what date_parses rejects, this cleaner rejects too.
+    raise_all(parser_problems(params.formats, params.languages))
+    parser = DateParser(
+        formats=params.formats, languages=params.languages, day_first=params.day_first
+    )
 
     def clean(value: str) -> str:
         if is_iso_output(value):

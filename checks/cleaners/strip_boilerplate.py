@@ -31,7 +31,7 @@ from typing import Any
 from ..library.rules import PATTERN_ITEM_SCHEMA, build_rules
 from ..packs import available_packs
 from ..regex import PatternSet, compile_pattern
-from ..registry import ParamError
+from ..registry import ParamError, raise_all
 from ..textnorm import matching_view
 from ._registry import CleanFunction, cleaner
 
@@ -130,13 +130,17 @@ def strip_boilerplate(params: StripBoilerplateParams) -> CleanFunction:
     if not params.packs and not params.patterns:
         raise ParamError("packs", "strip_boilerplate needs 'packs', 'patterns' or both")
     rules = build_rules(params.packs, params.patterns)
-    for index, rule in enumerate(rules[len(rules) - len(params.patterns) :]):
-        if compile_pattern(rule.source).search("") is not None:
-            raise ParamError(
+    raise_all(
+        [
+            ParamError(
                 ("patterns", index),
                 f"pattern {rule.name!r} matches empty text, so it would remove nothing "
                 "(or every blank line); make it match at least one character",
             )
+            for index, rule in enumerate(rules[len(rules) - len(params.patterns) :])
+            if compile_pattern(rule.source).search("") is not None
+        ]
+    )
     patterns = PatternSet([rule.source for rule in rules])
     min_words = params.min_words_left
 

@@ -30,6 +30,7 @@ from ..engine import (
     run_suite,
     take_transform_problems,
 )
+from ..fieldnames import FieldNames, missing_note
 from ..library.count import CountState
 from ..library.unique import UniqueState
 from ..registry import CheckContext, DocRef, Violation, get_check
@@ -160,17 +161,27 @@ def _count_result(
 
 def _warnings(suite: Suite, plan: Plan, corpus: _Corpus) -> list[str]:
     out = []
+    seen = FieldNames()
+    for doc in corpus.docs:
+        seen.observe(doc.fields)
+    derived = {d.name: d.source for d in corpus.fields}
     for spec in suite.expectations:
-        if spec.where is None or not corpus.docs:
+        if not corpus.docs:
             continue
-        filt = _WhereFilter(spec.where)
-        for doc in corpus.docs:
-            filt.applies(doc)
-        if not filt.field_seen:
+        filt = _WhereFilter(spec.where) if spec.where is not None else None
+        applying = [doc for doc in corpus.docs if filt is None or filt.applies(doc)]
+        if spec.where is not None and filt is not None and not filt.field_seen:
             out.append(
                 f"{spec.location}: 'where' in {spec.name!r} uses field {spec.where.field!r}, "
-                "which no document has; the expectation checked nothing"
+                f"which no document has; the expectation checked nothing"
+                f"{seen.hint(spec.where.field)}"
             )
+        # As the native engine: the same counts, so the same note.
+        if spec.field is not None and get_check(spec.check).missing_fails:
+            missing = sum(1 for doc in applying if doc.get(spec.field) is None)
+            note = missing_note(spec, missing, len(applying), seen, derived)
+            if note is not None:
+                out.append(note)
     if not corpus.docs:
         out.append("no documents were checked; is the input empty?")
     # The reasons are in the result's "gx" key and in `scrapegate export-gx`; keep this short.

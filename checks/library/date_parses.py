@@ -23,13 +23,22 @@ Fails::
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..dates import DateError, DateParser, is_after, is_before, parse_bound, to_iso
+from ..dates import (
+    DateError,
+    DateParser,
+    is_after,
+    is_before,
+    language_problem,
+    parse_bound,
+    to_iso,
+)
 from ..errors import did_you_mean
-from ..registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..registry import CheckContext, ParamError, RowCheck, Violation, check, raise_all
 
 ISO8601 = "iso8601"
 # Day over 12 and hour over 12, so %d/%m and %H/%I mix-ups cannot round-trip by luck.
@@ -104,13 +113,25 @@ def format_problem(fmt: str) -> str | None:
     return None
 
 
+def parser_problems(formats: Sequence[str], languages: Sequence[str]) -> list[ParamError]:
+    """Every format and language the parser cannot use, each at its own list item."""
+    errors = [
+        ParamError(("formats", index), problem)
+        for index, fmt in enumerate(formats)
+        if (problem := format_problem(fmt)) is not None
+    ]
+    errors.extend(
+        ParamError(("languages", index), problem)
+        for index, lang in enumerate(languages)
+        if (problem := language_problem(lang)) is not None
+    )
+    return errors
+
+
 @check("date_parses", params=DateParsesParams, schema=SCHEMA)
 def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
     """Build the evaluator."""
-    for index, fmt in enumerate(params.formats):
-        problem = format_problem(fmt)
-        if problem is not None:
-            raise ParamError(("formats", index), problem)
+    errors = parser_problems(params.formats, params.languages)
     bounds = {}
     for key in ("not_before", "not_after"):
         text = getattr(params, key)
@@ -118,7 +139,8 @@ def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
             try:
                 bounds[key] = parse_bound(text, ctx.now)
             except ValueError as exc:
-                raise ParamError(key, str(exc)) from None
+                errors.append(ParamError(key, str(exc)))
+    raise_all(errors)
     parser = DateParser(
         formats=params.formats,
         languages=params.languages,

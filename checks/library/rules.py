@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..packs import MATCH_KINDS, UnknownPackError, compile_source, load_pack
-from ..regex import PatternError, PatternSet
-from ..registry import ParamError
+from ..regex import PatternError, PatternSet, compile_pattern
+from ..registry import ParamError, raise_all
 from ..textnorm import matching_view
 
 PATTERN_ITEM_SCHEMA: dict[str, Any] = {
@@ -62,13 +62,15 @@ def pack_label(pack: str) -> str:
 
 
 def build_rules(packs: Sequence[str], patterns: Sequence[Any], key: str = "packs") -> list[Rule]:
-    """Rules for the given packs and user patterns; bad names/patterns raise ParamError."""
+    """Rules for the given packs and user patterns; every bad name/pattern is one ParamError."""
     rules: list[Rule] = []
+    errors: list[ParamError] = []
     for index, pack_name in enumerate(packs):
         try:
             pack = load_pack(pack_name)
         except UnknownPackError as exc:
-            raise ParamError((key, index), str(exc)) from None
+            errors.append(ParamError((key, index), str(exc)))
+            continue
         label = pack_label(pack_name)
         rules.extend(Rule(r.qualified_name, label, r.compiled_source) for r in pack.rules)
     for index, item in enumerate(patterns):
@@ -79,12 +81,17 @@ def build_rules(packs: Sequence[str], patterns: Sequence[Any], key: str = "packs
             pattern, match = str(item["pattern"]), str(item.get("match", "inline"))
         rule = Rule(name, "pattern", compile_source(pattern, match))
         try:
+            # The pattern alone first: RE2's message then quotes what the user wrote, not
+            # the wrapped source (and 'a)|(b' cannot pass by balancing the wrapper's parens).
+            compile_pattern(pattern)
             PatternSet([rule.source])
         except PatternError as exc:
-            raise ParamError(
-                ("patterns", index), str(exc).replace(repr(rule.source), repr(pattern))
-            ) from None
+            errors.append(
+                ParamError(("patterns", index), str(exc).replace(repr(rule.source), repr(pattern)))
+            )
+            continue
         rules.append(rule)
+    raise_all(errors)
     return rules
 
 

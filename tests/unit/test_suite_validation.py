@@ -146,3 +146,31 @@ def test_usable_date_formats_load(tmp_path: Path, formats: str) -> None:
         encoding="utf-8",
     )
     assert load_suite(str(path)).expectations[0].name == "d"
+
+
+def test_a_check_that_rejects_its_parameters_with_a_value_error_is_reported_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import dataclass, replace
+
+    import scrapegate.suite
+    from scrapegate.registry import CheckContext, get_check, registry
+
+    @dataclass(frozen=True)
+    class Params:
+        limit: int = 0
+
+    def factory(params: Params, ctx: CheckContext) -> None:
+        raise ValueError(f"limit {params.limit} is not a prime")
+
+    picky = replace(get_check("not_empty"), name="picky", params=Params, factory=factory)
+    picky = replace(picky, schema={"limit": {"type": "integer"}})
+    monkeypatch.setattr(scrapegate.suite, "registry", lambda: {**registry(), "picky": picky})
+    found = problems(
+        tmp_path,
+        "suite: s\nexpectations:\n  - {name: p, check: picky, field: body, limit: 4}\n",
+    )
+    assert found == [
+        "s.yaml:3:5: check 'picky' rejects these parameters: limit 4 is not a prime"
+        " in expectations[0] ('p')"
+    ]
