@@ -237,11 +237,11 @@ def test_scraped_markup_is_printed_literally(
 
 
 def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
-    from scrapegate import cli
+    from scrapegate.cli import check
 
     clock = [100.0]
-    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
-    reporter = cli.ProgressReporter(enabled=True)
+    monkeypatch.setattr(check.time, "monotonic", lambda: clock[0])
+    reporter = check.ProgressReporter(enabled=True)
     reporter(1000)
     assert reporter.progress is None
     clock[0] += 2.5
@@ -251,7 +251,7 @@ def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch
         assert reporter.progress.tasks[0].completed == 2000
     finally:
         reporter.close()
-    disabled = cli.ProgressReporter(enabled=False)
+    disabled = check.ProgressReporter(enabled=False)
     clock[0] += 10
     disabled(5000)
     assert disabled.progress is None

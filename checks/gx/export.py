@@ -1,13 +1,10 @@
-"""``scrapegate export-gx SUITE -o FILE``: write the suite as a GX ExpectationSuite (JSON)."""
+"""A suite as a GX ExpectationSuite (JSON): what ``scrapegate export-gx SUITE -o FILE`` writes."""
 
 from __future__ import annotations
 
 import json
 
-import click
-
 from ..atomic import write_text_atomic
-from ..errors import EXIT_OK, EXIT_USAGE, ConfigError, ScrapegateError
 
 
 def _summary(plan: object) -> list[str]:
@@ -42,25 +39,3 @@ def export(suite_path: str, output: str) -> list[str]:
     text = json.dumps(suite_json(plan), indent=2, ensure_ascii=False, default=str) + "\n"
     write_text_atomic(output, text)  # raises OutputError naming the path
     return [*_summary(plan), f"wrote {output}"]
-
-
-@click.command("export-gx")
-@click.argument("suite_path", metavar="SUITE")
-@click.option(
-    "-o", "--output", required=True, metavar="FILE", help="Where to write the GX suite JSON."
-)
-def export_gx_command(suite_path: str, output: str) -> int:
-    """Write SUITE as a Great Expectations ExpectationSuite (JSON), listing unmapped checks."""
-    try:
-        lines = export(suite_path, output)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s); fix the suite and run again", err=True)
-        return EXIT_USAGE
-    except ScrapegateError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return exc.exit_code
-    for line in lines:
-        click.echo(line)
-    return EXIT_OK
