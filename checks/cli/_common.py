@@ -15,10 +15,16 @@ from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Piped output (CI logs, files) is never wrapped: tables are laid out in this width, so at
+# their natural width, and soft wrapping prints every other line whole and unpadded.
+UNWRAPPED_WIDTH = 10_000
+
 
 def console() -> Console:
-    """stdout console; wide when piped so CI logs do not wrap rows."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    """The stdout console: the terminal's width on a TTY; unwrapped and unpadded when piped."""
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    return Console(highlight=False, soft_wrap=True, width=UNWRAPPED_WIDTH)
 
 
 def suite_option(func: F) -> F:

@@ -1,0 +1,76 @@
+"""What every command prints when its output is not a terminal (CI logs, pipes) or is help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scrapegate.cli import main
+
+LONG_NAME = "title present " + "x" * 286  # 300 characters
+SUITE = f"""\
+suite: output-demo
+documents:
+  paths: [docs/]
+  id: url
+cleaners:
+  - normalize_whitespace
+expectations:
+  - name: {LONG_NAME}
+    check: not_empty
+    field: title
+  - name: short bodies
+    check: length
+    field: body
+    max: 3
+    unit: words
+    severity: warn
+"""
+RECORDS = [
+    {"url": "https://n.example/1", "title": "", "body": "One  two."},
+    {"url": "https://n.example/2", "title": "Rates", "body": "The bank held rates today."},
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), "utf-8")
+    return tmp_path
+
+
+def _assert_unpadded(out: str) -> None:
+    assert out.strip(), "nothing printed"
+    padded = [line for line in out.splitlines() if line != line.rstrip()]
+    assert padded == []
+
+
+def test_piped_check_output_has_no_trailing_spaces_and_never_wraps(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--suite", "suite.yaml", "--json", "r.json"]) == 1
+    out = capsys.readouterr().out
+    _assert_unpadded(out)
+    on_one_line = [line for line in out.splitlines() if LONG_NAME in line]
+    # the table row, the FAIL heading
+    assert len(on_one_line) == 2, out
+    assert any(line.startswith(f"FAIL '{LONG_NAME}'") for line in on_one_line)
+
+
+def test_piped_clean_and_diff_output_has_no_trailing_spaces(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["check", "--suite", "suite.yaml", "--json", "r.json", "-q"])
+    capsys.readouterr()
+    assert main(["clean", "--suite", "suite.yaml", "-o", "out"]) == 0
+    _assert_unpadded(capsys.readouterr().out)
+    assert main(["diff", "r.json", "r.json"]) == 0
+    out = capsys.readouterr().out
+    _assert_unpadded(out)
+    assert any(line.startswith(f"│ {LONG_NAME} ") for line in out.splitlines()), out
