@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .reports.text import failure_lines, percent, printable, summary_line, verdict
+from .reports.text import failure_lines, percent, plural, printable, summary_line, verdict
 from .result import RunResult
 
 _STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
@@ -19,7 +19,7 @@ _STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
 def render_summary(result: RunResult, console: Console) -> None:
     """Print the table of expectations."""
     table = Table(
-        title=Text(f"{result.suite}: {result.documents} documents", style="bold"),
+        title=Text(f"{result.suite}: {plural(result.documents, 'document')}", style="bold"),
         title_justify="left",
         expand=False,
     )
@@ -71,17 +71,14 @@ def render_verdict(result: RunResult, console: Console) -> None:
         console.print(Text(f"warning: {printable(warning)}", style="yellow"))
     failed = [e for e in result.expectations if not e.passed and e.severity == "error"]
     warned = [e for e in result.expectations if not e.passed and e.severity == "warn"]
-    tail = f"{len(result.expectations)} expectations, {result.documents} documents"
-    tail += f", {result.duration_s:.2f}s"
+    expectations = plural(len(result.expectations), "expectation")
+    tail = f"{expectations}, {plural(result.documents, 'document')}, {result.duration_s:.2f}s"
     if failed:
-        line = Text(
-            f"FAILED: {len(failed)} of {len(result.expectations)} expectations failed",
-            style="bold red",
-        )
+        line = Text(f"FAILED: {len(failed)} of {expectations} failed", style="bold red")
     else:
         line = Text("PASSED", style="bold green")
     if warned:
-        line += Text(f" ({len(warned)} warnings)", style="yellow")
+        line += Text(f" ({plural(len(warned), 'warning')})", style="yellow")
     console.print(line + Text(f" ({tail})"))
 
 

@@ -98,7 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s); fix the suite and run again", err=True)
+        from ..reports.text import plural
+
+        problems = plural(len(exc.problems), "problem")
+        click.echo(f"{problems}; fix the suite and run again", err=True)
         return EXIT_USAGE
     except ScrapegateError as exc:
         click.echo(f"error: {exc}", err=True)

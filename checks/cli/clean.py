@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ..errors import EXIT_FAILED, EXIT_OK
 from ..loaders import FORMATS
+from ..reports.text import plural
 from ._common import console, quiet_option, suite_option
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ def clean_command(
 
 def _summary(run: CleanRun, out_dir: str) -> Table:
     table = Table(
-        title=f"Cleaned {run.stats.documents} document(s) from {run.files} file(s) into {out_dir}",
+        title=f"Cleaned {plural(run.stats.documents, 'document')} from "
+        f"{plural(run.files, 'file')} into {out_dir}",
         title_justify="left",
     )
     table.add_column("#", justify="right")
@@ -69,7 +71,8 @@ def _summary(run: CleanRun, out_dir: str) -> Table:
             str(step.lines_removed),
         )
     if run.unreadable:
-        table.caption = f"{run.unreadable} unreadable record(s) reported and copied where possible"
+        records = plural(run.unreadable, "unreadable record")
+        table.caption = f"{records} reported and copied where possible"
     return table
 
 
@@ -80,8 +83,8 @@ def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False)
     if not quiet:
         out.print(_summary(run, out_dir))
     verdict = (
-        f"{len(run.problems)} problem(s); the affected values were written unchanged"
+        f"{plural(len(run.problems), 'problem')}; the affected values were written unchanged"
         if run.problems
-        else f"cleaned {run.stats.documents} document(s) into {out_dir}"
+        else f"cleaned {plural(run.stats.documents, 'document')} into {out_dir}"
     )
     out.print(verdict, markup=False, highlight=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_OK, EXIT_USAGE
+from ..reports.text import plural
 
 LINT_EPILOG = """
 \b
@@ -28,7 +29,8 @@ def lint_command(suites: tuple[str, ...]) -> int:
         click.echo(str(problem), err=True)
     errors = [p for p in problems if not p.warning]
     if errors:
-        click.echo(f"{len(errors)} problem(s) in {len(suites)} suite file(s)", err=True)
+        files = plural(len(suites), "suite file")
+        click.echo(f"{plural(len(errors), 'problem')} in {files}", err=True)
         return EXIT_USAGE
-    click.echo(f"{len(suites)} suite file(s) OK")
+    click.echo(f"{plural(len(suites), 'suite file')} OK")
     return EXIT_OK

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 from ..atomic import write_text_atomic
+from ..reports.text import plural
 
 
 def _summary(plan: object) -> list[str]:
     from .compile import Plan
 
     assert isinstance(plan, Plan)
-    lines = [f"{len(plan.mapped)} expectation(s) mapped to Great Expectations:"]
+    lines = [f"{plural(len(plan.mapped), 'expectation')} mapped to Great Expectations:"]
     for m in plan.mapped:
         column = m.kwargs.get("column")
         where = f" if {m.where}" if m.where else ""
@@ -19,7 +20,7 @@ def _summary(plan: object) -> list[str]:
         lines.append(f"  {m.spec.name!r} ({m.spec.check}) -> {m.gx_type}{on}{where}")
     if plan.unmapped:
         lines.append(
-            f"{len(plan.unmapped)} expectation(s) with no faithful GX equivalent "
+            f"{plural(len(plan.unmapped), 'expectation')} with no faithful GX equivalent "
             "(--engine gx evaluates them with scrapegate's engine):"
         )
         lines.extend(f"  {u.spec.name!r} ({u.spec.check}): {u.reason}" for u in plan.unmapped)

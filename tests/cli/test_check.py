@@ -98,7 +98,7 @@ def test_warn_severity_reports_without_failing(
     code = main(["check", "--suite", "suite.yaml"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "WARN" in out and "1 warnings" in out
+    assert "WARN" in out and "(1 warning)" in out
 
 
 def test_json_result_has_schema_version_and_evidence(project: Path) -> None:

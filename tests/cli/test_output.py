@@ -74,3 +74,32 @@ def test_piped_clean_and_diff_output_has_no_trailing_spaces(
     out = capsys.readouterr().out
     _assert_unpadded(out)
     assert any(line.startswith(f"│ {LONG_NAME} ") for line in out.splitlines()), out
+
+
+def test_summary_lines_say_1_document_and_1_warning_not_1_documents(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = {"url": "https://n.example/1", "title": "", "body": "One two three four."}
+    (project / "docs" / "a.jsonl").write_text(json.dumps(one) + "\n", "utf-8")
+    assert main(["check", "--suite", "suite.yaml", "--json", "r.json"]) == 1
+    out = capsys.readouterr().out
+    assert "output-demo: 1 document\n" in out
+    assert "FAILED: 1 of 3 expectations failed (1 warning) (3 expectations, 1 document, " in out
+    assert main(["clean", "--suite", "suite.yaml", "-o", "out"]) == 0
+    assert "cleaned 1 document into out" in capsys.readouterr().out
+    assert main(["lint", "suite.yaml"]) == 0
+    assert capsys.readouterr().out == "1 suite file OK\n"
+    (project / "docs" / "a.jsonl").write_text(json.dumps({**one, "title": "T"}) + "\n", "utf-8")
+    main(["check", "--suite", "suite.yaml", "--json", "fixed.json", "-q"])
+    capsys.readouterr()
+    assert main(["diff", "r.json", "fixed.json"]) == 0
+    assert "no regression against the baseline (1 document failure fixed)" in (
+        capsys.readouterr().out
+    )
+    assert main(["diff", "fixed.json", "r.json"]) == 1
+    out = capsys.readouterr().out
+    assert "REGRESSED against the baseline in 1 expectation\n" in out
+    assert ": 1 document newly fails" in out
+    (project / "bad.yaml").write_text("suite: bad\nexpectations: 3\n", "utf-8")
+    assert main(["lint", "bad.yaml"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "1 problem in 1 suite file"
