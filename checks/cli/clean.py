@@ -51,12 +51,9 @@ def clean_command(
     return EXIT_FAILED if run.problems else EXIT_OK
 
 
-def _summary(run: CleanRun, out_dir: str) -> Table:
-    table = Table(
-        title=f"Cleaned {plural(run.stats.documents, 'document')} from "
-        f"{plural(run.files, 'file')} into {out_dir}",
-        title_justify="left",
-    )
+def _summary(run: CleanRun) -> Table:
+    # No title: the verdict line below says what was cleaned, once.
+    table = Table()
     table.add_column("#", justify="right")
     table.add_column("cleaner")
     table.add_column("documents touched", justify="right")
@@ -81,10 +78,11 @@ def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False)
     for line in run.problems:
         out.print(line, markup=False, highlight=False)
     if not quiet:
-        out.print(_summary(run, out_dir))
+        out.print(_summary(run))
     verdict = (
         f"{plural(len(run.problems), 'problem')}; the affected values were written unchanged"
         if run.problems
-        else f"cleaned {plural(run.stats.documents, 'document')} into {out_dir}"
+        else f"cleaned {plural(run.stats.documents, 'document')} from "
+        f"{plural(run.files, 'file')} into {out_dir}"
     )
     out.print(verdict, markup=False, highlight=False)

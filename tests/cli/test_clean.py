@@ -92,18 +92,27 @@ def test_summary_counts_documents_characters_and_lines_per_cleaner(
     write_jsonl(project / "a.jsonl", RECORDS[:2])
     assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
     out = capsys.readouterr().out
-    assert "Cleaned 2 documents from 1 file into out" in out
     rows = {line.split("│")[2].strip(): line for line in out.splitlines() if "│" in line}
     assert [c.strip() for c in rows["strip_boilerplate"].split("│")[3:6]] == ["1", "20", "2"]
     assert [c.strip() for c in rows["normalize_date"].split("│")[3:6]] == ["1", "1", "0"]
     assert [c.strip() for c in rows["normalize_whitespace"].split("│")[3:6]] == ["0", "0", "0"]
-    assert out.rstrip().endswith("cleaned 2 documents into out")
+    assert out.rstrip().endswith("cleaned 2 documents from 1 file into out")
+
+
+def test_the_summary_line_is_printed_once(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "a.jsonl", RECORDS[:2])
+    assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
+    out = capsys.readouterr().out.lower()
+    assert out.count("2 documents") == 1, out
+    assert out.count("into out") == 1, out
 
 
 def test_quiet_prints_only_the_verdict(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_jsonl(project / "a.jsonl", RECORDS[:2])
     assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out", "-q"]) == 0
-    assert capsys.readouterr().out.strip() == "cleaned 2 documents into out"
+    assert capsys.readouterr().out.strip() == "cleaned 2 documents from 1 file into out"
 
 
 def test_folder_inputs_keep_relative_names_and_every_format(project: Path) -> None:

@@ -86,7 +86,7 @@ def test_summary_lines_say_1_document_and_1_warning_not_1_documents(
     assert "output-demo: 1 document\n" in out
     assert "FAILED: 1 of 3 expectations failed (1 warning) (3 expectations, 1 document, " in out
     assert main(["clean", "--suite", "suite.yaml", "-o", "out"]) == 0
-    assert "cleaned 1 document into out" in capsys.readouterr().out
+    assert "cleaned 1 document from 1 file into out" in capsys.readouterr().out
     assert main(["lint", "suite.yaml"]) == 0
     assert capsys.readouterr().out == "1 suite file OK\n"
     (project / "docs" / "a.jsonl").write_text(json.dumps({**one, "title": "T"}) + "\n", "utf-8")
