@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_FAILED, EXIT_OK
-from ._common import console, markdown_option, tolerance_option
+from ._common import console, markdown_option, quiet_option, tolerance_option
 
 
 @click.command("diff")
@@ -14,12 +14,14 @@ from ._common import console, markdown_option, tolerance_option
 @tolerance_option("Allowed drop of a pass rate (0.01 = one point).")
 @markdown_option
 @click.option("--json", "json_path", metavar="FILE", help="Write the comparison as JSON.")
+@quiet_option("Print only the verdict line and the reasons for a regression.")
 def diff_command(
     base_path: str,
     head_path: str,
     tolerance: float,
     markdown_path: str | None,
     json_path: str | None,
+    quiet: bool,
 ) -> int:
     """Compare two stored results; exit 1 when HEAD regressed against BASE.
 
@@ -41,5 +43,5 @@ def diff_command(
         from ..reports.markdown import write_markdown
 
         write_markdown(head, markdown_path)
-    render_diff(diff, console())
+    render_diff(diff, console(), quiet=quiet)
     return EXIT_FAILED if diff.regressed else EXIT_OK

@@ -344,3 +344,19 @@ def test_quiet_gate_prints_the_two_verdicts_and_why_without_the_table(
     assert lines[1].startswith("REGRESSED against the baseline in 1 expectation")
     assert "'no comment widgets': 1 document newly fails" in lines[2]
     assert len(lines) == 3
+
+
+def test_quiet_diff_prints_only_the_verdict_and_why(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = baseline(project, [doc(1), doc(2)])
+    head = baseline(project, [doc(1), doc(2, LEAK)], name="head.json")
+    capsys.readouterr()
+    assert main(["diff", base, head, "-q"]) == 1
+    verdict, reason = capsys.readouterr().out.splitlines()
+    assert verdict == "REGRESSED against the baseline in 1 expectation"
+    assert reason.startswith("  'no comment widgets': 1 document newly fails; pass rate dropped")
+    assert main(["diff", head, base, "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "no regression against the baseline (1 document failure fixed)"
+    ]
