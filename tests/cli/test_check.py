@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -157,6 +158,32 @@ def test_missing_path_is_a_usage_error(project: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert code == 2
     assert "nowhere.jsonl" in err and "no such file" in err
+
+
+@pytest.mark.parametrize("command", [["check"], ["clean", "-o", "out"]])
+def test_a_missing_command_line_path_is_named_from_the_current_directory(
+    project: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    (project / "docs").mkdir()
+    (project / "suite.yaml").write_text(SUITE + "cleaners: [normalize_whitespace]\n", "utf-8")
+    code = main([*command, "./docs/../docs/nowhere.jsonl", "--suite", "suite.yaml"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (
+        "error: docs/nowhere.jsonl: no such file or directory; check the path "
+        f"(relative to the current directory, {os.getcwd()})\n"
+    )
+    assert "suite" not in err
+
+
+def test_a_missing_suite_path_says_suite_paths_are_relative_to_the_suite(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--suite", "suite.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        "error: docs: no such file or directory; "
+        "check the path (paths in a suite are relative to the suite file)\n"
+    )
 
 
 def test_bad_suite_is_a_config_error_with_location(
