@@ -20,7 +20,7 @@ from ._common import html_option, markdown_option
 def report_command(
     result_path: str, html_path: str | None, markdown_path: str | None, group_by: str | None
 ) -> int:
-    """Render HTML or Markdown from a result written by ``check --json``.
+    """Render HTML or Markdown from a result written by 'check --json'.
 
     \b
     Exit codes: 0 written, 2 unreadable result or nothing asked for.

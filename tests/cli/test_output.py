@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import click
 import pytest
 
 from scrapegate.cli import main
@@ -103,3 +105,23 @@ def test_summary_lines_say_1_document_and_1_warning_not_1_documents(
     (project / "bad.yaml").write_text("suite: bad\nexpectations: 3\n", "utf-8")
     assert main(["lint", "bad.yaml"]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == "1 problem in 1 suite file"
+
+
+COMMANDS = ["check", "clean", "diff", "export-gx", "lint", "report", "schema"]
+RST = re.compile(r"``|:(func|class|mod|meth|attr|data|exc|ref):")
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in COMMANDS)], ids=repr)
+def test_help_is_plain_text_without_rst_markup(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Usage: scrapegate")
+    assert RST.search(out) is None, out
+
+
+def test_the_help_test_covers_every_command() -> None:
+    from scrapegate.cli import cli
+
+    assert cli.list_commands(click.Context(cli)) == COMMANDS
