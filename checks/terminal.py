@@ -14,6 +14,9 @@ from .reports.text import failure_lines, percent, plural, printable, summary_lin
 from .result import RunResult
 
 _STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
+# The terminal shows a few failures per expectation. Only the result JSON is sure to hold
+# them all: the HTML report stops at its row limit, the Markdown summary lists the top ten.
+MORE_HINT = "every failure is in --json; browse them with --html"
 
 
 def render_summary(result: RunResult, console: Console) -> None:
@@ -48,20 +51,24 @@ def render_summary(result: RunResult, console: Console) -> None:
 
 
 def render_failures(result: RunResult, console: Console, limit: int) -> None:
-    """Print the evidence of every expectation that failed, ``limit`` failures each."""
+    """Print the evidence of every expectation that failed, ``limit`` failures each (0: all).
+
+    Past the limit one line says how many more there are and where to find them all.
+    """
     for er in result.expectations:
         if er.passed or not er.failures:
             continue
         v = verdict(er)
         console.print(Text(f"{v} ", style=_STYLE[v]) + Text(summary_line(er)))
-        for failure in er.failures[:limit]:
+        shown = er.failures[:limit] if limit > 0 else er.failures
+        for failure in shown:
             first, *rest = failure_lines(failure)
             console.print(Text("  " + first))
             for line in rest:
                 console.print(Text("  " + line, style="dim"))
-        hidden = len(er.failures) - limit
+        hidden = len(er.failures) - len(shown)
         if hidden > 0:
-            console.print(Text(f"  ... and {hidden} more (write them all with --json FILE)"))
+            console.print(Text(f"  … and {hidden} more ({MORE_HINT})"))
         console.print()
 
 
@@ -83,7 +90,7 @@ def render_verdict(result: RunResult, console: Console) -> None:
 
 
 def render(result: RunResult, console: Console, limit: int = 10, quiet: bool = False) -> None:
-    """Everything a person reads after ``scrapegate check``."""
+    """Everything a person reads after ``scrapegate check``; ``limit`` 0 shows every failure."""
     if not quiet:
         render_summary(result, console)
         render_failures(result, console, limit)

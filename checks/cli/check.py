@@ -118,7 +118,13 @@ class ProgressReporter:
     help="Worker processes (default 0: all cores).",
 )
 @click.option(
-    "--max-failures", default=10, show_default=True, help="Failures shown per expectation."
+    "--max-failures",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Failures printed per expectation, then '… and N more'; 0 prints all. "
+    "The result JSON (--json) holds every failure.",
 )
 @quiet_option("Print only the verdict line.")
 def check_command(**options: Any) -> int:

@@ -299,3 +299,44 @@ def test_group_by_field_records_values_of_failing_documents(project: Path) -> No
     assert "field &#39;source&#39;" in (project / "r.html").read_text(encoding="utf-8") or (
         "field 'source'" in (project / "r.html").read_text(encoding="utf-8")
     )
+
+
+def _many_leaky(project: Path, count: int) -> None:
+    records = [{**LEAKY, "url": f"https://n.example/{n}"} for n in range(count)]
+    write_jsonl(project / "docs" / "a.jsonl", records)
+
+
+def _shown(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("  docs/a.jsonl:")]
+
+
+def test_the_terminal_shows_10_failures_per_expectation_then_says_how_many_more(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _many_leaky(project, 13)
+    assert main(["check", "--suite", "suite.yaml", "--json", "r.json"]) == 1
+    out = capsys.readouterr().out
+    assert len(_shown(out)) == 10
+    # two failures per document (the heading and the Disqus line): 26 in all
+    assert "  … and 16 more (every failure is in --json; browse them with --html)\n" in out
+    data = json.loads((project / "r.json").read_text(encoding="utf-8"))
+    widgets = next(e for e in data["expectations"] if e["name"] == "no comment widgets")
+    assert len(widgets["failures"]) == 26, "the JSON holds every failure"
+
+
+@pytest.mark.parametrize(("limit", "shown"), [("3", 3), ("0", 26), ("100", 26)])
+def test_max_failures_changes_how_many_are_shown_and_0_shows_all(
+    project: Path, capsys: pytest.CaptureFixture[str], limit: str, shown: int
+) -> None:
+    _many_leaky(project, 13)
+    assert main(["check", "--suite", "suite.yaml", "--max-failures", limit]) == 1
+    out = capsys.readouterr().out
+    assert len(_shown(out)) == shown
+    assert ("… and" in out) == (limit == "3")
+
+
+def test_a_negative_max_failures_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--suite", "suite.yaml", "--max-failures", "-1"]) == 2
+    assert "'--max-failures': -1 is not in the range x>=0" in capsys.readouterr().err
