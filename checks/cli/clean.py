@@ -80,9 +80,11 @@ def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False)
     if not quiet:
         out.print(_summary(run))
     verdict = (
-        f"{plural(len(run.problems), 'problem')}; the affected values were written unchanged"
-        if run.problems
-        else f"cleaned {plural(run.stats.documents, 'document')} from "
+        f"cleaned {plural(run.stats.documents, 'document')} from "
         f"{plural(run.files, 'file')} into {out_dir}"
     )
+    if run.problems:
+        verdict += (
+            f"; {plural(len(run.problems), 'problem')}: the affected values were written unchanged"
+        )
     out.print(verdict, markup=False, highlight=False)
