@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -61,3 +63,22 @@ def test_no_module_outside_the_cli_package_imports_it() -> None:
         and any(m == "scrapegate.cli" or m.startswith("scrapegate.cli.") for m in _imports(path))
     ]
     assert offenders == []
+
+
+def test_listing_every_command_for_help_imports_no_engine_suite_or_gx() -> None:
+    heavy = ("great_expectations", "pandas", "pyarrow", "jsonschema", "scrapegate.engine")
+    code = (
+        "import sys; from scrapegate.cli import main; "
+        "assert main(['--help']) == 0; "
+        f"loaded = sorted(m for m in sys.modules if m.startswith({heavy!r})); "
+        "assert 'scrapegate.cli.export_gx' in sys.modules; "
+        "assert loaded == [], loaded"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
