@@ -1,40 +1,26 @@
 """``scrapegate clean`` and ``check --clean``: a suite's cleaner pipeline applied to documents.
 
-``clean`` writes every input file's cleaned documents under ``-o DIR`` with the same relative
-name (relative to each folder argument, or to the common folder of the file arguments) and
-format, never over an input, and prints per cleaner how many documents it touched and how
-many characters and lines it removed. Exit codes: 0 every document cleaned, 1 some could not
-be (reported with ``path:line`` and written unchanged), 2 usage or configuration error.
+:func:`clean_files` writes every input file's cleaned documents under ``out_dir`` with the
+same relative name (relative to each folder argument, or to the common folder of the file
+arguments) and format, never over an input, and counts per cleaner how many documents it
+touched and how many characters and lines it removed. A value a cleaner cannot clean and a
+record that cannot be read are problems (``path:line``); they are written unchanged.
+The command itself is ``scrapegate.cli.clean``.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import click
-from rich.console import Console
-from rich.table import Table
 
 from .cleaners import RunStats, build_pipeline
 from .cleaners._pipeline import Pipeline
 from .documents import Document, UnreadableRecord
-from .errors import EXIT_FAILED, EXIT_OK, UsageError
-from .loaders import FORMATS, Input, resolve_inputs
+from .errors import UsageError
+from .loaders import Input, resolve_inputs
 from .loaders._common import STDIN
 from .suite import Suite
-
-CLEAN_EPILOG = """
-\b
-Examples:
-  scrapegate clean fixtures/news/raw --suite expectations/news.yaml -o out/news
-  scrapegate clean --suite expectations/articles.yaml -o out/articles
-\b
-Exit codes: 0 every document cleaned, 1 some documents could not be cleaned (reported
-and written unchanged), 2 usage or configuration error.
-"""
 
 
 class PipelineTransform:
@@ -134,38 +120,24 @@ def plan_outputs(paths: Sequence[str], out_dir: str, fmt: str | None) -> list[Pl
     return planned
 
 
-def _summary(stats: RunStats, files: int, out_dir: str, unreadable: int) -> Table:
-    table = Table(
-        title=f"Cleaned {stats.documents} document(s) from {files} file(s) into {out_dir}",
-        title_justify="left",
-    )
-    table.add_column("#", justify="right")
-    table.add_column("cleaner")
-    table.add_column("documents touched", justify="right")
-    table.add_column("characters removed", justify="right")
-    table.add_column("lines removed", justify="right")
-    for index, step in enumerate(stats.steps, 1):
-        table.add_row(
-            str(index),
-            step.name,
-            str(step.documents),
-            str(step.chars_removed),
-            str(step.lines_removed),
-        )
-    if unreadable:
-        table.caption = f"{unreadable} unreadable record(s) reported and copied where possible"
-    return table
+@dataclass(frozen=True)
+class CleanRun:
+    """What ``clean`` did: totals per cleaner, files written, and every problem."""
+
+    stats: RunStats
+    files: int
+    unreadable: int
+    problems: tuple[str, ...]
 
 
-def run_clean(
-    suite: Suite,
-    paths: Sequence[str],
-    out_dir: str,
-    fmt: str | None,
-    console: Console,
-    quiet: bool = False,
-) -> int:
-    """Clean ``paths`` (or the suite's default paths) into ``out_dir``; return the exit code."""
+def clean_files(
+    suite: Suite, paths: Sequence[str], out_dir: str, fmt: str | None = None
+) -> CleanRun:
+    """Clean ``paths`` (or the suite's default paths) into ``out_dir``.
+
+    Problems are ``path:line: message`` lines: unreadable records first, then the values a
+    cleaner left unchanged; the affected documents are written unchanged.
+    """
     from .cleaning_output import write_cleaned
     from .runner import input_paths
 
@@ -178,37 +150,4 @@ def run_clean(
     for item in planned:
         write_cleaned(item.input, item.output, suite.documents.id, transform, unreadable.append)
     problems = [f"{r.source}: {r.message}" for r in unreadable] + transform.problems
-    for line in problems:
-        console.print(line, markup=False, highlight=False)
-    if not quiet:
-        console.print(_summary(transform.stats, len(planned), out_dir, len(unreadable)))
-    verdict = (
-        f"{len(problems)} problem(s); the affected values were written unchanged"
-        if problems
-        else f"cleaned {transform.stats.documents} document(s) into {out_dir}"
-    )
-    console.print(verdict, markup=False, highlight=False)
-    return EXIT_FAILED if problems else EXIT_OK
-
-
-@click.command("clean", epilog=CLEAN_EPILOG)
-@click.argument("paths", nargs=-1, type=str)
-@click.option("--suite", "suite_path", required=True, metavar="FILE", help="Suite YAML file.")
-@click.option("-o", "--output", "out_dir", required=True, metavar="DIR", help="Output folder.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    help="Input format (default: from each file's extension; for the suite's own paths, "
-    "its documents.format).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the verdict line.")
-def clean_command(
-    paths: tuple[str, ...], suite_path: str, out_dir: str, fmt: str | None, quiet: bool
-) -> int:
-    """Apply the suite's cleaners and write cleaned copies of the documents under DIR."""
-    from .suite import load_suite
-
-    suite = load_suite(suite_path)
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    return run_clean(suite, list(paths), out_dir, fmt, console, quiet)
+    return CleanRun(transform.stats, len(planned), len(unreadable), tuple(problems))

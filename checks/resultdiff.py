@@ -268,10 +268,14 @@ def _compare(
     )
     reasons = []
     if new:
-        reasons.append(f"{len(new)} document(s) newly fail")
+        reasons.append(
+            "1 document newly fails" if len(new) == 1 else f"{len(new)} documents newly fail"
+        )
     if added:
         # A document the scraper newly produces that fails is worse data too.
-        reasons.append(f"{len(added)} added document(s) fail")
+        reasons.append(
+            "1 added document fails" if len(added) == 1 else f"{len(added)} added documents fail"
+        )
     drop = -(diff.delta or 0.0)
     if drop > tolerance + _EPSILON:
         reasons.append(

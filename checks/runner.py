@@ -10,7 +10,13 @@ from datetime import datetime
 from .documents import Loaded
 from .engine import Engine, Progress, Transform, run_suite
 from .errors import UsageError
-from .loaders import canonical_path, iter_documents, resolve_inputs, skipped_warning
+from .loaders import (
+    canonical_path,
+    iter_documents,
+    require_paths,
+    resolve_inputs,
+    skipped_warning,
+)
 from .parallel import plan, run_parallel, worker_count
 from .result import RunResult
 from .suite import Suite
@@ -20,9 +26,11 @@ def input_paths(suite: Suite, paths: Sequence[str] | None) -> list[str]:
     """The paths to read (given, else the suite's ``documents.paths``), canonically spelled.
 
     The result records these paths; like document names they must not depend on whether the
-    user typed ``data``, ``./data`` or an absolute path (see :func:`canonical_path`).
+    user typed ``data``, ``./data`` or an absolute path (see :func:`canonical_path`). A given
+    path that does not exist is a UsageError naming it relative to the working directory.
     """
     if paths:
+        require_paths(paths)  # before the suite's hint about suite-relative paths can apply
         return [canonical_path(p) for p in paths]
     defaults = [canonical_path(p) for p in suite.default_paths()]
     if not defaults:

@@ -10,16 +10,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .reports.text import failure_lines, percent, printable, summary_line, verdict
+from .reports.text import failure_lines, percent, plural, printable, summary_line, verdict
 from .result import RunResult
 
 _STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
+# The terminal shows a few failures per expectation. Only the result JSON is sure to hold
+# them all: the HTML report stops at its row limit, the Markdown summary lists the top ten.
+MORE_HINT = "every failure is in --json; browse them with --html"
 
 
 def render_summary(result: RunResult, console: Console) -> None:
     """Print the table of expectations."""
     table = Table(
-        title=Text(f"{result.suite}: {result.documents} documents", style="bold"),
+        title=Text(f"{result.suite}: {plural(result.documents, 'document')}", style="bold"),
         title_justify="left",
         expand=False,
     )
@@ -48,20 +51,24 @@ def render_summary(result: RunResult, console: Console) -> None:
 
 
 def render_failures(result: RunResult, console: Console, limit: int) -> None:
-    """Print the evidence of every expectation that failed, ``limit`` failures each."""
+    """Print the evidence of every expectation that failed, ``limit`` failures each (0: all).
+
+    Past the limit one line says how many more there are and where to find them all.
+    """
     for er in result.expectations:
         if er.passed or not er.failures:
             continue
         v = verdict(er)
         console.print(Text(f"{v} ", style=_STYLE[v]) + Text(summary_line(er)))
-        for failure in er.failures[:limit]:
+        shown = er.failures[:limit] if limit > 0 else er.failures
+        for failure in shown:
             first, *rest = failure_lines(failure)
             console.print(Text("  " + first))
             for line in rest:
                 console.print(Text("  " + line, style="dim"))
-        hidden = len(er.failures) - limit
+        hidden = len(er.failures) - len(shown)
         if hidden > 0:
-            console.print(Text(f"  ... and {hidden} more (write them all with --json FILE)"))
+            console.print(Text(f"  … and {hidden} more ({MORE_HINT})"))
         console.print()
 
 
@@ -71,22 +78,19 @@ def render_verdict(result: RunResult, console: Console) -> None:
         console.print(Text(f"warning: {printable(warning)}", style="yellow"))
     failed = [e for e in result.expectations if not e.passed and e.severity == "error"]
     warned = [e for e in result.expectations if not e.passed and e.severity == "warn"]
-    tail = f"{len(result.expectations)} expectations, {result.documents} documents"
-    tail += f", {result.duration_s:.2f}s"
+    expectations = plural(len(result.expectations), "expectation")
+    tail = f"{expectations}, {plural(result.documents, 'document')}, {result.duration_s:.2f}s"
     if failed:
-        line = Text(
-            f"FAILED: {len(failed)} of {len(result.expectations)} expectations failed",
-            style="bold red",
-        )
+        line = Text(f"FAILED: {len(failed)} of {expectations} failed", style="bold red")
     else:
         line = Text("PASSED", style="bold green")
     if warned:
-        line += Text(f" ({len(warned)} warnings)", style="yellow")
+        line += Text(f" ({plural(len(warned), 'warning')})", style="yellow")
     console.print(line + Text(f" ({tail})"))
 
 
 def render(result: RunResult, console: Console, limit: int = 10, quiet: bool = False) -> None:
-    """Everything a person reads after ``scrapegate check``."""
+    """Everything a person reads after ``scrapegate check``; ``limit`` 0 shows every failure."""
     if not quiet:
         render_summary(result, console)
         render_failures(result, console, limit)

@@ -8,6 +8,7 @@ hold more than one record (one row group for Parquet, one file for text dumps) i
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -53,6 +54,7 @@ __all__ = [
     "iter_documents",
     "read_input",
     "refuse_overwriting_inputs",
+    "require_paths",
     "resolve_inputs",
     "skipped_warning",
 ]
@@ -179,7 +181,29 @@ def _expand(given: str, fmt: str | None, skipped: list[str] | None = None) -> li
     return [Input(path, kind)]
 
 
-def _missing(path: str) -> str:
+_SUITE_HINT = "check the path (paths in a suite are relative to the suite file)"
+
+
+def require_paths(paths: Sequence[str]) -> None:
+    """Raise UsageError naming every path given on the command line that does not exist.
+
+    Such paths are relative to the working directory (a suite's ``documents.paths`` are
+    relative to the suite file), so the message names them from there and says so.
+    """
+    problems = []
+    for given in paths:
+        if given == STDIN or os.path.exists(given):
+            continue
+        hint = "check the path"
+        if not os.path.isabs(given):
+            with contextlib.suppress(OSError):  # a deleted working directory has no name
+                hint += f" (relative to the current directory, {os.getcwd()})"
+        problems.append(f"{canonical_path(given) or repr(given)}: {_missing(given, hint)}")
+    if problems:
+        raise UsageError("\n".join(problems))
+
+
+def _missing(path: str, hint: str = _SUITE_HINT) -> str:
     """Why a path that does not exist cannot be read, and what to do."""
     try:
         os.stat(path)
@@ -192,10 +216,7 @@ def _missing(path: str) -> str:
         return "not a valid path (it holds a NUL character)"
     if os.path.islink(path):
         return f"broken symbolic link to {os.readlink(path)!r}; fix the link or name the real file"
-    return (
-        "no such file or directory; check the path (paths in a suite are relative to the "
-        "suite file)"
-    )
+    return f"no such file or directory; {hint}"
 
 
 def skipped_warning(skipped: Sequence[str]) -> list[str]:

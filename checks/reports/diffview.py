@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..resultdiff import ExpectationDiff, ResultDiff
-from .text import percent, printable
+from .text import percent, plural, printable
 
 LISTED = 20  # document ids listed per expectation; the JSON has them all
 
@@ -61,9 +61,9 @@ def documents_line(diff: ResultDiff) -> str:
 def verdict_line(diff: ResultDiff) -> str:
     """The last word of the comparison."""
     if diff.regressed:
-        count = len(diff.reasons)
-        return f"REGRESSED against the baseline in {count} expectation{'s' if count > 1 else ''}"
-    fixed = f" ({diff.fixed_count} document failure(s) fixed)" if diff.fixed_count else ""
+        count = plural(len(diff.reasons), "expectation")
+        return f"REGRESSED against the baseline in {count}"
+    fixed = f" ({plural(diff.fixed_count, 'document failure')} fixed)" if diff.fixed_count else ""
     return "no regression against the baseline" + fixed
 
 

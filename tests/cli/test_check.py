@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -98,7 +99,7 @@ def test_warn_severity_reports_without_failing(
     code = main(["check", "--suite", "suite.yaml"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "WARN" in out and "1 warnings" in out
+    assert "WARN" in out and "(1 warning)" in out
 
 
 def test_json_result_has_schema_version_and_evidence(project: Path) -> None:
@@ -157,6 +158,32 @@ def test_missing_path_is_a_usage_error(project: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert code == 2
     assert "nowhere.jsonl" in err and "no such file" in err
+
+
+@pytest.mark.parametrize("command", [["check"], ["clean", "-o", "out"]])
+def test_a_missing_command_line_path_is_named_from_the_current_directory(
+    project: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    (project / "docs").mkdir()
+    (project / "suite.yaml").write_text(SUITE + "cleaners: [normalize_whitespace]\n", "utf-8")
+    code = main([*command, "./docs/../docs/nowhere.jsonl", "--suite", "suite.yaml"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (
+        "error: docs/nowhere.jsonl: no such file or directory; check the path "
+        f"(relative to the current directory, {os.getcwd()})\n"
+    )
+    assert "suite" not in err
+
+
+def test_a_missing_suite_path_says_suite_paths_are_relative_to_the_suite(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--suite", "suite.yaml"]) == 2
+    assert capsys.readouterr().err == (
+        "error: docs: no such file or directory; "
+        "check the path (paths in a suite are relative to the suite file)\n"
+    )
 
 
 def test_bad_suite_is_a_config_error_with_location(
@@ -237,11 +264,11 @@ def test_scraped_markup_is_printed_literally(
 
 
 def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
-    from scrapegate import cli
+    from scrapegate.cli import check
 
     clock = [100.0]
-    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
-    reporter = cli.ProgressReporter(enabled=True)
+    monkeypatch.setattr(check.time, "monotonic", lambda: clock[0])
+    reporter = check.ProgressReporter(enabled=True)
     reporter(1000)
     assert reporter.progress is None
     clock[0] += 2.5
@@ -251,7 +278,7 @@ def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch
         assert reporter.progress.tasks[0].completed == 2000
     finally:
         reporter.close()
-    disabled = cli.ProgressReporter(enabled=False)
+    disabled = check.ProgressReporter(enabled=False)
     clock[0] += 10
     disabled(5000)
     assert disabled.progress is None
@@ -272,3 +299,44 @@ def test_group_by_field_records_values_of_failing_documents(project: Path) -> No
     assert "field &#39;source&#39;" in (project / "r.html").read_text(encoding="utf-8") or (
         "field 'source'" in (project / "r.html").read_text(encoding="utf-8")
     )
+
+
+def _many_leaky(project: Path, count: int) -> None:
+    records = [{**LEAKY, "url": f"https://n.example/{n}"} for n in range(count)]
+    write_jsonl(project / "docs" / "a.jsonl", records)
+
+
+def _shown(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("  docs/a.jsonl:")]
+
+
+def test_the_terminal_shows_10_failures_per_expectation_then_says_how_many_more(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _many_leaky(project, 13)
+    assert main(["check", "--suite", "suite.yaml", "--json", "r.json"]) == 1
+    out = capsys.readouterr().out
+    assert len(_shown(out)) == 10
+    # two failures per document (the heading and the Disqus line): 26 in all
+    assert "  … and 16 more (every failure is in --json; browse them with --html)\n" in out
+    data = json.loads((project / "r.json").read_text(encoding="utf-8"))
+    widgets = next(e for e in data["expectations"] if e["name"] == "no comment widgets")
+    assert len(widgets["failures"]) == 26, "the JSON holds every failure"
+
+
+@pytest.mark.parametrize(("limit", "shown"), [("3", 3), ("0", 26), ("100", 26)])
+def test_max_failures_changes_how_many_are_shown_and_0_shows_all(
+    project: Path, capsys: pytest.CaptureFixture[str], limit: str, shown: int
+) -> None:
+    _many_leaky(project, 13)
+    assert main(["check", "--suite", "suite.yaml", "--max-failures", limit]) == 1
+    out = capsys.readouterr().out
+    assert len(_shown(out)) == shown
+    assert ("… and" in out) == (limit == "3")
+
+
+def test_a_negative_max_failures_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--suite", "suite.yaml", "--max-failures", "-1"]) == 2
+    assert "'--max-failures': -1 is not in the range x>=0" in capsys.readouterr().err

@@ -83,7 +83,10 @@ def test_jsonl_keeps_other_fields_and_order_and_reports_what_it_cannot_clean(
     assert "data/a.jsonl:3: strip_boilerplate: field 'body': is a number" in out
     assert "data/a.jsonl:3: normalize_date: field 'date': no date in" in out
     assert "data/a.jsonl:4: invalid JSON" in out
-    assert "3 problem(s)" in out
+    assert out.splitlines()[-1] == (
+        "cleaned 3 documents from 1 file into out; "
+        "3 problems: the affected values were written unchanged"
+    )
 
 
 def test_summary_counts_documents_characters_and_lines_per_cleaner(
@@ -92,18 +95,27 @@ def test_summary_counts_documents_characters_and_lines_per_cleaner(
     write_jsonl(project / "a.jsonl", RECORDS[:2])
     assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
     out = capsys.readouterr().out
-    assert "Cleaned 2 document(s) from 1 file(s) into out" in out
     rows = {line.split("│")[2].strip(): line for line in out.splitlines() if "│" in line}
     assert [c.strip() for c in rows["strip_boilerplate"].split("│")[3:6]] == ["1", "20", "2"]
     assert [c.strip() for c in rows["normalize_date"].split("│")[3:6]] == ["1", "1", "0"]
     assert [c.strip() for c in rows["normalize_whitespace"].split("│")[3:6]] == ["0", "0", "0"]
-    assert out.rstrip().endswith("cleaned 2 document(s) into out")
+    assert out.rstrip().endswith("cleaned 2 documents from 1 file into out")
+
+
+def test_the_summary_line_is_printed_once(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_jsonl(project / "a.jsonl", RECORDS[:2])
+    assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out"]) == 0
+    out = capsys.readouterr().out.lower()
+    assert out.count("2 documents") == 1, out
+    assert out.count("into out") == 1, out
 
 
 def test_quiet_prints_only_the_verdict(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_jsonl(project / "a.jsonl", RECORDS[:2])
     assert main(["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out", "-q"]) == 0
-    assert capsys.readouterr().out.strip() == "cleaned 2 document(s) into out"
+    assert capsys.readouterr().out.strip() == "cleaned 2 documents from 1 file into out"
 
 
 def test_folder_inputs_keep_relative_names_and_every_format(project: Path) -> None:

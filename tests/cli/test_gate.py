@@ -73,7 +73,7 @@ def test_a_newly_failing_document_fails_the_gate_and_is_named(
     assert "newly failing in 'no comment widgets' (1):" in out
     assert "https://n.example/2" in out
     assert "REGRESSED against the baseline" in out
-    assert "'no comment widgets': 1 document(s) newly fail" in out
+    assert "'no comment widgets': 1 document newly fails" in out
 
 
 def test_fixed_documents_are_reported_and_pass(
@@ -84,7 +84,7 @@ def test_fixed_documents_are_reported_and_pass(
     assert main(["check", "--suite", "suite.yaml", "--baseline", base]) == 0
     out = capsys.readouterr().out
     assert "fixed in 'no comment widgets' (1):" in out and "https://n.example/1" in out
-    assert "no regression against the baseline (1 document failure(s) fixed)" in out
+    assert "no regression against the baseline (1 document failure fixed)" in out
 
 
 def test_tolerance_allows_a_small_pass_rate_drop(
@@ -107,7 +107,7 @@ def test_different_document_sets_are_counted_and_new_failures_still_gate(
     assert main(["check", "--suite", "suite.yaml", "--baseline", base, "--json", "r.json"]) == 1
     out = capsys.readouterr().out
     assert "documents: 3 → 4 (3 added, 2 removed)" in out
-    assert "https://n.example/4" in out and "1 added document(s) fail" in out
+    assert "https://n.example/4" in out and "1 added document fails" in out
     data = json.loads(Path("r.json").read_text(encoding="utf-8"))
     assert data["baseline"]["regressed"] is True
     assert data["baseline"]["documents"]["base"] == 3
@@ -342,5 +342,21 @@ def test_quiet_gate_prints_the_two_verdicts_and_why_without_the_table(
     assert code == 1  # the suite passes (mostly 0.5) but the document newly fails
     assert lines[0].startswith("PASSED")
     assert lines[1].startswith("REGRESSED against the baseline in 1 expectation")
-    assert "'no comment widgets': 1 document(s) newly fail" in lines[2]
+    assert "'no comment widgets': 1 document newly fails" in lines[2]
     assert len(lines) == 3
+
+
+def test_quiet_diff_prints_only_the_verdict_and_why(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = baseline(project, [doc(1), doc(2)])
+    head = baseline(project, [doc(1), doc(2, LEAK)], name="head.json")
+    capsys.readouterr()
+    assert main(["diff", base, head, "-q"]) == 1
+    verdict, reason = capsys.readouterr().out.splitlines()
+    assert verdict == "REGRESSED against the baseline in 1 expectation"
+    assert reason.startswith("  'no comment widgets': 1 document newly fails; pass rate dropped")
+    assert main(["diff", head, base, "--quiet"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "no regression against the baseline (1 document failure fixed)"
+    ]

@@ -40,7 +40,7 @@ def test_lint_rejects_misspelt_and_malformed_date_formats(
     assert err[0].startswith("s.yaml:3:58: format 'iso8610' is neither 'iso8601' nor")
     assert "did you mean 'iso8601'?" in err[0]
     assert err[1].startswith("s.yaml:4:58: format '%Y-%Q' cannot read dates")
-    assert err[2] == "2 problem(s) in 1 suite file(s)"
+    assert err[2] == "2 problems in 1 suite file"
 
 
 def test_lint_reports_a_duplicate_key_and_the_other_problems_at_once(
@@ -57,4 +57,4 @@ def test_lint_reports_a_duplicate_key_and_the_other_problems_at_once(
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("s.yaml:7:5: duplicate key 'min'")
     assert err[1].startswith("s.yaml:8:22: unknown check 'not_emty'; did you mean 'not_empty'?")
-    assert err[2] == "2 problem(s) in 1 suite file(s)"
+    assert err[2] == "2 problems in 1 suite file"

@@ -16,6 +16,7 @@ import pytest
 from rich.console import Console
 
 from scrapegate.baseline import diff_results, render_diff
+from scrapegate.cli._common import UNWRAPPED_WIDTH
 from scrapegate.documents import Document
 from scrapegate.engine import run_suite
 from scrapegate.reports.markdown import render_markdown
@@ -112,6 +113,13 @@ def test_markdown_summary_of_a_plain_run_is_stable(request: pytest.FixtureReques
 def test_terminal_diff_is_stable(request: pytest.FixtureRequest) -> None:
     head = run(HEAD_SUITE, HEAD)
     diff = diff_results(run(SUITE, BASE), head, 0.0)
-    console = Console(record=True, width=120, color_system=None, file=io.StringIO())
+    # As `scrapegate diff` prints into a CI log: unwrapped and unpadded.
+    console = Console(
+        record=True,
+        soft_wrap=True,
+        width=UNWRAPPED_WIDTH,
+        color_system=None,
+        file=io.StringIO(),
+    )
     render_diff(diff, console)
     check_golden("diff_terminal.txt", console.export_text(), request)

@@ -14,8 +14,8 @@ from scrapegate import atomic
 from scrapegate.cli import main
 from scrapegate.errors import OutputError
 from scrapegate.gx import session
-from scrapegate.gx.cli import export
 from scrapegate.gx.docs import finish_docs, prepare_docs
+from scrapegate.gx.export import export
 
 SUITE = """\
 suite: atomic-demo

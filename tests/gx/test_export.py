@@ -73,8 +73,8 @@ def test_export_lists_unmapped_checks_with_their_reason(
     code, _ = _export(tmp_path, SUITE)
     out = capsys.readouterr().out
     assert code == 0
-    assert "7 expectation(s) mapped" in out
-    assert "1 expectation(s) with no faithful GX equivalent" in out
+    assert "7 expectations mapped" in out
+    assert "1 expectation with no faithful GX equivalent" in out
     assert "'date parses' (date_parses): without 'formats'" in out
 
 

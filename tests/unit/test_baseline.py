@@ -79,7 +79,7 @@ def test_a_document_that_starts_failing_an_error_expectation_regresses() -> None
     # The expectation itself still passes (mostly 0.5); the gate is about the change.
     assert head.expectation("no widgets") is not None and head.passed
     assert widgets.newly_failing == ("b",) and widgets.regressed
-    assert diff.regressed and "'no widgets': 1 document(s) newly fail" in diff.reasons[0]
+    assert diff.regressed and "'no widgets': 1 document newly fails" in diff.reasons[0]
 
 
 def test_tolerance_never_excuses_a_newly_failing_document() -> None:
@@ -143,7 +143,7 @@ def test_a_failing_document_new_to_the_corpus_regresses_whatever_the_tolerance()
     head = result([*(doc(str(i)) for i in range(10)), doc("x", title="")], indexed=True)
     title = by_name(diff_results(base, head, 0.5), "title present")
     assert title.added_failing == ("x",) and title.newly_failing == ()
-    assert title.regressed and "1 added document(s) fail" in title.reason
+    assert title.regressed and "1 added document fails" in title.reason
 
 
 RENAMED = SUITE.replace("name: no widgets", "name: no comment widgets")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_OK, UsageError
+from ._common import html_option, markdown_option
 
 
 @click.command("report")
 @click.argument("result_path", metavar="RESULT.json")
-@click.option("--html", "html_path", metavar="FILE", help="Write a self-contained HTML report.")
-@click.option("--markdown", "markdown_path", metavar="FILE", help="Write a Markdown summary.")
+@html_option
+@markdown_option
 @click.option(
     "--group-by",
     metavar="FIELD",
@@ -19,7 +20,7 @@ from ..errors import EXIT_OK, UsageError
 def report_command(
     result_path: str, html_path: str | None, markdown_path: str | None, group_by: str | None
 ) -> int:
-    """Render HTML or Markdown from a result written by ``check --json``.
+    """Render HTML or Markdown from a result written by 'check --json'.
 
     \b
     Exit codes: 0 written, 2 unreadable result or nothing asked for.
@@ -31,12 +32,12 @@ def report_command(
     result = load_result(result_path)
     diff_of(result, where=result_path)  # a malformed comparison is an input error, not a crash
     if html_path:
-        from .html import write_html
+        from ..reports.html import write_html
 
         write_html(result, html_path, group_by=group_by)
         click.echo(f"wrote {html_path}")
     if markdown_path:
-        from .markdown import write_markdown
+        from ..reports.markdown import write_markdown
 
         write_markdown(result, markdown_path)
         click.echo(f"wrote {markdown_path}")

@@ -1,0 +1,129 @@
+"""The ``scrapegate`` command line: the root group, ``main(argv) -> int`` and ``entry``.
+
+``main(argv) -> int`` runs in-process (tests call it directly); ``entry`` is the console
+script. Every command is one module of this package, imported only when it runs or when
+the help lists it, so start-up stays fast. Exit codes: 0 pass, 1 expectations failed,
+2 usage or configuration error, 3 internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import ClassVar
+
+import click
+
+from .. import __version__
+from ..errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ConfigError,
+    ScrapegateError,
+)
+
+ISSUES_URL = "https://github.com/scrapegate/scrapegate/issues"
+
+MAIN_EPILOG = """
+\b
+Examples:
+  scrapegate check fixtures/news --suite expectations/news.yaml
+  scrapegate check --suite expectations/articles.yaml --json out/result.json
+  scrapegate lint expectations/*.yaml
+  pytest expectations/ --junitxml=junit.xml
+\b
+Run 'scrapegate COMMAND --help' for a command's options and examples.
+Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
+3 internal error.
+"""
+
+
+class _State:
+    debug = False
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when invoked or listed (fast start-up)."""
+
+    # command name -> "module of this package:click command"
+    lazy: ClassVar[dict[str, str]] = {
+        "check": "check:check_command",
+        "clean": "clean:clean_command",
+        "diff": "diff:diff_command",
+        "export-gx": "export_gx:export_gx_command",
+        "lint": "lint:lint_command",
+        "report": "report:report_command",
+        "schema": "schema:schema_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module, attr = self.lazy[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup, epilog=MAIN_EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, prog_name="scrapegate")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def cli(debug: bool) -> None:
+    """scrapegate: hold scraped documents to expectations declared in YAML."""
+    _State.debug = debug
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` and return the exit code instead of exiting."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    _State.debug = "--debug" in args
+    try:
+        code = cli.main(args=args, prog_name="scrapegate", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted; no partial output was written", err=True)
+        return EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        from ..reports.text import plural
+
+        problems = plural(len(exc.problems), "problem")
+        click.echo(f"{problems}; fix the suite and run again", err=True)
+        return EXIT_USAGE
+    except ScrapegateError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("interrupted; no partial output was written", err=True)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"This is a bug in scrapegate; please report it at {ISSUES_URL}"
+            + ("" if _State.debug else " (rerun with --debug for the traceback)"),
+            err=True,
+        )
+        if _State.debug:
+            traceback.print_exc()
+        return EXIT_INTERNAL
+    return int(code or 0)
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""What the commands share: the stdout console and the options several commands take.
+
+Command modules import from here, never from the package ``__init__`` (the root group
+imports the commands, not the reverse).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Piped output (CI logs, files) is never wrapped: tables are laid out in this width, so at
+# their natural width, and soft wrapping prints every other line whole and unpadded.
+UNWRAPPED_WIDTH = 10_000
+
+
+def console() -> Console:
+    """The stdout console: the terminal's width on a TTY; unwrapped and unpadded when piped."""
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    return Console(highlight=False, soft_wrap=True, width=UNWRAPPED_WIDTH)
+
+
+def suite_option(func: F) -> F:
+    """``--suite FILE`` (required)."""
+    return click.option(
+        "--suite", "suite_path", required=True, metavar="FILE", help="Suite YAML file."
+    )(func)
+
+
+def quiet_option(help: str) -> Callable[[F], F]:
+    """``-q/--quiet`` with the command's own description of what is left."""
+    return click.option("-q", "--quiet", is_flag=True, help=help)
+
+
+def html_option(func: F) -> F:
+    """``--html FILE``."""
+    return click.option(
+        "--html", "html_path", metavar="FILE", help="Write a self-contained HTML report."
+    )(func)
+
+
+def markdown_option(func: F) -> F:
+    """``--markdown FILE``."""
+    return click.option(
+        "--markdown", "markdown_path", metavar="FILE", help="Write a Markdown summary."
+    )(func)
+
+
+def tolerance_option(help: str) -> Callable[[F], F]:
+    """``--tolerance`` (a pass-rate drop between 0 and 1)."""
+    return click.option(
+        "--tolerance",
+        type=click.FloatRange(0, 1),
+        default=0.0,
+        show_default=True,
+        help=help,
+    )

@@ -1,0 +1,47 @@
+"""``scrapegate diff BASE HEAD``: compare two stored results, exit 1 when HEAD regressed."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import EXIT_FAILED, EXIT_OK
+from ._common import console, markdown_option, quiet_option, tolerance_option
+
+
+@click.command("diff")
+@click.argument("base_path", metavar="BASE")
+@click.argument("head_path", metavar="HEAD")
+@tolerance_option("Allowed drop of a pass rate (0.01 = one point).")
+@markdown_option
+@click.option("--json", "json_path", metavar="FILE", help="Write the comparison as JSON.")
+@quiet_option("Print only the verdict line and the reasons for a regression.")
+def diff_command(
+    base_path: str,
+    head_path: str,
+    tolerance: float,
+    markdown_path: str | None,
+    json_path: str | None,
+    quiet: bool,
+) -> int:
+    """Compare two stored results; exit 1 when HEAD regressed against BASE.
+
+    \b
+    Exit codes: 0 no regression, 1 regression, 2 unreadable file.
+    """
+    import json
+
+    from ..atomic import write_text_atomic
+    from ..baseline import diff_results, load_result, render_diff
+
+    base = load_result(base_path)
+    head = load_result(head_path)
+    diff = diff_results(base, head, tolerance)
+    head = diff.attach(head)
+    if json_path:
+        write_text_atomic(json_path, json.dumps(diff.to_json(), indent=2, ensure_ascii=False))
+    if markdown_path:
+        from ..reports.markdown import write_markdown
+
+        write_markdown(head, markdown_path)
+    render_diff(diff, console(), quiet=quiet)
+    return EXIT_FAILED if diff.regressed else EXIT_OK

@@ -1,0 +1,21 @@
+"""``scrapegate export-gx SUITE -o FILE``: write the suite as a GX ExpectationSuite (JSON)."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import EXIT_OK
+
+
+@click.command("export-gx")
+@click.argument("suite_path", metavar="SUITE")
+@click.option(
+    "-o", "--output", required=True, metavar="FILE", help="Where to write the GX suite JSON."
+)
+def export_gx_command(suite_path: str, output: str) -> int:
+    """Write SUITE as a Great Expectations ExpectationSuite (JSON), listing unmapped checks."""
+    from ..gx.export import export
+
+    for line in export(suite_path, output):
+        click.echo(line)
+    return EXIT_OK

@@ -1,0 +1,20 @@
+"""``scrapegate schema``: print the JSON Schema of the suite format."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import EXIT_OK
+
+
+@click.command("schema")
+def schema_command() -> int:
+    """Print the JSON Schema of the suite format (built-in and installed checks)."""
+    import json
+
+    from ..cleaners import registry as cleaners
+    from ..registry import registry
+    from ..schema import suite_schema
+
+    click.echo(json.dumps(suite_schema(registry(), cleaners()), indent=2, ensure_ascii=False))
+    return EXIT_OK

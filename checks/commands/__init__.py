@@ -1,1 +1,0 @@
-"""Command implementations behind the thin click layer in ``scrapegate.cli``."""
