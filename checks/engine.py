@@ -37,6 +37,7 @@ from .result import (
 )
 from .suite import DerivedField, Expectation, Suite, Where
 from .textnorm import snippet
+from .wording import plural, verb
 
 Transform = Callable[[Document], Document]
 
@@ -431,8 +432,9 @@ class Engine:
         where = ", ".join(inputs) or "the input"
         if partial.records:
             return (
-                f"no documents were checked in {where}: all {partial.records} record(s) were "
-                "unreadable (see 'records are readable')"
+                f"no documents were checked in {where}: "
+                f"{'the' if partial.records == 1 else 'all'} {plural(partial.records, 'record')} "
+                f"{verb(partial.records, 'was', 'were')} unreadable (see 'records are readable')"
             )
         has_count = any(e.check == "count" for e in self.suite.expectations)
         hint = (

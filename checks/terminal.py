@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .reports.text import failure_lines, percent, plural, printable, summary_line, verdict
+from .reports.text import failure_lines, percent, printable, summary_line, verdict
 from .result import RunResult
+from .wording import plural
 
 _STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
 # The terminal shows a few failures per expectation. Only the result JSON is sure to hold

@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        from ..reports.text import plural
+        from ..wording import plural
 
         problems = plural(len(exc.problems), "problem")
         click.echo(f"{problems}; fix the suite and run again", err=True)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..errors import EXIT_FAILED, EXIT_OK
 from ..loaders import FORMATS
-from ..reports.text import plural
+from ..wording import plural
 from ._common import console, quiet_option, suite_option
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..atomic import write_text_atomic
-from ..reports.text import plural
+from ..wording import plural
 
 
 def _summary(plan: object) -> list[str]:

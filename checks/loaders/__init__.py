@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..documents import Loaded
 from ..errors import UsageError, did_you_mean
+from ..wording import plural, verb
 from . import csv_, json_, jsonl, parquet, text
 from ._common import STDIN, clean_path
 
@@ -224,7 +225,8 @@ def skipped_warning(skipped: Sequence[str]) -> list[str]:
     if not skipped:
         return []
     return [
-        f"{len(skipped)} file(s) in the input folders were not read: their names do not tell "
+        f"{plural(len(skipped), 'file')} in the input folders {verb(len(skipped), 'was', 'were')} "
+        "not read: their names do not tell "
         f"a format (first: {skipped[0]}); rename them or pass --format to read every file"
     ]
 

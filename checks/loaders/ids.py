@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..digests import DigestTable
 from ..docindex import id_digest
 from ..documents import Document
+from ..wording import plural, verb
 from ._common import id_value, usable_id
 
 # A location packs (index of its path in ``paths``, line) into 64 bits, ordered as the input.
@@ -78,14 +79,16 @@ class IdAudit:
         name = self.id_field
         if self.missing and self.first_missing is not None:
             out.append(
-                f"{self.missing} document(s) have no usable {name!r}, so file:line names them "
+                f"{plural(self.missing, 'document')} {verb(self.missing, 'has', 'have')} no usable "
+                f"{name!r}, so file:line names {verb(self.missing, 'it', 'them')} "
                 f"(first: {self._show(self.first_missing)}); give each one or change documents.id"
             )
         repeats, example = self._repeats()
         if repeats and example is not None:
             repeat, first = example
             out.append(
-                f"{repeats} document(s) repeat an earlier {name!r} (first: {self._show(repeat)} "
+                f"{plural(repeats, 'document')} {verb(repeats, 'repeats', 'repeat')} an earlier "
+                f"{name!r} (first: {self._show(repeat)} "
                 f"repeats {self._show(first)}); baselines match by id: a 'unique' check lists all"
             )
         return out

@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..resultdiff import ExpectationDiff, ResultDiff
-from .text import percent, plural, printable
+from ..wording import plural
+from .text import percent, printable
 
 LISTED = 20  # document ids listed per expectation; the JSON has them all
 

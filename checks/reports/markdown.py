@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..atomic import write_text_atomic
 from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import ResultDiff, diff_of
+from ..wording import plural
 from . import mdtext
 from .diffview import points
 from .text import percent, verdict
@@ -76,7 +77,9 @@ def _baseline_section(diff: ResultDiff) -> list[str]:
         lines[0] += "regressed."
         lines += [f"- {mdtext.text(reason)}" for reason in diff.reasons]
     else:
-        fixed = f" {diff.fixed_count} document failure(s) fixed." if diff.fixed_count else ""
+        fixed = (
+            f" {plural(diff.fixed_count, 'document failure')} fixed." if diff.fixed_count else ""
+        )
         lines[0] += "no regression." + fixed
     docs = f"- Documents: {diff.base_documents} → {diff.head_documents}"
     if diff.documents_added is not None:

@@ -24,11 +24,6 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """``1 document``, ``2 documents``: a count with its noun in the right number."""
-    return f"{count} {noun if count == 1 else (many or noun + 's')}"
-
-
 def percent(rate: float) -> str:
     """A rate as a percentage with one decimal, never rounding a failure up to 100%."""
     value = rate * 100

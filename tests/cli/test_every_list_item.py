@@ -118,5 +118,5 @@ def test_a_language_not_written_as_a_code_says_how_to_write_it_once(
         "case, such as 'en' or 'de'; did you mean 'en'? in expectations[0].languages[1] ('d')",
         "lang.yaml:3:69: 'x1' is not a language code: use a two-letter ISO 639-1 code in lower "
         "case, such as 'en' or 'de' in expectations[0].languages[2] ('d')",
-        "3 problem(s) in 1 suite file(s)",
+        "3 problems in 1 suite file",
     ]

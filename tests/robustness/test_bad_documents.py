@@ -188,9 +188,9 @@ def test_documents_without_the_id_field_are_named_by_place_with_one_warning(
     failure = result.data["expectations"][1]["failures"][0]
     assert failure["doc"] == "docs/a.jsonl:3"  # named by its place, not by a blank url
     [warning] = [w for w in result.warnings() if "'url'" in w]
-    assert warning.startswith("2 document(s) have no usable 'url', so file:line names them")
+    assert warning.startswith("2 documents have no usable 'url', so file:line names them")
     assert "(first: docs/a.jsonl:2)" in warning
-    assert "warning: 2 document(s) have no usable 'url'" in result.out
+    assert "warning: 2 documents have no usable 'url'" in result.out
 
 
 def test_duplicate_ids_give_one_warning_naming_both_places(project: Project) -> None:
@@ -199,7 +199,7 @@ def test_duplicate_ids_give_one_warning_naming_both_places(project: Project) -> 
     result = project.check("docs")
     assert result.code == 0  # a warning, not a failure: `unique` is the check for that
     [warning] = [w for w in result.warnings() if "repeat" in w]
-    assert warning.startswith("3 document(s) repeat an earlier 'url'")
+    assert warning.startswith("3 documents repeat an earlier 'url'")
     assert "(first: docs/b.jsonl:1 repeats docs/a.jsonl:2)" in warning
     assert result.data["documents"] == 5
 
@@ -228,7 +228,7 @@ def test_files_of_unknown_format_in_a_folder_are_named_in_a_warning(project: Pro
     assert result.code == 0
     assert result.data["documents"] == 2
     [warning] = result.warnings()
-    assert warning.startswith("2 file(s) in the input folders were not read")
+    assert warning.startswith("2 files in the input folders were not read")
     assert "(first: docs/notes.xml)" in warning
 
 
@@ -397,5 +397,5 @@ def test_all_unreadable_records_are_not_called_an_empty_input(project: Project) 
     result = project.check("docs")
     assert result.code == 1
     [warning] = [w for w in result.warnings() if "no documents" in w]
-    assert "all 2 record(s) were unreadable" in warning
+    assert "all 2 records were unreadable" in warning
     assert "is it empty" not in warning

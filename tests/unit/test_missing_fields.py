@@ -171,4 +171,4 @@ def test_lint_warns_of_a_field_close_to_one_the_suite_names_elsewhere(
         "s.yaml:11:70: warning: field 'titl' appears only here, and 'title' is named in 'a', "
         "'b'; did you mean 'title'? in expectations[4].where.field ('e')",
     ]
-    assert captured.out == "1 suite file(s) OK\n"
+    assert captured.out == "1 suite file OK\n"
