@@ -9,7 +9,7 @@ reported as ``file:line:col: message in key.path``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from dataclasses import field as dataclass_field
 from datetime import UTC, datetime
@@ -439,20 +439,3 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
 def load_suite(path: str, now: datetime | None = None) -> Suite:
     """Read, parse and validate a suite file."""
     return parse_suite(read_marked(path, keep_going=True), now)
-
-
-def lint_suites(paths: Sequence[str]) -> list[Problem]:
-    """Every problem in every given suite file (only warnings, or none, when all are valid)."""
-    from .fieldnames import field_name_warnings
-
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            doc = read_marked(path, keep_going=True)
-            suite = parse_suite(doc)
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-            continue
-        # Only a valid suite's field names are worth comparing: no data is read.
-        problems.extend(field_name_warnings(suite, doc))
-    return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_OK, EXIT_USAGE
-from ..reports.text import plural
+from ..wording import plural
 
 LINT_EPILOG = """
 \b
@@ -22,7 +22,7 @@ Exit codes: 0 all suites valid, 2 problems found.
 @click.argument("suites", nargs=-1, required=True)
 def lint_command(suites: tuple[str, ...]) -> int:
     """Validate suite files without reading any data."""
-    from ..suite import lint_suites
+    from ..lint import lint_suites
 
     problems = lint_suites(suites)
     for problem in problems:

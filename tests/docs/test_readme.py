@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scrapegate.lint import lint_suites
 from scrapegate.registry import builtin_names
-from scrapegate.suite import lint_suites
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
