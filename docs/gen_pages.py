@@ -40,6 +40,7 @@ PACKS_DIR = "reference/packs"
 CLI_PAGE = "reference/cli.md"
 RESULT_PAGE = "reference/result-json.md"
 SUITE_PAGE = "reference/suite-json.md"
+CODE_PAGE = "reference/code.md"
 
 Pages = dict[str, str]
 
@@ -654,6 +655,78 @@ def suite_page() -> str:
     return "\n".join(out)
 
 
+# --- code layout -------------------------------------------------------------------------------
+
+
+def layers() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The package's layers, from the import-graph test that enforces them."""
+    import importlib.util
+
+    path = ROOT / "tests" / "unit" / "test_import_graph.py"
+    spec = importlib.util.spec_from_file_location("_scrapegate_layers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    found: tuple[tuple[str, str, tuple[str, ...]], ...] = module.LAYERS
+    return found
+
+
+def package_modules() -> list[tuple[str, Path]]:
+    """Every module of the package: import name and source file, sorted by import name."""
+    folder = ROOT / "checks"
+    out = []
+    for path in folder.rglob("*.py"):
+        parts = path.relative_to(folder).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out.append((".".join(("scrapegate", *parts)), path))
+    return sorted(out)
+
+
+def module_summary(path: Path) -> str:
+    """The first line of a module's docstring, as Markdown."""
+    import ast
+
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    if not doc:
+        raise SystemExit(f"{path.relative_to(ROOT)}: a module needs a docstring for the docs")
+    return _inline(re.sub(r":(?:mod|func|class):`~?([^`]+)`", r"``\\1``", doc.split("\n")[0]))
+
+
+def code_page() -> str:
+    """The code layout: every module, layer by layer, with the first line of its docstring."""
+    stages = layers()
+    staged: dict[str, list[tuple[str, Path]]] = {title: [] for title, _, _ in stages}
+    for name, path in package_modules():
+        top = name.split(".")[1] if "." in name else ""
+        stage = next((title for title, _, tops in stages if top in tops), None)
+        if stage is None:
+            raise SystemExit(f"{name}: place it in LAYERS in tests/unit/test_import_graph.py")
+        staged[stage].append((name, path))
+    out = [
+        "# Code layout\n",
+        "The source folder `checks/` installs as the package `scrapegate` (mapped in "
+        "`pyproject.toml`). Modules are listed layer by layer, lowest first: a module imports "
+        "only from its own layer and the layers above it on this page, and nothing imports in "
+        "a cycle. `tests/unit/test_import_graph.py` holds the layers and fails on a cycle, on "
+        "an import from a later layer, and on a module placed in no layer. Each line is the "
+        "first line of the module's docstring, so this page is regenerated with the code.\n",
+        "Where to start: a check type is one module under `checks/library/` with a case file "
+        "in `checks/library/cases/`; a cleaner is one module under `checks/cleaners/` with "
+        "its cases; a command is one module under `checks/cli/`; a report is one module "
+        "under `checks/reports/`; a pack is one YAML file under `checks/packs/`.\n",
+    ]
+    for title, intro, _ in stages:
+        out.append(f"## {title}\n\n{intro}\n")
+        rows = [
+            [code(name), code(path.relative_to(ROOT).as_posix()), cell(module_summary(path))]
+            for name, path in staged[title]
+        ]
+        out.append(table(("module", "file", "what it holds"), rows))
+    return "\n".join(out)
+
+
 # --- the whole set -----------------------------------------------------------------------------
 
 
@@ -688,6 +761,7 @@ def pages() -> Pages:
     result[CLI_PAGE] = cli_page()
     result[RESULT_PAGE] = result_page()
     result[SUITE_PAGE] = suite_page()
+    result[CODE_PAGE] = code_page()
     return result
 
 

@@ -167,6 +167,19 @@ def test_the_cli_page_documents_every_command_and_option(site: Site) -> None:
                     assert opt in text, f"option {opt} of {name} missing from the CLI page"
 
 
+def test_the_code_layout_page_lists_every_module_with_its_summary(site: Site) -> None:
+    import ast
+
+    text = site.text("reference/code")
+    for path in sorted((ROOT / "checks").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        assert relative in text, f"{relative} missing from the code layout page"
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert doc, f"{relative} has no docstring"
+        first_words = " ".join(doc.split("\n")[0].replace("``", "").split()[:3])
+        assert first_words in " ".join(text.split()), f"summary of {relative} missing"
+
+
 def test_the_schema_pages_list_every_top_level_key(site: Site) -> None:
     import json
 

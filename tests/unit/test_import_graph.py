@@ -267,6 +267,68 @@ CORE = (
     "engine",
     "result",
 )
+# The package layer by layer, lowest first: a module imports only from its own layer and the
+# layers before it. Entries are top-level modules or subpackages of ``scrapegate`` ("" is the
+# package's own ``__init__``). Every module must be in one layer: a new one fails the test
+# until it is placed. The docs' code-layout page (docs/gen_pages.py) is generated from this.
+LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "Foundations",
+        "Models and utilities every stage uses: documents, results, errors, RE2, safe YAML, "
+        "dates, digests, atomic writes.",
+        (
+            "",
+            "errors",
+            "wording",
+            "atomic",
+            "regex",
+            "textnorm",
+            "digests",
+            "dates",
+            "documents",
+            "docindex",
+            "result",
+            "resultfile",
+            "yamlsource",
+        ),
+    ),
+    ("Load", "Files, folders and stdin to a stream of documents.", ("loaders",)),
+    (
+        "Check types",
+        "The check registry, the boilerplate packs and the built-in checks, one module each.",
+        ("registry", "packs", "library"),
+    ),
+    (
+        "Clean",
+        "Cleaners (pure str -> str functions) and the writers of cleaned files. Cleaners share "
+        "the date parser and the pack scanner with the checks, so they sit above them.",
+        ("cleaners", "cleaning_output"),
+    ),
+    (
+        "Suites",
+        "The YAML a user writes: parsed with line and column, validated against the registries.",
+        ("schema", "suite", "lint"),
+    ),
+    (
+        "Run",
+        "The one-pass engine over a document stream, its parallel workers, and the glue from "
+        "suite and paths to a result (for checking and for cleaning).",
+        ("fieldnames", "engine", "parallel", "runner", "cleaning"),
+    ),
+    (
+        "Compare and render",
+        "A result compared with a baseline, and rendered as terminal text, JSON, HTML, "
+        "Markdown, JUnit and annotations.",
+        ("resultdiff", "reports", "terminal", "baseline"),
+    ),
+    (
+        "Drivers",
+        "How users run all of it: the command line, the pytest plugin, Great Expectations, "
+        "and the hypothesis strategies.",
+        ("plugin", "gx", "strategies", "cli"),
+    ),
+)
+
 # Layers downstream of RunResult, the drivers that run the core over files, and the entry
 # points; matched as prefixes, so the CLI may change shape (a module or a package).
 UPPER = (
@@ -334,5 +396,32 @@ def test_the_core_reaches_nothing_downstream_of_the_run_result() -> None:
 def test_each_stage_reaches_no_later_stage() -> None:
     """Loaders know no cleaning or checking, cleaners no engine, results and diffs no report."""
     found = [v for layer, later in LATER.items() for v in _violations((layer,), later)]
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)
+
+
+def _layer_of(module: str) -> int | None:
+    top = module.split(".")[1] if "." in module else ""
+    return next((i for i, (_, _, tops) in enumerate(LAYERS) if top in tops), None)
+
+
+def test_every_module_is_in_one_layer() -> None:
+    """A new module is placed in LAYERS (and so on the docs' code-layout page)."""
+    tops = [top for _, _, layer in LAYERS for top in layer]
+    assert len(tops) == len(set(tops)), "a module is listed in two layers"
+    unplaced = sorted(m for m in _modules() if _layer_of(m) is None)
+    assert unplaced == [], f"add these to a layer in LAYERS: {unplaced}"
+
+
+def test_each_layer_imports_only_itself_and_the_layers_before_it() -> None:
+    """No module imports from a layer listed after its own (see LAYERS)."""
+    found = []
+    for edge in import_edges():
+        source, target = _layer_of(edge.source), _layer_of(edge.target)
+        if source is not None and target is not None and target > source:
+            found.append(
+                f"{edge.where}: {edge.source} ({LAYERS[source][0]}) imports {edge.target} "
+                f"({LAYERS[target][0]}); move what both need to a lower layer"
+            )
     if found:
         pytest.fail("\n".join(found), pytrace=False)
