@@ -72,7 +72,7 @@ class ProgressReporter:
             self.progress.stop()
 
 
-@click.command("check", epilog=CHECK_EPILOG)
+@click.command("check", epilog=CHECK_EPILOG, short_help="Check documents against a suite.")
 @click.argument("paths", nargs=-1, type=str)
 @suite_option
 @click.option(

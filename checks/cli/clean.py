@@ -27,7 +27,11 @@ and written unchanged), 2 usage or configuration error.
 """
 
 
-@click.command("clean", epilog=CLEAN_EPILOG)
+@click.command(
+    "clean",
+    epilog=CLEAN_EPILOG,
+    short_help="Write cleaned copies of documents (the suite's cleaners).",
+)
 @click.argument("paths", nargs=-1, type=str)
 @suite_option
 @click.option("-o", "--output", "out_dir", required=True, metavar="DIR", help="Output folder.")

@@ -7,7 +7,7 @@ import click
 from ..errors import EXIT_OK
 
 
-@click.command("export-gx")
+@click.command("export-gx", short_help="Write a suite as a Great Expectations ExpectationSuite.")
 @click.argument("suite_path", metavar="SUITE")
 @click.option(
     "-o", "--output", required=True, metavar="FILE", help="Where to write the GX suite JSON."

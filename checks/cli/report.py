@@ -8,7 +8,7 @@ from ..errors import EXIT_OK, UsageError
 from ._common import html_option, markdown_option
 
 
-@click.command("report")
+@click.command("report", short_help="Render HTML or Markdown from a stored result.")
 @click.argument("result_path", metavar="RESULT.json")
 @html_option
 @markdown_option

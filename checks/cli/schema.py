@@ -7,7 +7,7 @@ import click
 from ..errors import EXIT_OK
 
 
-@click.command("schema")
+@click.command("schema", short_help="Print the JSON Schema of the suite format.")
 def schema_command() -> int:
     """Print the JSON Schema of the suite format (built-in and installed checks)."""
     import json
