@@ -272,6 +272,16 @@ class ExpectationItem(pytest.Item):
             return describe(excinfo.value.result, limit=limit, more_hint=MORE_HINT)
         if isinstance(excinfo.value, ScrapegateError):
             return f"error: {excinfo.value}"
+        if isinstance(excinfo.value, ScrapegateWarning):
+            # `-W error` turned a warning into a failure: the evidence, not our traceback.
+            parent = self.parent
+            result = (
+                parent.run_once().expectation(self.name) if isinstance(parent, SuiteFile) else None
+            )
+            if result is not None and result.severity == "warn" and not result.passed:
+                limit = self.config.getoption("--scrapegate-max-failures")
+                return describe(result, limit=limit, more_hint=MORE_HINT)
+            return f"warning treated as an error: {excinfo.value}"
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

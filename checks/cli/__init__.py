@@ -35,6 +35,7 @@ Examples:
   scrapegate check --suite expectations/articles.yaml --json out/result.json
   scrapegate lint expectations/*.yaml
   pytest expectations/ --junitxml=junit.xml
+
 \b
 Run 'scrapegate COMMAND --help' for a command's options and examples.
 Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,

@@ -18,6 +18,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Piped output (CI logs, files) is never wrapped: tables are laid out in this width, so at
 # their natural width, and soft wrapping prints every other line whole and unpadded.
 UNWRAPPED_WIDTH = 10_000
+# `-h` as well as `--help`, on the group and on every command (also when one is used alone).
+HELP_OPTIONS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 
 def console() -> Console:

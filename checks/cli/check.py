@@ -12,6 +12,7 @@ from rich.console import Console
 
 from ..errors import EXIT_FAILED, EXIT_OK, UsageError
 from ._common import (
+    HELP_OPTIONS,
     console,
     html_option,
     markdown_option,
@@ -30,6 +31,7 @@ Examples:
   scrapegate check fixtures/news --suite expectations/news.yaml
   scrapegate check --suite expectations/articles.yaml --json out/result.json
   scraper | scrapegate check - --suite expectations/articles.yaml
+
 \b
 Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
 3 internal error.
@@ -72,7 +74,12 @@ class ProgressReporter:
             self.progress.stop()
 
 
-@click.command("check", epilog=CHECK_EPILOG, short_help="Check documents against a suite.")
+@click.command(
+    "check",
+    context_settings=HELP_OPTIONS,
+    epilog=CHECK_EPILOG,
+    short_help="Check documents against a suite.",
+)
 @click.argument("paths", nargs=-1, type=str)
 @suite_option
 @click.option(

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..errors import EXIT_FAILED, EXIT_OK
 from ..loaders import FORMATS
 from ..wording import plural
-from ._common import console, quiet_option, suite_option
+from ._common import HELP_OPTIONS, console, quiet_option, suite_option
 
 if TYPE_CHECKING:
     from ..cleaning import CleanRun
@@ -21,6 +21,7 @@ CLEAN_EPILOG = """
 Examples:
   scrapegate clean fixtures/news/raw --suite expectations/news.yaml -o out/news
   scrapegate clean --suite expectations/articles.yaml -o out/articles
+
 \b
 Exit codes: 0 every document cleaned, 1 some documents could not be cleaned (reported
 and written unchanged), 2 usage or configuration error.
@@ -29,6 +30,7 @@ and written unchanged), 2 usage or configuration error.
 
 @click.command(
     "clean",
+    context_settings=HELP_OPTIONS,
     epilog=CLEAN_EPILOG,
     short_help="Write cleaned copies of documents (the suite's cleaners).",
 )

@@ -5,10 +5,14 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_FAILED, EXIT_OK
-from ._common import console, markdown_option, quiet_option, tolerance_option
+from ._common import HELP_OPTIONS, console, markdown_option, quiet_option, tolerance_option
 
 
-@click.command("diff", short_help="Compare two stored results; exit 1 when HEAD regressed.")
+@click.command(
+    "diff",
+    context_settings=HELP_OPTIONS,
+    short_help="Compare two stored results; exit 1 when HEAD regressed.",
+)
 @click.argument("base_path", metavar="BASE")
 @click.argument("head_path", metavar="HEAD")
 @tolerance_option("Allowed drop of a pass rate (0.01 = one point).")

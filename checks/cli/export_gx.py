@@ -5,9 +5,14 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_OK
+from ._common import HELP_OPTIONS
 
 
-@click.command("export-gx", short_help="Write a suite as a Great Expectations ExpectationSuite.")
+@click.command(
+    "export-gx",
+    context_settings=HELP_OPTIONS,
+    short_help="Write a suite as a Great Expectations ExpectationSuite.",
+)
 @click.argument("suite_path", metavar="SUITE")
 @click.option(
     "-o", "--output", required=True, metavar="FILE", help="Where to write the GX suite JSON."

@@ -6,19 +6,21 @@ import click
 
 from ..errors import EXIT_OK, EXIT_USAGE
 from ..wording import plural
+from ._common import HELP_OPTIONS
 
 LINT_EPILOG = """
 \b
 Examples:
   scrapegate lint expectations/news.yaml
   scrapegate lint expectations/*.yaml
+
 \b
 Every problem of every file is printed as file:line:col: message in key.path.
 Exit codes: 0 all suites valid, 2 problems found.
 """
 
 
-@click.command("lint", epilog=LINT_EPILOG)
+@click.command("lint", context_settings=HELP_OPTIONS, epilog=LINT_EPILOG)
 @click.argument("suites", nargs=-1, required=True)
 def lint_command(suites: tuple[str, ...]) -> int:
     """Validate suite files without reading any data."""

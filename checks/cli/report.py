@@ -5,10 +5,14 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_OK, UsageError
-from ._common import html_option, markdown_option
+from ._common import HELP_OPTIONS, html_option, markdown_option
 
 
-@click.command("report", short_help="Render HTML or Markdown from a stored result.")
+@click.command(
+    "report",
+    context_settings=HELP_OPTIONS,
+    short_help="Render HTML or Markdown from a stored result.",
+)
 @click.argument("result_path", metavar="RESULT.json")
 @html_option
 @markdown_option

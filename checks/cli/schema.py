@@ -5,9 +5,12 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_OK
+from ._common import HELP_OPTIONS
 
 
-@click.command("schema", short_help="Print the JSON Schema of the suite format.")
+@click.command(
+    "schema", context_settings=HELP_OPTIONS, short_help="Print the JSON Schema of the suite format."
+)
 def schema_command() -> int:
     """Print the JSON Schema of the suite format (built-in and installed checks)."""
     import json

@@ -119,6 +119,9 @@ def test_help_is_plain_text_without_rst_markup(
     out = capsys.readouterr().out
     assert out.startswith("Usage: scrapegate")
     assert RST.search(out) is None, out
+    # click's \\b marker must open a paragraph, or it is printed as a raw backspace
+    assert "\x08" not in out, repr(out)
+    assert [line for line in out.splitlines() if line != line.rstrip()] == []
 
 
 def test_the_help_test_covers_every_command() -> None:

@@ -65,7 +65,20 @@ def test_a_run_warning_about_an_expectation_is_shown_at_that_expectation(
     )
 
 
-def test_warnings_can_still_be_made_errors(project: pytest.Pytester) -> None:
+def test_warnings_made_errors_fail_with_the_evidence_not_a_traceback(
+    project: pytest.Pytester,
+) -> None:
     result = project.runpytest("suite.yaml", "-W", "error::UserWarning")
-    result.stdout.fnmatch_lines(["*ScrapegateWarning*'bodies short'*"])
-    assert result.ret != 0
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ suite.yaml::records are readable _*",
+            "warning treated as an error: 'where' in 'videos only' uses field 'kind'*",
+            "*_ suite.yaml::bodies short _*",
+            "'bodies short' (length on body): 1 of 2 failed*",
+            "  docs.jsonl:1 [body]: 18 characters, more than max 5",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*Traceback*")
+    result.stdout.no_fnmatch_line("*plugin.py*")
+    result.stdout.no_fnmatch_line("*warnings.warn_explicit*")
