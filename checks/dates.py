@@ -385,7 +385,8 @@ class DateParser:
         bad = [lang for lang in self.languages if language_problem(lang) is not None]
         if bad:
             raise ValueError(
-                f"unknown date language(s) {', '.join(map(repr, bad))}: use ISO 639-1 codes "
+                f"unknown date {'language' if len(bad) == 1 else 'languages'} "
+                f"{', '.join(map(repr, bad))}: use ISO 639-1 codes "
                 f"that dateparser knows, such as {', '.join(map(repr, DEFAULT_LANGUAGES))}"
             )
 

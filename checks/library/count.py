@@ -29,6 +29,7 @@ from ..registry import (
     Violation,
     check,
 )
+from ..wording import plural
 
 SCHEMA: dict[str, Any] = {
     "min": {"type": "integer", "minimum": 0, "description": "Fewest documents allowed."},
@@ -65,9 +66,13 @@ class CountState:
         """One corpus-level violation when the total is out of bounds."""
         low, high = self.params.min, self.params.max
         if low is not None and self.seen < low:
-            yield CorpusViolation(None, Violation(f"{self.seen} documents, fewer than min {low}"))
+            yield CorpusViolation(
+                None, Violation(f"{plural(self.seen, 'document')}, fewer than min {low}")
+            )
         elif high is not None and self.seen > high:
-            yield CorpusViolation(None, Violation(f"{self.seen} documents, more than max {high}"))
+            yield CorpusViolation(
+                None, Violation(f"{plural(self.seen, 'document')}, more than max {high}")
+            )
 
 
 @check(

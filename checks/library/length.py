@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..wording import plural
 
 SCHEMA: dict[str, Any] = {
     "min": {"type": "integer", "minimum": 0, "description": "Smallest allowed length."},
@@ -49,7 +50,7 @@ def length(params: LengthParams, ctx: CheckContext) -> RowCheck:
     if params.min is not None and params.max is not None and params.min > params.max:
         raise ParamError("min", f"min {params.min} is larger than max {params.max}")
     words = params.unit == "words"
-    noun = "words" if words else "characters"
+    noun = "word" if words else "character"
     low, high = params.min, params.max
 
     def evaluate(value: str) -> list[Violation]:
@@ -58,16 +59,16 @@ def length(params: LengthParams, ctx: CheckContext) -> RowCheck:
             # whole 5 KB body into words; the exact count is only needed for the message.
             if low is not None and low > 0 and len(value.split(None, low - 1)) < low:
                 size = len(value.split())
-                return [Violation(f"{size} {noun}, fewer than min {low}", 0, len(value))]
+                return [Violation(f"{plural(size, noun)}, fewer than min {low}", 0, len(value))]
             if high is not None and len(value.split(None, high)) > high:
                 size = len(value.split())
-                return [Violation(f"{size} {noun}, more than max {high}", 0, len(value))]
+                return [Violation(f"{plural(size, noun)}, more than max {high}", 0, len(value))]
             return []
         size = len(value)
         if low is not None and size < low:
-            return [Violation(f"{size} {noun}, fewer than min {low}", 0, len(value))]
+            return [Violation(f"{plural(size, noun)}, fewer than min {low}", 0, len(value))]
         if high is not None and size > high:
-            return [Violation(f"{size} {noun}, more than max {high}", 0, len(value))]
+            return [Violation(f"{plural(size, noun)}, more than max {high}", 0, len(value))]
         return []
 
     return evaluate

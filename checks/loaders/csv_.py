@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from typing import IO
 
 from ..documents import Document, Loaded, UnreadableRecord
+from ..wording import plural
 from ._common import (
     STREAM_ERRORS,
     UTF8_BOM,
@@ -129,7 +130,7 @@ def _rows(stream: IO[bytes], name: str, id_field: str | None) -> Iterator[Loaded
         if len(row) != width:
             hint = "; quote cells that contain commas" if len(row) > width else ""
             yield UnreadableRecord(
-                name, start, f"row has {len(row)} cells, header has {width}{hint}"
+                name, start, f"row has {plural(len(row), 'cell')}, header has {width}{hint}"
             )
             continue
         fields = dict(zip(header, row, strict=True))

@@ -145,10 +145,11 @@ def render_markdown(result: RunResult) -> str:
     diff = diff_of(result)
     title = f"### scrapegate: {mdtext.text(result.suite)}: {headline(result, diff)}"
     summary = (
-        f"{result.documents} documents checked against {len(result.expectations)} expectations"
+        f"{plural(result.documents, 'document')} checked against "
+        f"{plural(len(result.expectations), 'expectation')}"
     )
     if result.records != result.documents:
-        summary += f" ({result.records - result.documents} unreadable records)"
+        summary += f" ({plural(result.records - result.documents, 'unreadable record')})"
     lines = [title, "", summary + ".", "", *_sample_note(result)]
     lines += _expectation_table(result, diff)
     if diff is not None:

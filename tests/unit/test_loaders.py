@@ -270,7 +270,7 @@ def test_csv_ragged_rows_are_reported_not_guessed(tmp_path: Path) -> None:
     items = summary(load(path))
     assert items[0][:2] == ("bad", 2)
     assert str(items[0][2]).startswith("row has 3 cells, header has 2")
-    assert items[1] == ("bad", 3, "row has 1 cells, header has 2")
+    assert items[1] == ("bad", 3, "row has 1 cell, header has 2")
     assert items[2] == ("doc", 4, {"a": "5", "b": "6"})
 
 
