@@ -76,7 +76,8 @@ class CleanerType:
 
     def param_schema(self) -> dict[str, Any]:
         """The JSON Schema of this cleaner's parameter mapping."""
-        summary = self.doc.strip().split("\n", 1)[0]
+        # Editors show descriptions as Markdown: ``literal`` (reST) becomes `literal`.
+        summary = self.doc.strip().split("\n", 1)[0].replace("``", "`")
         return {
             "type": ["object", "null"],
             "description": summary or f"The {self.name} cleaner.",

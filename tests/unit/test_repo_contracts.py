@@ -35,7 +35,7 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 def test_shipped_suite_schema_is_up_to_date() -> None:
     shipped = json.loads((ROOT / "checks" / "schema" / "suite.schema.json").read_text("utf-8"))
     assert shipped == builtin_schema(), (
-        "regenerate with: python -m checks.schema > checks/schema/suite.schema.json"
+        "regenerate with: scrapegate schema > checks/schema/suite.schema.json"
     )
 
 
@@ -54,3 +54,10 @@ def test_every_schema_property_has_a_description() -> None:
                 walk(value, f"{path}[{index}]")
 
     walk(builtin_schema(), "schema")
+
+
+def test_schema_descriptions_are_markdown_not_restructuredtext() -> None:
+    # Editors render descriptions as Markdown: ``x`` and :func:`x` would show their markup.
+    text = json.dumps(builtin_schema(), ensure_ascii=False)
+    assert "``" not in text
+    assert re.search(r":(?:func|class|mod|meth):`", text) is None
