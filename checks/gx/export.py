@@ -33,7 +33,7 @@ def export(suite_path: str, output: str) -> list[str]:
     from .compile import compile_suite
     from .session import import_gx, suite_json
 
-    import_gx()  # the install hint before anything else
+    import_gx("scrapegate export-gx")  # the install hint before anything else
     plan = compile_suite(load_suite(suite_path))
     # Serialised whole before the file is touched, then swapped in: a value that cannot be
     # serialised, a full disk or Ctrl-C leaves the previous export as it was.

@@ -18,18 +18,21 @@ from ..errors import UsageError
 from .plan import ROW_COLUMN, Mapped, Plan
 
 SITE_NAME = "scrapegate"
-INSTALL_HINT = "--engine gx needs Great Expectations: pip install 'scrapegate[gx]'"
+INSTALL_HINT = "{needs} needs Great Expectations: pip install 'scrapegate[gx]'"
 
 
-def import_gx() -> Any:
-    """The ``great_expectations`` module, analytics off; a UsageError when it is not installed."""
+def import_gx(needs: str = "--engine gx") -> Any:
+    """The ``great_expectations`` module, analytics off; a UsageError when it is not installed.
+
+    ``needs`` names what the user asked for (an option or a command) in the message.
+    """
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return importlib.import_module("great_expectations")
     except ImportError:
-        raise UsageError(INSTALL_HINT) from None
+        raise UsageError(INSTALL_HINT.format(needs=needs)) from None
 
 
 def gx_class_name(gx_type: str) -> str:

@@ -120,7 +120,19 @@ def test_a_missing_gx_extra_is_a_usage_error_with_the_install_hint(
     monkeypatch.setitem(sys.modules, "great_expectations", None)
     with pytest.raises(UsageError, match="pip install 'scrapegate\\[gx\\]'") as info:
         import_gx()
-    assert str(info.value) == INSTALL_HINT
+    assert str(info.value) == INSTALL_HINT.format(needs="--engine gx")
+
+
+def test_export_without_the_gx_extra_names_the_command_in_its_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "great_expectations", None)
+    code, out = _export(tmp_path, SUITE)
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: scrapegate export-gx needs Great Expectations: pip install 'scrapegate[gx]'"
+    )
+    assert not out.exists()
 
 
 def test_export_of_a_broken_suite_exits_2(tmp_path: Path) -> None:
