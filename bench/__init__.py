@@ -1,4 +1,4 @@
-"""The scrapegate benchmark harness (``python bench/run.py``; see README.md, Benchmarks).
+"""The scrapegate benchmark harness (``python bench/run.py``; see docs/benchmarks.md).
 
 Scripts run as commands:
 

@@ -1,8 +1,8 @@
 """The tables: on the terminal, in bench/RESULTS.md, and the rows of the raw result JSON.
 
-``COLUMNS`` names the benchmark table's columns (README.md, Benchmarks, explains each one);
-``ratio_rows`` turns the cells into rows of formatted strings; the terminal tables use rich,
-and RESULTS.md is Markdown built from the last result files in bench/_work.
+``COLUMNS`` names the benchmark table's columns (docs/benchmarks.md, The columns, explains
+each one); ``ratio_rows`` turns the cells into rows of formatted strings; the terminal tables
+use rich, and RESULTS.md is Markdown built from the last result files in bench/_work.
 """
 
 from __future__ import annotations
@@ -116,10 +116,11 @@ def render_soak_md(data: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def write_results(path: Path) -> None:
+def write_results(path: Path, quick: bool = False) -> None:
     """bench/RESULTS.md from the last benchmark and soak results in bench/_work."""
-    bench_data = _load(WORK / "results-benchmark.json")
-    soak_data = _load(WORK / "results-soak.json")
+    suffix = "-quick" if quick else ""
+    bench_data = _load(WORK / f"results-benchmark{suffix}.json")
+    soak_data = _load(WORK / f"results-soak{suffix}.json")
     latest = bench_data or soak_data
     if latest is None:
         return
@@ -127,8 +128,7 @@ def write_results(path: Path) -> None:
     parts = [
         "# Benchmark results",
         "",
-        "Written by `python bench/run.py`; see the Benchmarks section of README.md for what "
-        "each column means.",
+        "Written by `python bench/run.py`; see docs/benchmarks.md for what each column means.",
         "",
         "## Machine",
         "",

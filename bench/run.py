@@ -95,7 +95,13 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--soak-malformed", type=float, default=0.10)
     parser.add_argument("--quick", action="store_true", help="tiny smoke run (< 60 s)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per run")
-    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="where to write the Markdown results (default bench/RESULTS.md; a --quick run "
+        "writes them only when this is given)",
+    )
     args = parser.parse_args(argv)
     keys = [k.strip() for k in args.variants.split(",") if k.strip()]
     if unknown := set(keys) - set(variants()):
@@ -192,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         ok = run_benchmark(args, plan, keys, info, command, log) and ok
     for size, malformed in plan.soak_sizes:
         ok = run_soak(args, size, malformed, info, command, log) and ok
-    if not args.quick:
-        write_results(args.results)
-        log(f"wrote {args.results}")
+    results = args.results if args.results or args.quick else HERE / "RESULTS.md"
+    if results is not None:
+        write_results(results, quick=args.quick)
+        log(f"wrote {results}")
     log("every variant flagged exactly the truth" if ok else "MISMATCH or ERROR: see the table")
     return 0 if ok else 1
 
