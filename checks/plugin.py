@@ -79,9 +79,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--scrapegate-max-failures",
         type=int,
-        default=20,
+        default=10,
         metavar="N",
-        help="Failures shown per failing expectation (default 20).",
+        help="Failures shown per failing expectation (default 10, as scrapegate check; 0: all).",
     )
 
 
@@ -268,7 +268,7 @@ class ExpectationItem(pytest.Item):
     ) -> str:
         """The expectation's evidence, or our error's message, without a traceback."""
         if isinstance(excinfo.value, ExpectationFailed):
-            limit = self.config.getoption("--scrapegate-max-failures")
+            limit = self.config.getoption("--scrapegate-max-failures") or None
             return describe(excinfo.value.result, limit=limit, more_hint=MORE_HINT)
         if isinstance(excinfo.value, ScrapegateError):
             return f"error: {excinfo.value}"
@@ -279,7 +279,7 @@ class ExpectationItem(pytest.Item):
                 parent.run_once().expectation(self.name) if isinstance(parent, SuiteFile) else None
             )
             if result is not None and result.severity == "warn" and not result.passed:
-                limit = self.config.getoption("--scrapegate-max-failures")
+                limit = self.config.getoption("--scrapegate-max-failures") or None
                 return describe(result, limit=limit, more_hint=MORE_HINT)
             return f"warning treated as an error: {excinfo.value}"
         return str(super().repr_failure(excinfo))

@@ -199,6 +199,20 @@ def test_failures_past_the_limit_point_at_the_pytest_options(pytester: pytest.Py
     assert "--json FILE" not in result.stdout.str()
 
 
+def test_max_failures_defaults_to_the_cli_s_ten_and_zero_shows_them_all(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".yaml", suite=SUITE)
+    docs = pytester.mkdir("docs")
+    untitled = [{"url": f"https://n.example/{i}", "title": "", "body": "x"} for i in range(12)]
+    (docs / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in untitled))
+    result = pytester.runpytest("suite.yaml")
+    result.stdout.fnmatch_lines(["*... and 2 more (show more with --scrapegate-max-failures N*"])
+    everything = pytester.runpytest("suite.yaml", "--scrapegate-max-failures", "0")
+    assert "more (show more" not in everything.stdout.str()
+    assert everything.stdout.str().count("docs/a.jsonl:") >= 12
+
+
 INNER_TESTS = """
 import pytest
 
