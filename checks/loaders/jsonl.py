@@ -1,4 +1,4 @@
-"""JSON Lines reader: one JSON object per line, streamed in constant memory.
+"""JSON Lines reader: one JSON object per line, streamed (one record in memory at a time).
 
 The file is read as bytes line by line (gzip is decompressed on the fly), so memory holds one
 line at a time; a single line of any size (even over 64 MiB) is still read, it just costs that
