@@ -691,7 +691,8 @@ def module_summary(path: Path) -> str:
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     if not doc:
         raise SystemExit(f"{path.relative_to(ROOT)}: a module needs a docstring for the docs")
-    return _inline(re.sub(r":(?:mod|func|class):`~?([^`]+)`", r"``\\1``", doc.split("\n")[0]))
+    first_paragraph = " ".join(doc.split("\n\n")[0].split())
+    return _inline(re.sub(r":(?:mod|func|class):`~?([^`]+)`", r"``\\1``", first_paragraph))
 
 
 def code_page() -> str:
