@@ -24,6 +24,7 @@ from ..errors import (
     EXIT_USAGE,
     ConfigError,
     ScrapegateError,
+    did_you_mean,
 )
 
 ISSUES_URL = "https://github.com/scrapegate/scrapegate/issues"
@@ -70,6 +71,15 @@ class LazyGroup(click.Group):
             command: click.Command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if args and not name.startswith("-") and self.get_command(ctx, name) is None:
+            hint = did_you_mean(name, self.list_commands(ctx))
+            ctx.fail(f"No such command {name!r}{hint}")
+        return super().resolve_command(ctx, args)
 
 
 @click.group(

@@ -128,3 +128,10 @@ def test_the_help_test_covers_every_command() -> None:
     from scrapegate.cli import cli
 
     assert cli.list_commands(click.Context(cli)) == COMMANDS
+
+
+def test_a_misspelt_command_exits_2_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["chek", "fixtures/news"]) == 2
+    assert "Error: No such command 'chek'; did you mean 'check'?" in capsys.readouterr().err
+    assert main(["frobnicate"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith("Error: No such command 'frobnicate'")
