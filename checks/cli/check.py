@@ -133,7 +133,7 @@ class ProgressReporter:
     help="Failures printed per expectation, then '… and N more'; 0 prints all. "
     "The result JSON (--json) holds every failure.",
 )
-@quiet_option("Print only the verdict line.")
+@quiet_option("Print only the run's warnings and the verdict line.")
 def check_command(**options: Any) -> int:
     """Check documents (files, folders, or - for JSONL on stdin) against a suite."""
     return execute(options, console())
