@@ -5,6 +5,7 @@ schema, with one clear message per kind of bad file.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -110,6 +111,9 @@ def read_result(path: str) -> RunResult:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        nonfinite = _nonfinite_problem(raw, exc)
+        if nonfinite is not None:
+            raise BaselineError(f"{path}:{nonfinite}; {REGENERATE}") from None
         raise BaselineError(
             f"{path}: not valid JSON ({exc}); the file is corrupt or truncated; {REGENERATE}"
         ) from None
@@ -141,6 +145,34 @@ def read_result(path: str) -> RunResult:
     if legacy:
         result = replace(result, warnings=(LEGACY_NOTE, *result.warnings))
     return result
+
+
+_NONFINITE_WORDS = (b"nan", b"infinity", b"inf")
+_NUMBER = re.compile(rb"[-+]?[0-9.eE+-]+")
+
+
+def _nonfinite_problem(raw: bytes, exc: orjson.JSONDecodeError) -> str | None:
+    """``line:col: message`` when the JSON fails on NaN, Infinity or a number that overflows.
+
+    Python's json writes and reads ``NaN`` and ``Infinity``; JSON has neither, and a result
+    holding one (or ``1e999``) compares with nothing, so it is named, not called corrupt.
+    """
+    line, col, at = exc.lineno, exc.colno, raw[exc.pos :]
+    if "infinity" in exc.msg:
+        number = _NUMBER.match(at)
+        shown = f"{number.group().decode()} is too large (infinite)" if number else "infinity"
+    else:
+        word = next((w for w in _NONFINITE_WORDS if at[: len(w)].lower() == w), None)
+        if word is None:
+            return None
+        shown = at[: len(word)].decode()
+        if raw[exc.pos - 1 : exc.pos] in (b"-", b"+"):
+            shown, col = raw[exc.pos - 1 : exc.pos].decode() + shown, col - 1
+        shown += " is not a number JSON allows"
+    return (
+        f"{line}:{col}: {shown}; a stored result holds only finite numbers, so this one was "
+        "edited or not written by scrapegate"
+    )
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:

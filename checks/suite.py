@@ -21,6 +21,7 @@ import jsonschema
 from .cleaners import CleanerSpec as CleanerSpec
 from .cleaners import validate_pipeline
 from .errors import ConfigError, Location, Problem, did_you_mean
+from .finite import FiniteValidator, nonfinite_error
 from .regex import PatternError, compile_pattern
 from .registry import CheckContext, CheckType, ParamError, registry
 from .schema import suite_schema
@@ -117,7 +118,7 @@ class Suite:
 
 
 def _schema_problems(doc: MarkedDocument, schema: dict[str, Any]) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = FiniteValidator(schema)
     problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
         for problem in _translate(doc, error):
@@ -134,6 +135,11 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
     # jsonschema types these as possibly Unset; for the validators handled here they are set.
     rule: Any = error.validator_value
     schema: Any = error.schema
+    nonfinite = nonfinite_error(error)
+    if nonfinite is not None:
+        if nonfinite:
+            yield Problem(doc.locate(path), nonfinite, _context(doc, path))
+        return
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(error.instance) - set(allowed)):

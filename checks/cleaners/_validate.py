@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 
 from ..errors import Problem, did_you_mean
+from ..finite import FiniteValidator, nonfinite_error
 from ..registry import ParamError
 from ..yamlsource import KeyPath, MarkedDocument, format_path
 from ._registry import CleanerType, build_params, registry
@@ -45,6 +46,9 @@ _JSON_TYPES = {
 
 def _message(error: jsonschema.ValidationError) -> str:
     wanted: Any = error.validator_value
+    nonfinite = nonfinite_error(error)
+    if nonfinite:
+        return nonfinite
     if error.validator == "type":
         names = [wanted] if isinstance(wanted, str) else list(wanted)
         expected = " or ".join(_TYPES.get(n, n) for n in names)
@@ -127,7 +131,9 @@ def _step_problems(
         )
     known = {k: v for k, v in spec.params.items() if k in allowed}
     schema = {"type": "object", "properties": allowed}
-    for error in jsonschema.Draft202012Validator(schema).iter_errors(known):
+    for error in FiniteValidator(schema).iter_errors(known):
+        if nonfinite_error(error) == "":
+            continue  # a NaN's range error: its type error says it, with the range
         bad = True
         where: KeyPath = (*params_path, *error.absolute_path)
         yield Problem(doc.locate(where), _message(error), shown)

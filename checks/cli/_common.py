@@ -6,6 +6,7 @@ imports the commands, not the reverse).
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -55,11 +56,27 @@ def markdown_option(func: F) -> F:
     )(func)
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A float range that refuses ``nan`` and ``inf`` (exit 2), which ``float()`` accepts.
+
+    click.FloatRange compares with its bounds, and every comparison with NaN is false: a
+    ``--tolerance nan`` passed the range check and turned the baseline gate off.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The float, or a usage error when it is NaN or infinite."""
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            wanted = f"a number in the range {self._describe_range()}"
+            self.fail(f"{value!r} is not a finite number; use {wanted}.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
 def tolerance_option(help: str) -> Callable[[F], F]:
     """``--tolerance`` (a pass-rate drop between 0 and 1)."""
     return click.option(
         "--tolerance",
-        type=click.FloatRange(0, 1),
+        type=FiniteFloatRange(0, 1),
         default=0.0,
         show_default=True,
         help=help,

@@ -24,6 +24,8 @@ from .regex_compat import IncompatiblePattern, Translated, example_match, transl
 VIEW_MISSING = "\u200b<missing>"
 VIEW_MISSING_RULE = "\u200b"
 WORDS_MISSING_UNIT = "x "
+# A missing or non-text value in a column RE2 computed: neither 'found' (1) nor 'not found' (0).
+RE2_MISSING = -1
 
 
 class NoMapping(Exception):
@@ -54,18 +56,47 @@ class Builder:
         return self.wheres[where]
 
     def column(
-        self, spec: Expectation, kind: str, missing: str | int, strftime: str | None = None
+        self,
+        spec: Expectation,
+        kind: str,
+        missing: str | int,
+        strftime: str | None = None,
+        patterns: tuple[str, ...] = (),
     ) -> Prepared:
         """The prepared column of the expectation's field, shared by equal requests."""
         assert spec.field is not None
         # Occurrence numbers depend on which documents take part.
         where = self.where_column(spec.where) if kind == "occurrence" else None
-        key = (spec.field, kind, missing, strftime, where)
+        key = (spec.field, kind, missing, strftime, where, patterns)
         if key not in self.columns:
             taken = {c.name for c in self.columns.values()}
             name = _unique_name(f"{_slug(spec.field)}__{kind}", taken)
-            self.columns[key] = Prepared(name, spec.field, kind, missing, strftime, where)
+            self.columns[key] = Prepared(name, spec.field, kind, missing, strftime, where, patterns)
         return self.columns[key]
+
+    def re2_decides(
+        self, spec: Expectation, base: str, translated: Sequence[Translated], found: bool
+    ) -> tuple[str, dict[str, Any], Prepared, str] | None:
+        """GX's check of a column RE2 computed, when a pattern would reach Python's ``re``.
+
+        pandas hands a pattern that needs look-around (``\\b`` spelled for Python) to Python's
+        backtracking ``re``, where ``\\b(a+)+$`` takes minutes on 30 characters. Those
+        patterns never reach GX: RE2 searches the original patterns while the batch is built
+        (1: one of them is found, 0: none, -1: a missing or non-text value), and GX expects
+        ``found`` (1) or not (0). None when every pattern stays on pandas' RE2 path.
+        """
+        if not any(t.python_only for t in translated):
+            return None
+        sources = tuple(t.source for t in translated)
+        column = self.column(spec, f"{base}_match", RE2_MISSING, patterns=sources)
+        notes = (
+            f"the column is 1 where RE2 finds one of the patterns in the {base}, 0 where it "
+            f"finds none and {RE2_MISSING} for a missing or non-text value, which fails; a "
+            "pattern here needs look-around in Python's re, which can backtrack exponentially, "
+            "so RE2 decides it while the batch is built"
+        )
+        kwargs: dict[str, Any] = {"value_set": [1 if found else 0]}
+        return "expect_column_values_to_be_in_set", kwargs, column, notes
 
 
 def _slug(name: str) -> str:

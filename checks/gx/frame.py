@@ -66,6 +66,22 @@ def _text_column(column: Prepared, values: Sequence[Any]) -> list[Any]:
     raise ValueError(f"unknown column kind {column.kind!r}")
 
 
+def re2_found(column: Prepared, values: Sequence[Any]) -> list[int]:
+    """1 where RE2 finds one of the column's patterns in the text (or its view), else 0."""
+    from ..regex import compile_pattern
+
+    compiled = [compile_pattern(p) for p in column.patterns]
+    view = column.kind == "view_match"
+    out: list[int] = []
+    for value in values:
+        if not isinstance(value, str):
+            out.append(int(column.missing))
+            continue
+        text = matching_view(value).text if view else value
+        out.append(1 if any(c.search(text) for c in compiled) else 0)
+    return out
+
+
 def occurrences(values: Sequence[Any], applies: Sequence[bool]) -> list[int]:
     """1 for the first applicable document with a value, 2 for the next...; 0 when missing."""
     seen: dict[int, int] = {}
@@ -96,6 +112,8 @@ def build_batch(plan: Plan, docs: Sequence[Document]) -> Batch:
         if column.kind == "occurrence":
             mask = applies[column.where] if column.where else [True] * len(docs)
             data[column.name] = pd.Series(occurrences(values, mask), dtype="int64")
+        elif column.patterns:
+            data[column.name] = pd.Series(re2_found(column, values), dtype="int64")
         else:
             data[column.name] = pd.Series(_text_column(column, values), dtype="str")
     return Batch(pd.DataFrame(data), where_seen)

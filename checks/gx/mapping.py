@@ -24,7 +24,7 @@ from .builder import (
     translate_rules,
 )
 from .plan import Prepared
-from .regex_compat import IncompatiblePattern, translate
+from .regex_compat import IncompatiblePattern, Translated, translate
 
 Result = tuple[str, dict[str, Any], Prepared | None, str]
 Handler = Callable[[Builder, int, Expectation], Result]
@@ -127,6 +127,9 @@ def no_boilerplate(b: Builder, index: int, spec: Expectation) -> Result:
         rules.extend((rule, ("packs", k)) for rule in build_rules((pack,), ()))
     rules.extend(_pattern_rules(p.patterns))
     translated = translate_rules(b, index, spec, rules)
+    decided = b.re2_decides(spec, "view", translated, found=False)
+    if decided is not None:
+        return decided
     column = b.column(spec, "view", VIEW_MISSING)
     regexes = [t.python for t in translated] + [VIEW_MISSING_RULE]
     notes = (
@@ -150,7 +153,11 @@ def attribution_present(b: Builder, index: int, spec: Expectation) -> Result:
     if p.byline:
         rules.append((Rule("By First Last", "byline", BYLINE), ("byline",)))
     rules.extend(_pattern_rules(p.patterns))
-    regexes = [t.python for t in translate_rules(b, index, spec, rules)]
+    translated = translate_rules(b, index, spec, rules)
+    decided = b.re2_decides(spec, "view", translated, found=True)
+    if decided is not None:
+        return decided
+    regexes = [t.python for t in translated]
     # The no_boilerplate placeholder first: one view column can then serve both checks.
     missing = missing_that_fails(regexes, must_match=False, candidates=(VIEW_MISSING, ""))
     if missing is None:
@@ -167,7 +174,11 @@ def no_html(b: Builder, index: int, spec: Expectation) -> Result:
     from ..library.no_html import PATTERNS
 
     rules = [(Rule(f"no_html[{i}]", "html", source), ()) for i, source in enumerate(PATTERNS)]
-    regexes = [t.python for t in translate_rules(b, index, spec, rules)]
+    translated = translate_rules(b, index, spec, rules)
+    decided = b.re2_decides(spec, "text", translated, found=False)
+    if decided is not None:
+        return decided
+    regexes = [t.python for t in translated]
     missing = missing_that_fails(regexes, must_match=True)
     if missing is None:
         raise no_mapping("no placeholder matching an HTML pattern was found")
@@ -180,12 +191,12 @@ def no_html(b: Builder, index: int, spec: Expectation) -> Result:
     )
 
 
-def _user_pattern(b: Builder, index: int, spec: Expectation) -> str | None:
+def _user_pattern(b: Builder, index: int, spec: Expectation) -> Translated | None:
     from ..errors import Problem
     from .locate import locate_key
 
     try:
-        return translate(spec.params.pattern).python
+        return translate(spec.params.pattern)
     except IncompatiblePattern as exc:
         b.problems.append(
             Problem(
@@ -199,9 +210,13 @@ def _user_pattern(b: Builder, index: int, spec: Expectation) -> str | None:
 
 def matches(b: Builder, index: int, spec: Expectation, negate: bool = False) -> Result:
     """GX's (not-)match regex on the raw text."""
-    regex = _user_pattern(b, index, spec)
-    if regex is None:
+    translated = _user_pattern(b, index, spec)
+    if translated is None:
         return "expect_column_values_to_match_regex", {"regex": ""}, None, ""
+    decided = b.re2_decides(spec, "text", [translated], found=not negate)
+    if decided is not None:
+        return decided
+    regex = translated.python
     missing = missing_that_fails([regex], must_match=negate)
     if missing is None:
         found = "no text the pattern matches" if negate else "the pattern matches every short text"

@@ -20,7 +20,9 @@ class Prepared:
 
     ``kind``: ``text`` (the string itself), ``view`` (its normalised matching view),
     ``presence`` (not_empty's notion of a value), ``date_text`` (the text a strftime format
-    must match), ``occurrence`` (1 for the first document with a value, 2 for the next...).
+    must match), ``occurrence`` (1 for the first document with a value, 2 for the next...),
+    ``text_match`` / ``view_match`` (1 when RE2 finds one of ``patterns`` in the text or the
+    view, else 0: patterns that pandas would hand to Python's backtracking ``re``).
     ``missing`` replaces a missing, null or non-text value; it always fails the expectation.
     """
 
@@ -30,6 +32,7 @@ class Prepared:
     missing: str | int
     strftime: str | None = None
     where: str | None = None
+    patterns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Plan:
                     "missing": c.missing,
                     **({"strftime": c.strftime} if c.strftime else {}),
                     **({"where": c.where} if c.where else {}),
+                    **({"re2_patterns": list(c.patterns)} if c.patterns else {}),
                 }
                 for c in self.columns
             ],

@@ -8,7 +8,8 @@ in all three places. Where the dialects differ we spell the RE2 meaning out:
 * ``\\d \\w \\s`` (and negations) are ASCII in RE2, Unicode in Python: written as ASCII classes
   (RE2's ``\\s`` is ``[\\t\\n\\f\\r ]``, without ``\\v``);
 * ``\\b`` is ASCII in RE2: written with look-around on ASCII word characters (Python only;
-  pandas always routes look-around to Python);
+  pandas would route look-around to Python's backtracking ``re``, so such a rewrite is never
+  given to GX: ``Builder.re2_decides`` has RE2 search the original into a prepared column);
 * ``$`` without ``(?m)`` is the end of text in RE2 but also matches before a final newline in
   Python: written ``\\Z``; RE2's ``\\z`` is Python's ``\\Z``;
 * ``(?i)`` folds ``i``/``I`` with dotless ``ı`` and dotted ``İ`` in Python only: those letters

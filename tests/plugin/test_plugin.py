@@ -141,6 +141,21 @@ def test_bad_suite_is_a_collection_error_with_location(pytester: pytest.Pytester
     assert "Traceback" not in result.stdout.str()
 
 
+def test_a_suite_with_mostly_nan_is_a_collection_error_not_a_failing_item(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(
+        ".yaml",
+        suite="suite: x\nexpectations:\n  - {name: a, check: not_empty, field: t, mostly: .nan}\n",
+    )
+    result = pytester.runpytest("suite.yaml")
+    result.stdout.fnmatch_lines(
+        ["*suite.yaml:3:51: 'mostly' must be a finite number from 0 to 1, got .nan (not a number)*"]
+    )
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "Traceback" not in result.stdout.str()
+
+
 def test_missing_documents_path_fails_items_with_a_clear_message(pytester: pytest.Pytester) -> None:
     pytester.makefile(".yaml", suite=SUITE)
     result = pytester.runpytest("suite.yaml")

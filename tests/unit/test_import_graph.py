@@ -279,6 +279,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         (
             "",
             "errors",
+            "finite",
             "wording",
             "atomic",
             "regex",
