@@ -3,6 +3,12 @@
 An interrupted run (Ctrl-C, a full disk, a crash) never leaves a half-written report, baseline
 or cleaned file behind: the target holds either its old content or the complete new one, and
 the temp file (``.scrapegate-*.tmp``) is removed on every way out.
+
+Only a regular file (or a path that does not exist yet) is replaced. A symbolic link is
+followed and its target replaced, so the link stays a link. A device (``/dev/null``,
+``/dev/stdout``) or a FIFO is written into directly, never replaced: a rename would put a
+regular file where the device or pipe was. A FIFO nobody reads is an error after
+``FIFO_WAIT_S`` seconds, not a hang.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import functools
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -20,6 +27,9 @@ from .errors import OutputError
 
 TEMP_PREFIX = ".scrapegate-"
 TEMP_SUFFIX = ".tmp"
+# How long a write into a FIFO waits for a reader to open the other end.
+FIFO_WAIT_S = 2.0
+_FIFO_POLL_S = 0.05
 
 
 def write_bytes_atomic(path: str, data: bytes) -> None:
@@ -38,9 +48,15 @@ def write_chunks_atomic(path: str, chunks: Iterable[bytes]) -> None:
 def atomic_stream(path: str) -> Iterator[IO[bytes]]:
     """A binary stream that becomes ``path`` only once written completely; else nothing does.
 
-    Raises OutputError naming the path when it cannot be written.
+    Raises OutputError naming the path when it cannot be written. A symbolic link is followed
+    (its target is replaced); a device or FIFO is written into directly.
     """
-    directory = os.path.dirname(os.path.abspath(path))
+    target = _resolve(path)
+    if _is_special(target):
+        with _direct_stream(path, target) as fh:
+            yield fh
+        return
+    directory = os.path.dirname(target)
     try:
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
@@ -54,10 +70,10 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
             # mkstemp makes the file private (0600); reports, baselines and cleaned copies are
             # shared: keep the replaced file's mode, or give 0666 less the umask.
             if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), _mode_for(path))
+                os.fchmod(fh.fileno(), _mode_for(target))
             else:
-                os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
+                os.chmod(tmp, _mode_for(target))
+        os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -65,6 +81,80 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
             raise OutputError(_cannot_write(path, exc)) from None
         raise
     _sync_directory(directory)
+
+
+def _resolve(path: str) -> str:
+    """The absolute file a write to ``path`` lands in: symbolic links followed to their end.
+
+    A dangling link resolves to the missing file it names, which the write then creates, as a
+    shell's ``>`` would. A link loop is an OutputError.
+    """
+    target = os.path.realpath(os.path.abspath(path))
+    if os.path.islink(target):
+        # realpath stops where it meets a loop and returns a link; following it fails.
+        raise OutputError(
+            f"{path}: cannot write: symbolic link loop (the link points back to itself); "
+            "fix or remove the link"
+        )
+    return target
+
+
+def _is_special(target: str) -> bool:
+    """Whether ``target`` exists and is neither a regular file nor a folder (a device, a FIFO)."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+@contextlib.contextmanager
+def _direct_stream(path: str, target: str) -> Iterator[IO[bytes]]:
+    """A binary stream straight into a device or FIFO (nothing to replace, nothing to undo)."""
+    fd = _open_special(path, target)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise OutputError(
+                f"{path}: cannot write: the reader closed the pipe before the output was "
+                "complete; keep the reader running until scrapegate ends"
+            ) from None
+        raise OutputError(_cannot_write(path, exc)) from None
+
+
+def _open_special(path: str, target: str) -> int:
+    """Open a device or FIFO for writing without blocking forever on a FIFO with no reader."""
+    mode = os.stat(target).st_mode
+    is_fifo = stat.S_ISFIFO(mode)
+    if stat.S_ISSOCK(mode):
+        raise OutputError(
+            f"{path}: cannot write: it is a socket, not a file; choose a file, a device or a FIFO"
+        )
+    # O_NONBLOCK: opening a FIFO for writing otherwise waits until some process opens it for
+    # reading, which may be never. Without a reader the open fails with ENXIO at once.
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_NONBLOCK if is_fifo else 0)
+    deadline = time.monotonic() + FIFO_WAIT_S
+    while True:
+        try:
+            fd = os.open(target, flags)
+            break
+        except OSError as exc:
+            if is_fifo and exc.errno == errno.ENXIO and time.monotonic() < deadline:
+                time.sleep(_FIFO_POLL_S)
+                continue
+            if is_fifo and exc.errno == errno.ENXIO:
+                raise OutputError(
+                    f"{path}: cannot write: nobody reads this FIFO (named pipe); start its "
+                    f"reader first (for example 'cat {path} &') or choose a regular file"
+                ) from None
+            raise OutputError(_cannot_write(path, exc)) from None
+    if is_fifo:
+        # Once a reader is there, writes wait for it like any pipe's (a slow reader is fine).
+        os.set_blocking(fd, True)
+    return fd
 
 
 def write_text_atomic(path: str, text: str) -> None:
@@ -76,9 +166,18 @@ def check_writable(path: str) -> None:
     """Raise OutputError now when ``path`` clearly cannot be written, before a long run.
 
     Only what can be known up front is checked (a folder in the way, a file where a folder
-    must be, a folder without write permission); the write itself may still fail later.
+    must be, a folder without write permission, a device without write permission); the
+    write itself may still fail later (a FIFO is not opened here: its reader would see the
+    end of its input at once).
     """
-    target = os.path.abspath(path)
+    target = _resolve(path)
+    if _is_special(target):
+        # Written into, not replaced: the folder it sits in need not be writable.
+        if not os.access(target, os.W_OK):
+            raise OutputError(
+                _cannot_write(path, PermissionError(errno.EACCES, "Permission denied"))
+            )
+        return
     if os.path.isdir(target):
         raise OutputError(_cannot_write(path, IsADirectoryError(errno.EISDIR, "Is a directory")))
     parent = os.path.dirname(target)
