@@ -207,3 +207,20 @@ def test_the_check_data_refusal_sees_through_a_symlink(
     assert main(["check", "docs/good.jsonl", "--suite", "suite.yaml", "--json", "r.json"]) == 2
     assert capsys.readouterr().err.startswith("error: --json r.json: that file is an input (")
     assert source.read_bytes() == before
+
+
+def test_the_plugin_refuses_a_json_path_that_is_its_suite(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", suite=GX_SUITE.replace("id: url", "paths: [docs/]\n  id: url"))
+    pytester.mkdir("docs")
+    (pytester.path / "docs" / "a.jsonl").write_text('{"url": "u", "title": "t"}\n')
+    before = (pytester.path / "suite.yaml").read_bytes()
+    pytester.mkdir("x")
+    result = pytester.runpytest("suite.yaml", "--scrapegate-json", "./x/../suite.yaml")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*--scrapegate-json ./x/../suite.yaml: that file is an input (suite.yaml); "
+            "scrapegate never writes over its inputs, choose another output path*"
+        ]
+    )
+    assert (pytester.path / "suite.yaml").read_bytes() == before
