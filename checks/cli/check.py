@@ -239,7 +239,9 @@ def execute(options: dict[str, Any], out: Console) -> int:
         # Replacing the baseline with a regressed result would make a re-run pass.
         click.echo(
             f"note: --json {options['json_path']} is the baseline and the run regressed "
-            "against it: the baseline was kept; pass another --json FILE to keep this result",
+            "against it: the baseline was kept, so that a re-run does not pass; to keep this "
+            "result pass another --json FILE, to accept it as the baseline run without "
+            "--baseline",
             err=True,
         )
     elif options["json_path"]:

@@ -147,7 +147,8 @@ def test_a_baseline_is_kept_when_the_run_regressed_against_it(
     assert main([*argv, "--json", "./x/../base.json"]) == 1
     assert capsys.readouterr().err == (
         "note: --json ./x/../base.json is the baseline and the run regressed against it: the "
-        "baseline was kept; pass another --json FILE to keep this result\n"
+        "baseline was kept, so that a re-run does not pass; to keep this result pass another "
+        "--json FILE, to accept it as the baseline run without --baseline\n"
     )
     assert (project.root / "base.json").read_bytes() == before
 
