@@ -5,10 +5,10 @@ or cleaned file behind: the target holds either its old content or the complete 
 the temp file (``.scrapegate-*.tmp``) is removed on every way out.
 
 Only a regular file (or a path that does not exist yet) is replaced. A symbolic link is
-followed and its target replaced, so the link stays a link. A device (``/dev/null``,
-``/dev/stdout``) or a FIFO is written into directly, never replaced: a rename would put a
-regular file where the device or pipe was. A FIFO nobody reads is an error after
-``FIFO_WAIT_S`` seconds, not a hang.
+followed and its target replaced, so the link stays a link. A device (``/dev/null``), a FIFO
+and an open descriptor (``/dev/stdout``, ``/dev/fd/3``) are written into directly, never
+replaced: a rename would put a regular file where the device or pipe was, or cut a redirected
+stream off. A FIFO nobody reads is an error after ``FIFO_WAIT_S`` seconds, not a hang.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import contextlib
 import errno
 import functools
 import os
+import re
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -51,8 +53,8 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
     Raises OutputError naming the path when it cannot be written. A symbolic link is followed
     (its target is replaced); a device or FIFO is written into directly.
     """
-    target = _resolve(path)
-    if _is_special(target):
+    target, direct = _resolve(path)
+    if direct:
         with _direct_stream(path, target) as fh:
             yield fh
         return
@@ -83,20 +85,52 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
     _sync_directory(directory)
 
 
-def _resolve(path: str) -> str:
-    """The absolute file a write to ``path`` lands in: symbolic links followed to their end.
+def _resolve(path: str) -> tuple[str, bool]:
+    """The absolute file a write to ``path`` lands in, and whether to write into it directly.
 
-    A dangling link resolves to the missing file it names, which the write then creates, as a
-    shell's ``>`` would. A link loop is an OutputError.
+    Symbolic links are followed to their end: a dangling link resolves to the missing file it
+    names, which the write then creates, as a shell's ``>`` would; a loop is an OutputError.
+    A path through an open descriptor (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``)
+    is written into directly, whatever it points at: replacing the file behind it would cut
+    the rest of that stream off.
     """
-    target = os.path.realpath(os.path.abspath(path))
+    given = os.path.abspath(path)
+    descriptor = _through_descriptor(given)
+    if descriptor is not None:
+        return descriptor, True
+    target = os.path.realpath(given)
     if os.path.islink(target):
         # realpath stops where it meets a loop and returns a link; following it fails.
         raise OutputError(
             f"{path}: cannot write: symbolic link loop (the link points back to itself); "
             "fix or remove the link"
         )
-    return target
+    return target, _is_special(target)
+
+
+_DESCRIPTOR = re.compile(r"/proc/(self|thread-self|\d+)(?:/task/\d+)?/fd/(\d+)")
+
+
+def _through_descriptor(path: str) -> str | None:
+    """The /proc descriptor link on the way of ``path`` (``/proc/123/fd/1``), if any."""
+    for _ in range(40):  # the kernel's own limit of links in a chain
+        path = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        if _DESCRIPTOR.fullmatch(path):
+            return path
+        try:
+            link = os.readlink(path)
+        except (OSError, ValueError):
+            return None
+        path = os.path.join(os.path.dirname(path), link)
+    return None
+
+
+def _own_descriptor(target: str) -> int | None:
+    """The number of this process's descriptor that ``target`` names, if it names one."""
+    found = _DESCRIPTOR.fullmatch(target)
+    if found is None or found.group(1) not in ("self", "thread-self", str(os.getpid())):
+        return None
+    return int(found.group(2))
 
 
 def _is_special(target: str) -> bool:
@@ -110,7 +144,7 @@ def _is_special(target: str) -> bool:
 
 @contextlib.contextmanager
 def _direct_stream(path: str, target: str) -> Iterator[IO[bytes]]:
-    """A binary stream straight into a device or FIFO (nothing to replace, nothing to undo)."""
+    """A binary stream straight into a device, FIFO or descriptor (nothing to replace or undo)."""
     fd = _open_special(path, target)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -127,7 +161,21 @@ def _direct_stream(path: str, target: str) -> Iterator[IO[bytes]]:
 
 def _open_special(path: str, target: str) -> int:
     """Open a device or FIFO for writing without blocking forever on a FIFO with no reader."""
-    mode = os.stat(target).st_mode
+    own = _own_descriptor(target)
+    if own is not None:
+        # Our own stdout or another open descriptor: write through a copy of it, so that the
+        # output shares its offset and comes after what was printed already.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        try:
+            return os.dup(own)
+        except OSError as exc:
+            raise OutputError(_cannot_write(path, exc)) from None
+    try:
+        mode = os.stat(target).st_mode
+    except OSError as exc:
+        raise OutputError(_cannot_write(path, exc)) from None
     is_fifo = stat.S_ISFIFO(mode)
     if stat.S_ISSOCK(mode):
         raise OutputError(
@@ -136,6 +184,9 @@ def _open_special(path: str, target: str) -> int:
     # O_NONBLOCK: opening a FIFO for writing otherwise waits until some process opens it for
     # reading, which may be never. Without a reader the open fails with ENXIO at once.
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_NONBLOCK if is_fifo else 0)
+    if stat.S_ISREG(mode):
+        # A regular file behind another process's descriptor link: add to what it holds.
+        flags |= os.O_APPEND
     deadline = time.monotonic() + FIFO_WAIT_S
     while True:
         try:
@@ -170,8 +221,8 @@ def check_writable(path: str) -> None:
     write itself may still fail later (a FIFO is not opened here: its reader would see the
     end of its input at once).
     """
-    target = _resolve(path)
-    if _is_special(target):
+    target, direct = _resolve(path)
+    if direct:
         # Written into, not replaced: the folder it sits in need not be writable.
         if not os.access(target, os.W_OK):
             raise OutputError(

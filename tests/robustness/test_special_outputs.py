@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 
 from scrapegate import atomic
 from scrapegate.cli import main
-from tests.robustness.support import Project
+from tests.robustness.support import Project, scrapegate_process
 
 needs_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0, reason="os.mknod needs root"
@@ -224,3 +225,53 @@ def test_every_atomic_writer_writes_into_a_device(tmp_path: Path, how: str) -> N
     WRITE[how](str(device))
     assert _is_our_device(device)
     assert os.listdir(tmp_path) == ["null"]
+
+
+needs_proc_fd = pytest.mark.skipif(
+    not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd descriptor links"
+)
+
+
+@needs_proc_fd
+@pytest.mark.parametrize("via", ["descriptor", "link to it"])
+def test_a_report_to_redirected_stdout_comes_after_what_was_printed(
+    project: Project, via: str
+) -> None:
+    # Like --markdown /dev/stdout with stdout redirected to a file (/dev/stdout itself is a
+    # link to /proc/self/fd/1; the test makes its own link rather than touch /dev).
+    project.good()
+    out = "/proc/self/fd/1"
+    if via == "link to it":
+        (project.root / "stdout").symlink_to(out)
+        out = "stdout"
+    captured = project.root / "captured.txt"
+    with captured.open("wb") as fh:
+        child = scrapegate_process(
+            ["check", "docs", "--suite", "suite.yaml", "--markdown", out], project.root, stdout=fh
+        )
+        assert child.wait(timeout=60) == 0
+    text = captured.read_text()
+    assert text.startswith("### scrapegate: robustness: ")
+    assert "PASSED" in text.splitlines()[-1]
+    assert captured.is_file() and not captured.is_symlink()
+    if via == "link to it":
+        assert (project.root / "stdout").is_symlink()
+
+
+@needs_proc_fd
+def test_a_report_to_a_closed_pipe_is_a_clear_error(project: Project) -> None:
+    project.good()
+    child = scrapegate_process(
+        ["check", "docs", "--suite", "suite.yaml", "-q", "--json", "/proc/self/fd/1"],
+        project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    child.stdout.close()  # the reader goes away before the output is written
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 2
+    assert err.decode().endswith(
+        "error: /proc/self/fd/1: cannot write: the reader closed the pipe before the output "
+        "was complete; keep the reader running until scrapegate ends\n"
+    )
