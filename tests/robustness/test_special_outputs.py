@@ -19,6 +19,7 @@ import pytest
 
 from scrapegate import atomic
 from scrapegate.cli import main
+from scrapegate.errors import OutputError
 from tests.robustness.support import Project, scrapegate_process
 
 needs_root = pytest.mark.skipif(
@@ -275,3 +276,17 @@ def test_a_report_to_a_closed_pipe_is_a_clear_error(project: Project) -> None:
         "error: /proc/self/fd/1: cannot write: the reader closed the pipe before the output "
         "was complete; keep the reader running until scrapegate ends\n"
     )
+
+
+@needs_root
+def test_a_device_in_a_read_only_folder_is_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As for /dev/null and a user who cannot write to /dev: only the device's own permission
+    # counts. Root writes anywhere, so the folder's refusal is simulated.
+    device = _char_device(tmp_path / "null")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: not os.path.isdir(p) and real_access(p, mode))
+    atomic.check_writable(str(device))
+    with pytest.raises(OutputError, match="choose a writable location"):
+        atomic.check_writable(str(tmp_path / "report.json"))
