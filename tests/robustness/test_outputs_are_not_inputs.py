@@ -60,6 +60,11 @@ REFUSED = {
         "head.json",
         "--markdown",
     ),
+    "check --json SUITE": (
+        ["check", "docs", "--suite", "suite.yaml", "--json", "IN"],
+        "suite.yaml",
+        "--json",
+    ),
     "check --baseline --html": (
         ["check", "docs", "--suite", "suite.yaml", "--baseline", "base.json", "--html", "IN"],
         "base.json",
