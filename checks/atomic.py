@@ -3,6 +3,12 @@
 An interrupted run (Ctrl-C, a full disk, a crash) never leaves a half-written report, baseline
 or cleaned file behind: the target holds either its old content or the complete new one, and
 the temp file (``.scrapegate-*.tmp``) is removed on every way out.
+
+Only a regular file (or a path that does not exist yet) is replaced. A symbolic link is
+followed and its target replaced, so the link stays a link. A device (``/dev/null``), a FIFO
+and an open descriptor (``/dev/stdout``, ``/dev/fd/3``) are written into directly, never
+replaced: a rename would put a regular file where the device or pipe was, or cut a redirected
+stream off. A FIFO nobody reads is an error after ``FIFO_WAIT_S`` seconds, not a hang.
 """
 
 from __future__ import annotations
@@ -11,8 +17,11 @@ import contextlib
 import errno
 import functools
 import os
+import re
 import stat
+import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -20,6 +29,9 @@ from .errors import OutputError
 
 TEMP_PREFIX = ".scrapegate-"
 TEMP_SUFFIX = ".tmp"
+# How long a write into a FIFO waits for a reader to open the other end.
+FIFO_WAIT_S = 2.0
+_FIFO_POLL_S = 0.05
 
 
 def write_bytes_atomic(path: str, data: bytes) -> None:
@@ -38,9 +50,15 @@ def write_chunks_atomic(path: str, chunks: Iterable[bytes]) -> None:
 def atomic_stream(path: str) -> Iterator[IO[bytes]]:
     """A binary stream that becomes ``path`` only once written completely; else nothing does.
 
-    Raises OutputError naming the path when it cannot be written.
+    Raises OutputError naming the path when it cannot be written. A symbolic link is followed
+    (its target is replaced); a device or FIFO is written into directly.
     """
-    directory = os.path.dirname(os.path.abspath(path))
+    target, direct = _resolve(path)
+    if direct:
+        with _direct_stream(path, target) as fh:
+            yield fh
+        return
+    directory = os.path.dirname(target)
     try:
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
@@ -54,10 +72,10 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
             # mkstemp makes the file private (0600); reports, baselines and cleaned copies are
             # shared: keep the replaced file's mode, or give 0666 less the umask.
             if hasattr(os, "fchmod"):
-                os.fchmod(fh.fileno(), _mode_for(path))
+                os.fchmod(fh.fileno(), _mode_for(target))
             else:
-                os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
+                os.chmod(tmp, _mode_for(target))
+        os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -65,6 +83,129 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
             raise OutputError(_cannot_write(path, exc)) from None
         raise
     _sync_directory(directory)
+
+
+def _resolve(path: str) -> tuple[str, bool]:
+    """The absolute file a write to ``path`` lands in, and whether to write into it directly.
+
+    Symbolic links are followed to their end: a dangling link resolves to the missing file it
+    names, which the write then creates, as a shell's ``>`` would; a loop is an OutputError.
+    A path through an open descriptor (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``)
+    is written into directly, whatever it points at: replacing the file behind it would cut
+    the rest of that stream off.
+    """
+    given = os.path.abspath(path)
+    descriptor = _through_descriptor(given)
+    if descriptor is not None:
+        return descriptor, True
+    target = os.path.realpath(given)
+    if os.path.islink(target):
+        # realpath stops where it meets a loop and returns a link; following it fails.
+        raise OutputError(
+            f"{path}: cannot write: symbolic link loop (the link points back to itself); "
+            "fix or remove the link"
+        )
+    return target, _is_special(target)
+
+
+_DESCRIPTOR = re.compile(r"/proc/(self|thread-self|\d+)(?:/task/\d+)?/fd/(\d+)")
+
+
+def _through_descriptor(path: str) -> str | None:
+    """The /proc descriptor link on the way of ``path`` (``/proc/123/fd/1``), if any."""
+    for _ in range(40):  # the kernel's own limit of links in a chain
+        path = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        if _DESCRIPTOR.fullmatch(path):
+            return path
+        try:
+            link = os.readlink(path)
+        except (OSError, ValueError):
+            return None
+        path = os.path.join(os.path.dirname(path), link)
+    return None
+
+
+def _own_descriptor(target: str) -> int | None:
+    """The number of this process's descriptor that ``target`` names, if it names one."""
+    found = _DESCRIPTOR.fullmatch(target)
+    if found is None or found.group(1) not in ("self", "thread-self", str(os.getpid())):
+        return None
+    return int(found.group(2))
+
+
+def _is_special(target: str) -> bool:
+    """Whether ``target`` exists and is neither a regular file nor a folder (a device, a FIFO)."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+@contextlib.contextmanager
+def _direct_stream(path: str, target: str) -> Iterator[IO[bytes]]:
+    """A binary stream straight into a device, FIFO or descriptor (nothing to replace or undo)."""
+    fd = _open_special(path, target)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise OutputError(
+                f"{path}: cannot write: the reader closed the pipe before the output was "
+                "complete; keep the reader running until scrapegate ends"
+            ) from None
+        raise OutputError(_cannot_write(path, exc)) from None
+
+
+def _open_special(path: str, target: str) -> int:
+    """Open a device or FIFO for writing without blocking forever on a FIFO with no reader."""
+    own = _own_descriptor(target)
+    if own is not None:
+        # Our own stdout or another open descriptor: write through a copy of it, so that the
+        # output shares its offset and comes after what was printed already.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        try:
+            return os.dup(own)
+        except OSError as exc:
+            raise OutputError(_cannot_write(path, exc)) from None
+    try:
+        mode = os.stat(target).st_mode
+    except OSError as exc:
+        raise OutputError(_cannot_write(path, exc)) from None
+    is_fifo = stat.S_ISFIFO(mode)
+    if stat.S_ISSOCK(mode):
+        raise OutputError(
+            f"{path}: cannot write: it is a socket, not a file; choose a file, a device or a FIFO"
+        )
+    # O_NONBLOCK: opening a FIFO for writing otherwise waits until some process opens it for
+    # reading, which may be never. Without a reader the open fails with ENXIO at once.
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_NONBLOCK if is_fifo else 0)
+    if stat.S_ISREG(mode):
+        # A regular file behind another process's descriptor link: add to what it holds.
+        flags |= os.O_APPEND
+    deadline = time.monotonic() + FIFO_WAIT_S
+    while True:
+        try:
+            fd = os.open(target, flags)
+            break
+        except OSError as exc:
+            if is_fifo and exc.errno == errno.ENXIO and time.monotonic() < deadline:
+                time.sleep(_FIFO_POLL_S)
+                continue
+            if is_fifo and exc.errno == errno.ENXIO:
+                raise OutputError(
+                    f"{path}: cannot write: nobody reads this FIFO (named pipe); start its "
+                    f"reader first (for example 'cat {path} &') or choose a regular file"
+                ) from None
+            raise OutputError(_cannot_write(path, exc)) from None
+    if is_fifo:
+        # Once a reader is there, writes wait for it like any pipe's (a slow reader is fine).
+        os.set_blocking(fd, True)
+    return fd
 
 
 def write_text_atomic(path: str, text: str) -> None:
@@ -76,9 +217,18 @@ def check_writable(path: str) -> None:
     """Raise OutputError now when ``path`` clearly cannot be written, before a long run.
 
     Only what can be known up front is checked (a folder in the way, a file where a folder
-    must be, a folder without write permission); the write itself may still fail later.
+    must be, a folder without write permission, a device without write permission); the
+    write itself may still fail later (a FIFO is not opened here: its reader would see the
+    end of its input at once).
     """
-    target = os.path.abspath(path)
+    target, direct = _resolve(path)
+    if direct:
+        # Written into, not replaced: the folder it sits in need not be writable.
+        if not os.access(target, os.W_OK):
+            raise OutputError(
+                _cannot_write(path, PermissionError(errno.EACCES, "Permission denied"))
+            )
+        return
     if os.path.isdir(target):
         raise OutputError(_cannot_write(path, IsADirectoryError(errno.EISDIR, "Is a directory")))
     parent = os.path.dirname(target)

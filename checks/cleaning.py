@@ -76,6 +76,15 @@ def _real(path: str) -> str:
     return os.path.realpath(os.path.abspath(path))
 
 
+def _file_id(path: str) -> tuple[int, int] | None:
+    """(device, inode) of an existing file, None when there is none."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
@@ -110,9 +119,11 @@ def plan_outputs(paths: Sequence[str], out_dir: str, fmt: str | None) -> list[Pl
                 )
             seen[key] = _real(inp.path)
             planned.append(Planned(inp, output))
-    inputs = {_real(p.input.path) for p in planned}
+    # By device and inode, not by name: a hard link or a symbolic link in the output folder
+    # to an input is that input.
+    inputs = {_file_id(p.input.path) for p in planned} - {None}
     for item in planned:
-        if _real(item.output) in inputs:
+        if _file_id(item.output) in inputs:
             raise UsageError(
                 f"-o {out_dir}: {item.output} is an input file and would be overwritten; "
                 "choose an output folder that holds no inputs"

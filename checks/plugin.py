@@ -191,17 +191,25 @@ class SuiteFile(pytest.File):
         if self._error is not None:
             raise self._error
         if self._result is None:
-            from .runner import run_paths
+            from .loaders import refuse_overwriting_inputs
+            from .runner import input_paths, run_paths
 
             docs = self.config.getoption("--docs") or None
             workers = self.config.getoption("--scrapegate-workers")
+            target = self.config.getoption("--scrapegate-json")
+            target = target.replace("{suite}", self.suite.name) if target else None
             try:
+                if target:
+                    refuse_overwriting_inputs(
+                        {"--scrapegate-json": target},
+                        input_paths(self.suite, docs),
+                        also=[self.suite.path],
+                    )
                 self._result = run_paths(self.suite, docs, workers=workers)
-                target = self.config.getoption("--scrapegate-json")
                 if target:
                     from .reports.json_report import write_json
 
-                    write_json(self._result, target.replace("{suite}", self.suite.name))
+                    write_json(self._result, target)
             except ScrapegateError as exc:
                 self._error = exc
                 raise

@@ -181,7 +181,7 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
 def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
     """Refuse, before reading any document, outputs that would overwrite an input or fail."""
     from ..atomic import check_writable
-    from ..loaders import refuse_overwriting_inputs
+    from ..loaders import refuse_colliding_outputs, refuse_overwriting_inputs
     from ..runner import input_paths
 
     outputs = {
@@ -190,17 +190,38 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
         "--html": options["html_path"],
         "--markdown": options["markdown_path"],
     }
+    refuse_colliding_outputs(outputs)
     chosen = input_paths(suite, list(options["paths"]) or None)
     refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path])
+    if options["baseline_path"]:
+        # --json may name the baseline (updating it in place is a common CI step); no other
+        # report may replace it.
+        reports = {k: v for k, v in outputs.items() if k != "--json"}
+        refuse_overwriting_inputs(reports, [options["baseline_path"]])
     for path in outputs.values():
         if path:
             check_writable(path)
+
+
+def _is_baseline(path: str, options: dict[str, Any]) -> bool:
+    """Whether ``path`` is the --baseline file, however either is spelt."""
+    baseline = options["baseline_path"]
+    try:
+        return bool(baseline) and os.path.samefile(path, baseline)
+    except OSError:
+        return False
 
 
 def execute(options: dict[str, Any], out: Console) -> int:
     """Run ``check`` with parsed options; return the exit code."""
     from ..terminal import render
 
+    baseline = None
+    if options["baseline_path"]:
+        from ..baseline import load_result
+
+        # Read whole before the run: a bad baseline fails fast, and --json may replace it.
+        baseline = load_result(options["baseline_path"])
     reporter = ProgressReporter(enabled=not options["quiet"] and sys.stderr.isatty())
     try:
         result = _run(options, reporter)
@@ -208,13 +229,22 @@ def execute(options: dict[str, Any], out: Console) -> int:
         reporter.close()
     regressed = False
     diff = None
-    if options["baseline_path"]:
-        from ..baseline import diff_results, load_result
+    if baseline is not None:
+        from ..baseline import diff_results
 
-        diff = diff_results(load_result(options["baseline_path"]), result, options["tolerance"])
+        diff = diff_results(baseline, result, options["tolerance"])
         result = diff.attach(result)
         regressed = diff.regressed
-    if options["json_path"]:
+    if options["json_path"] and regressed and _is_baseline(options["json_path"], options):
+        # Replacing the baseline with a regressed result would make a re-run pass.
+        click.echo(
+            f"note: --json {options['json_path']} is the baseline and the run regressed "
+            "against it: the baseline was kept, so that a re-run does not pass; to keep this "
+            "result pass another --json FILE, to accept it as the baseline run without "
+            "--baseline",
+            err=True,
+        )
+    elif options["json_path"]:
         from ..reports.json_report import write_json
 
         write_json(result, options["json_path"])

@@ -36,7 +36,11 @@ def diff_command(
 
     from ..atomic import write_text_atomic
     from ..baseline import diff_results, load_result, render_diff
+    from ..loaders import refuse_colliding_outputs, refuse_overwriting_inputs
 
+    outputs = {"--json": json_path, "--markdown": markdown_path}
+    refuse_colliding_outputs(outputs)
+    refuse_overwriting_inputs(outputs, [base_path, head_path])
     base = load_result(base_path)
     head = load_result(head_path)
     diff = diff_results(base, head, tolerance)

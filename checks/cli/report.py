@@ -33,6 +33,11 @@ def report_command(
 
     if not html_path and not markdown_path:
         raise UsageError("nothing to write; pass --html FILE and/or --markdown FILE")
+    from ..loaders import refuse_colliding_outputs, refuse_overwriting_inputs
+
+    outputs = {"--html": html_path, "--markdown": markdown_path}
+    refuse_colliding_outputs(outputs)
+    refuse_overwriting_inputs(outputs, [result_path])
     result = load_result(result_path)
     diff_of(result, where=result_path)  # a malformed comparison is an input error, not a crash
     if html_path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -267,6 +268,43 @@ def refuse_overwriting_inputs(
                     f"{option} {out}: that file is an input ({given}); scrapegate never "
                     "writes over its inputs, choose another output path"
                 )
+
+
+def refuse_colliding_outputs(outputs: Mapping[str, str | None]) -> None:
+    """Raise UsageError when two output options (``{"--json": path}``) name one file.
+
+    The same file is found however it is spelt (``./x/../r.json``, a symbolic link): by the
+    resolved path, and by device and inode when it exists.
+    """
+    seen: dict[str, str] = {}
+    for option, out in outputs.items():
+        if not out or out == STDIN:
+            continue
+        key = _identity(out)
+        if key is None:
+            continue
+        if key in seen:
+            first = seen[key]
+            raise UsageError(
+                f"{option} {out}: {first} {outputs[first]} names the same file; the second "
+                "write would replace the first, choose two different paths"
+            )
+        seen[key] = option
+
+
+def _identity(path: str) -> str | None:
+    """What makes two spellings the same file: device and inode, else the resolved path.
+
+    None for a device or FIFO: those are written into, not replaced, so two outputs into
+    ``/dev/null`` are fine.
+    """
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.realpath(path)
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return f"{st.st_dev}:{st.st_ino}"
 
 
 def _walk(top: str) -> list[str]:
