@@ -23,7 +23,9 @@ KEY = "document_index"
 
 def id_digest(doc_id: str) -> int:
     """The 64-bit digest of one document id."""
-    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
+    return int.from_bytes(
+        hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big"
+    )
 
 
 class IndexBuilder:
