@@ -74,8 +74,10 @@ _STYLE = {"REGRESSED": "bold red", "better": "green", "worse": "yellow"}
 def _table(diff: ResultDiff) -> Table:
     table = Table(
         title=Text(
-            f"compared with the baseline (suite {diff.base_suite!r}; tolerance "
-            f"{diff.tolerance * 100:.2f} points)",
+            printable(
+                f"compared with the baseline (suite {diff.base_suite!r}; tolerance "
+                f"{diff.tolerance * 100:.2f} points)"
+            ),
             style="bold",
         ),
         title_justify="left",

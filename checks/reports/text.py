@@ -6,22 +6,53 @@ shown as escapes, never emitted raw.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import lru_cache
+
 from ..result import ExpectationResult, Failure
 
 _VISIBLE = {"\n": "⏎", "\r": "\\r", "\t": "→"}
+# Kept although str.isprintable() says no: spaces (no-break, ideographic) and private-use
+# glyphs are seen, and neither reorders nor hides text.
+_SEEN = frozenset({"Zs", "Co"})
 
 
-def printable(text: str) -> str:
-    """``text`` with newlines shown as ⏎ and other control characters escaped."""
-    out = []
-    for ch in text:
-        if ch in _VISIBLE:
-            out.append(_VISIBLE[ch])
-        elif ch < " " or "\x7f" <= ch < "\xa0" or ch in "\u2028\u2029\u202e\u202d\u2066\u2067":
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
+@lru_cache(maxsize=4096)
+def _shown(ch: str) -> str:
+    if ch in _VISIBLE:
+        return _VISIBLE[ch]
+    if ch.isprintable() or unicodedata.category(ch) in _SEEN:
+        return ch
+    # C0/C1 controls, bidi and invisible formatting (Cf), separators (Zl, Zp), lone
+    # surrogates from undecodable file names (Cs) and noncharacters (Cn): \x1b, \u202e, \udcff.
+    return ch.encode("unicode_escape").decode("ascii")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` safe to show: every control, bidi, invisible or unencodable character escaped.
+
+    The one escaping function for text from data, file names or the suite, wherever it is
+    shown (terminal, JUnit, HTML, Markdown, annotations). Newlines show as ⏎, tabs as →,
+    others as Python escapes (``\\x1b``, ``\\u202e``, ``\\udcff``); characters in ``keep``
+    pass through (``"\\n"`` for multi-line messages). The result is printable and valid
+    UTF-8, and escaping it again changes nothing.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in keep else _shown(ch) for ch in text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` with lone surrogates (from undecodable file names) written as ``\\udcff``.
+
+    For writers that keep every other character as it is (JSON): the result encodes as
+    UTF-8, and the same input always gives the same text, so ids still match across runs.
+    """
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def percent(rate: float) -> str:
@@ -43,7 +74,7 @@ def summary_line(er: ExpectationResult) -> str:
     """One line: how many failed, the pass rate against mostly."""
     what = f"{er.check} on {er.field}" if er.field else er.check
     rel = ">=" if er.passed else "<"
-    return (
+    return printable(
         f"{er.name!r} ({what}): {er.failed} of {er.evaluated} failed, "
         f"pass rate {percent(er.pass_rate)} {rel} mostly {percent(er.mostly)}"
     )
@@ -56,8 +87,8 @@ def failure_lines(failure: Failure) -> list[str]:
         if failure.doc in (None, failure.source, failure.source.split(":")[0])
         else (f" ({printable(str(failure.doc))})")
     )
-    field = f" [{failure.field}]" if failure.field else ""
-    lines = [f"{failure.source}{doc}{field}: {printable(failure.message)}"]
+    field = f" [{printable(failure.field)}]" if failure.field else ""
+    lines = [f"{printable(failure.source)}{doc}{field}: {printable(failure.message)}"]
     if failure.snippet:
         lines.append(f"    {printable(failure.snippet)}")
     return lines
