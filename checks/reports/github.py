@@ -31,7 +31,8 @@ def _location(failure: Failure) -> str:
     line = failure.source[len(path) + 1 :] if path != failure.source else ""
     if not path or path == "<stdin>" or ", " in path or path == "corpus":
         return ""
-    parts = [f"file={escape_property(path)}"]
+    # printable() first: a file name's control or bidi characters are shown, not sent.
+    parts = [f"file={escape_property(printable(path))}"]
     if line.isdigit() and int(line) > 0:
         parts.append(f"line={line}")
     return ",".join(parts)
@@ -81,7 +82,7 @@ def annotations(result: RunResult) -> list[str]:
         if hidden > 0:
             lines.append(
                 "::notice title="
-                + escape_property(f"scrapegate: {er.name}")
+                + escape_property(f"scrapegate: {printable(er.name)}")
                 + "::"
                 + escape_data(f"{hidden} more failures not annotated; see the HTML report")
             )

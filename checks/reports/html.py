@@ -85,8 +85,8 @@ def _expectations(result: RunResult, diff: ResultDiff | None) -> list[dict[str, 
             {
                 "index": index,
                 "name": printable(er.name),
-                "check": er.check,
-                "field": er.field or "",
+                "check": printable(er.check),
+                "field": printable(er.field or ""),
                 "severity": er.severity,
                 "verdict": verdict(er),
                 "rate": percent(er.pass_rate),
@@ -121,7 +121,7 @@ def _rows(result: RunResult, groups: Grouping, diff: ResultDiff | None) -> list[
                     verdict=verdict(er),
                     doc=printable(f.doc) if f.doc is not None else "",
                     source=printable(f.source),
-                    field=f.field or "",
+                    field=printable(f.field or ""),
                     message=printable(f.message),
                     before=printable(before),
                     mark=printable(mark),
@@ -204,7 +204,7 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
     failed = [er for er in result.expectations if verdict(er) == "FAIL"]
     gate_failed = bool(failed) or bool(diff and diff.regressed)
     sample = result.extra.get("sample")
-    return (
+    page = (
         _environment()
         .get_template("report.html.j2")
         .render(
@@ -230,6 +230,9 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
             sample=sample if isinstance(sample, dict) else None,
         )
     )
+    # Text from data is printable() already; this catches any value a template forgets, so
+    # no bidi or control character (or lone surrogate) reaches the browser raw.
+    return printable(page, keep="\t\n\r")
 
 
 def write_html(result: RunResult, path: str, group_by: str | None = None) -> None:

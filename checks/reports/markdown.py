@@ -13,7 +13,7 @@ from ..resultdiff import ResultDiff, diff_of
 from ..wording import plural
 from . import mdtext
 from .diffview import points
-from .text import percent, verdict
+from .text import percent, printable, verdict
 
 TOP_FAILURES = 10
 LISTED_IDS = 10
@@ -155,7 +155,9 @@ def render_markdown(result: RunResult) -> str:
     if diff is not None:
         lines += _baseline_section(diff)
     lines += _failures_table(result, diff)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # Everything from data went through mdtext; this catches what a future line forgets, so
+    # no bidi or control character (or lone surrogate) ever reaches GitHub's renderer.
+    return printable("\n".join(lines).rstrip("\n") + "\n", keep="\n")
 
 
 def write_markdown(result: RunResult, path: str) -> None:
