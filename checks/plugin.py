@@ -28,7 +28,8 @@ import pytest
 import yaml  # noqa: F401
 
 from .errors import ConfigError, ScrapegateError
-from .reports.text import describe, failure_lines, printable, summary_line
+from .escaping import printable
+from .reports.text import describe, failure_lines, summary_line
 from .result import READABLE_NAME, ExpectationResult, RunResult
 
 SUITE_SUFFIXES = (".yaml", ".yml")

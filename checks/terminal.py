@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .reports.text import failure_lines, percent, printable, summary_line, verdict
+from .escaping import printable
+from .reports.text import failure_lines, percent, summary_line, verdict
 from .result import RunResult
 from .wording import plural
 

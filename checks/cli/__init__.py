@@ -95,7 +95,7 @@ def cli(debug: bool) -> None:
 
 def _shown(message: str) -> str:
     """An error message as printed: file names and suite text in it cannot drive the terminal."""
-    from ..reports.text import printable  # deferred: --help imports no reports
+    from ..escaping import printable
 
     return printable(message, keep="\n")
 

@@ -81,7 +81,7 @@ def _summary(run: CleanRun) -> Table:
 
 def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False) -> None:
     """Print the problems, the table per cleaner (unless ``quiet``) and the verdict line."""
-    from ..reports.text import printable
+    from ..escaping import printable
 
     for line in run.problems:
         out.print(printable(line), markup=False, highlight=False)

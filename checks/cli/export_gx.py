@@ -19,8 +19,8 @@ from ._common import HELP_OPTIONS
 )
 def export_gx_command(suite_path: str, output: str) -> int:
     """Write SUITE as a Great Expectations ExpectationSuite (JSON), listing unmapped checks."""
+    from ..escaping import printable
     from ..gx.export import export
-    from ..reports.text import printable
 
     for line in export(suite_path, output):
         click.echo(printable(line))

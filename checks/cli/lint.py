@@ -24,8 +24,8 @@ Exit codes: 0 all suites valid, 2 problems found.
 @click.argument("suites", nargs=-1, required=True)
 def lint_command(suites: tuple[str, ...]) -> int:
     """Validate suite files without reading any data."""
+    from ..escaping import printable
     from ..lint import lint_suites
-    from ..reports.text import printable
 
     problems = lint_suites(suites)
     for problem in problems:

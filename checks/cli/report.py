@@ -30,7 +30,7 @@ def report_command(
     Exit codes: 0 written, 2 unreadable result or nothing asked for.
     """
     from ..baseline import diff_of, load_result
-    from ..reports.text import printable
+    from ..escaping import printable
 
     if not html_path and not markdown_path:
         raise UsageError("nothing to write; pass --html FILE and/or --markdown FILE")

@@ -9,9 +9,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..escaping import printable
 from ..resultdiff import ExpectationDiff, ResultDiff
 from ..wording import plural
-from .text import percent, printable
+from .text import percent
 
 LISTED = 20  # document ids listed per expectation; the JSON has them all
 

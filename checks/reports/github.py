@@ -7,10 +7,10 @@ Printed by ``scrapegate check`` when ``GITHUB_ACTIONS=true``.
 # No ``from __future__ import annotations`` here: this module's public function is itself
 # called ``annotations`` (the name check.py imports), which that import would shadow.
 
+from ..escaping import printable, utf8_safe
 from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import diff_of
 from .groups import source_file
-from .text import printable
 
 PER_EXPECTATION = 50  # GitHub shows at most 50 annotations per step anyway
 
@@ -70,7 +70,8 @@ def annotations(result: RunResult) -> list[str]:
         )
     for er in result.expectations:
         chosen = [
-            (f, (er.name, f.doc if f.doc is not None else f.source) in newly) for f in er.failures
+            (f, (er.name, utf8_safe(f.doc if f.doc is not None else f.source)) in newly)
+            for f in er.failures
         ]
         if er.passed:
             # A passing expectation's failures are tolerated by `mostly`; only regressions

@@ -20,12 +20,13 @@ import jinja2
 
 from .. import __version__
 from ..atomic import write_text_atomic
+from ..escaping import printable, utf8_safe
 from ..result import ExpectationResult, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from .diffview import change_label, documents_line, points, verdict_line
 from .groups import Grouping, grouping
 from .highlight import split_snippet
-from .text import percent, printable, verdict
+from .text import percent, verdict
 
 MAX_ROWS = 5000  # beyond this a browser struggles; the JSON has every failure
 
@@ -112,7 +113,7 @@ def _rows(result: RunResult, groups: Grouping, diff: ResultDiff | None) -> list[
     rows = []
     for index, er in enumerate(result.expectations):
         for f in er.failures:
-            key = f.doc if f.doc is not None else f.source
+            key = utf8_safe(f.doc if f.doc is not None else f.source)
             before, mark, after = split_snippet(f.snippet, f.start, f.end)
             rows.append(
                 Row(
@@ -144,7 +145,7 @@ def _breakdown(result: RunResult, groups: Grouping) -> dict[str, Any]:
     for index, er in enumerate(failing):
         for f in er.failures:
             group = groups.key(f)
-            key = f.doc if f.doc is not None else f.source
+            key = utf8_safe(f.doc if f.doc is not None else f.source)
             docs[group].add(key)
             cells[(group, index)].add(key)
             failures[group] += 1

@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 
 from ..atomic import write_chunks_atomic
+from ..escaping import utf8_safe
 from ..result import RunResult
-from .text import utf8_safe
 
 _OPTIONS = orjson.OPT_INDENT_2
 # What an expectation's empty failure list looks like in the skeleton. A JSON string escapes

@@ -5,8 +5,9 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from ..atomic import write_bytes_atomic
+from ..escaping import printable
 from ..result import RunResult
-from .text import describe, printable
+from .text import describe
 
 
 def _clean(text: str) -> str:

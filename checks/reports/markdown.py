@@ -8,12 +8,13 @@ inside code spans (see :mod:`scrapegate.reports.mdtext`).
 from __future__ import annotations
 
 from ..atomic import write_text_atomic
+from ..escaping import printable, utf8_safe
 from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from ..wording import plural
 from . import mdtext
 from .diffview import points
-from .text import percent, printable, verdict
+from .text import percent, verdict
 
 TOP_FAILURES = 10
 LISTED_IDS = 10
@@ -116,7 +117,7 @@ def _top_failures(
     for order, er in enumerate(result.expectations):
         bucket = {"FAIL": 1, "WARN": 2}.get(verdict(er), 3)
         for position, f in enumerate(er.failures):
-            key = f.doc if f.doc is not None else f.source
+            key = utf8_safe(f.doc if f.doc is not None else f.source)
             first = 0 if (er.name, key) in newly else bucket
             ranked.append(((first, position, order), er, f))
     ranked.sort(key=lambda item: item[0])

@@ -8,10 +8,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from scrapegate.escaping import printable, utf8_safe
 from scrapegate.reports import github
 from scrapegate.reports.json_report import dumps
 from scrapegate.reports.junit import render_junit
-from scrapegate.reports.text import printable, utf8_safe
 from scrapegate.result import ExpectationResult, Failure, RunResult
 
 TROJAN_SOURCE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
