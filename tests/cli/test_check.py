@@ -363,3 +363,22 @@ def test_an_error_message_shows_the_file_names_escape_sequences(
     assert code == 2
     assert "nowhere\\x1b]0;pwned\\x07\\u2066.jsonl" in err
     assert not any(ch in err for ch in "\x1b\x07\u2066")
+
+
+def test_a_document_in_a_file_named_in_non_utf8_bytes_is_the_same_document_in_the_baseline(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = os.fsdecode(b"docs/caf\xe9.jsonl")  # Latin-1 bytes: a lone surrogate in Python
+    write_jsonl(project / name, [{"title": "", "body": "b"}])
+    args = ["check", name, "--format", "jsonl", "--suite", "suite.yaml"]
+    assert main([*args, "--json", "base.json"]) == 1
+    base = json.loads((project / "base.json").read_bytes().decode("utf-8"))
+    title = next(e for e in base["expectations"] if e["name"] == "title present")
+    [failure] = title["failures"]
+    assert failure["source"] == "docs/caf\\udce9.jsonl:1"
+    capsys.readouterr()
+    assert main([*args, "--baseline", "base.json", "--json", "head.json"]) == 1
+    out = capsys.readouterr().out
+    assert "no regression against the baseline" in out
+    assert "documents: 1 → 1 (0 added, 0 removed)" in out
+    assert main(["diff", "base.json", "head.json"]) == 0
