@@ -61,7 +61,7 @@ def run(
     tmp: Path, name: bytes, value: str, suite_name: str, expectation: str
 ) -> tuple[int, dict[str, Path]]:
     data = tmp / os.fsdecode(name)
-    record = {"title": value, "body": value}
+    record = {"title": value, "body": value, "f " + expectation: value}
     data.write_bytes(json.dumps(record, ensure_ascii=True).encode("ascii") + b"\n")
     suite = tmp / "suite.yaml"
     suite.write_text(
@@ -70,7 +70,10 @@ def run(
         "expectations:\n"
         f"  - {{name: {yaml_string('a ' + expectation)}, check: not_empty, field: title}}\n"
         f"  - {{name: {yaml_string('b ' + expectation)}, check: length, field: body, max: 0}}\n"
-        f"  - {{name: {yaml_string('c ' + expectation)}, check: no_html, field: body}}\n",
+        f"  - {{name: {yaml_string('c ' + expectation)}, check: no_html, field: body}}\n"
+        # An arbitrary field name, in the suite and (once) in the data.
+        f"  - {{name: {yaml_string('d ' + expectation)}, check: length, max: 0,"
+        f" field: {yaml_string('f ' + expectation)}}}\n",
         encoding="utf-8",
     )
     out = {k: tmp / f"out.{k}" for k in ("json", "html", "md", "xml")}
