@@ -28,6 +28,7 @@ import pytest
 import yaml  # noqa: F401
 
 from .errors import ConfigError, ScrapegateError
+from .escaping import printable
 from .reports.text import describe, failure_lines, summary_line
 from .result import READABLE_NAME, ExpectationResult, RunResult
 
@@ -175,10 +176,15 @@ class SuiteFile(pytest.File):
         try:
             self.suite = load_suite(self._display_path())
         except ConfigError as exc:
-            raise pytest.Collector.CollectError(str(exc)) from None
-        yield ExpectationItem.from_parent(self, name=READABLE_NAME, line=0)
+            raise pytest.Collector.CollectError(printable(str(exc), keep="\n")) from None
+        yield ExpectationItem.from_parent(
+            self, name=READABLE_NAME, expectation=READABLE_NAME, line=0
+        )
         for exp in self.suite.expectations:
-            yield ExpectationItem.from_parent(self, name=exp.name, line=exp.location.line)
+            # The test id is shown by pytest itself: escaped; the result is found by the name.
+            yield ExpectationItem.from_parent(
+                self, name=printable(exp.name), expectation=exp.name, line=exp.location.line
+            )
 
     def _display_path(self) -> str:
         try:
@@ -248,16 +254,17 @@ def warn_message(result: ExpectationResult) -> str:
 class ExpectationItem(pytest.Item):
     """One expectation of a suite as a test."""
 
-    def __init__(self, *, line: int, **kwargs: Any) -> None:
+    def __init__(self, *, line: int, expectation: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.line = line
+        self.expectation = expectation
         self.add_marker("scrapegate")
 
     def runtest(self) -> None:
         """Fail when the expectation's error-severity verdict is FAIL."""
         parent = self.parent
         assert isinstance(parent, SuiteFile)
-        result = parent.run_once().expectation(self.name)
+        result = parent.run_once().expectation(self.expectation)
         if result is None:
             raise ScrapegateError(f"expectation {self.name!r} has no result")
         if result.passed:
@@ -279,17 +286,19 @@ class ExpectationItem(pytest.Item):
             limit = self.config.getoption("--scrapegate-max-failures") or None
             return describe(excinfo.value.result, limit=limit, more_hint=MORE_HINT)
         if isinstance(excinfo.value, ScrapegateError):
-            return f"error: {excinfo.value}"
+            return printable(f"error: {excinfo.value}", keep="\n")
         if isinstance(excinfo.value, ScrapegateWarning):
             # `-W error` turned a warning into a failure: the evidence, not our traceback.
             parent = self.parent
             result = (
-                parent.run_once().expectation(self.name) if isinstance(parent, SuiteFile) else None
+                parent.run_once().expectation(self.expectation)
+                if isinstance(parent, SuiteFile)
+                else None
             )
             if result is not None and result.severity == "warn" and not result.passed:
                 limit = self.config.getoption("--scrapegate-max-failures") or None
                 return describe(result, limit=limit, more_hint=MORE_HINT)
-            return f"warning treated as an error: {excinfo.value}"
+            return printable(f"warning treated as an error: {excinfo.value}", keep="\n")
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from .docindex import KEY as INDEX_KEY
 from .docindex import DocumentIndex
+from .escaping import utf8_safe
 from .result import ExpectationResult, RunResult
 from .resultfile import LEGACY_NOTE, BaselineError
 
@@ -203,7 +204,9 @@ def _failing(er: ExpectationResult) -> list[str]:
     """Distinct failing document keys, in first-failure order."""
     seen: dict[str, None] = {}
     for f in er.failures:
-        seen.setdefault(f.doc if f.doc is not None else f.source, None)
+        # utf8_safe: a head still in memory and a base read from JSON name a document whose
+        # file name is not UTF-8 the same way.
+        seen.setdefault(utf8_safe(f.doc if f.doc is not None else f.source), None)
     return list(seen)
 
 

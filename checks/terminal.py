@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .reports.text import failure_lines, percent, printable, summary_line, verdict
+from .escaping import printable
+from .reports.text import failure_lines, percent, summary_line, verdict
 from .result import RunResult
 from .wording import plural
 
@@ -23,7 +24,9 @@ MORE_HINT = "every failure is in --json; browse them with --html"
 def render_summary(result: RunResult, console: Console) -> None:
     """Print the table of expectations."""
     table = Table(
-        title=Text(f"{result.suite}: {plural(result.documents, 'document')}", style="bold"),
+        title=Text(
+            f"{printable(result.suite)}: {plural(result.documents, 'document')}", style="bold"
+        ),
         title_justify="left",
         expand=False,
     )
@@ -41,7 +44,7 @@ def render_summary(result: RunResult, console: Console) -> None:
         v = verdict(er)
         table.add_row(
             Text(printable(er.name)),
-            Text(er.check),
+            Text(printable(er.check)),
             str(er.evaluated),
             str(er.failed),
             percent(er.pass_rate),

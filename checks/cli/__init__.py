@@ -9,6 +9,7 @@ the help lists it, so start-up stays fast. Exit codes: 0 pass, 1 expectations fa
 from __future__ import annotations
 
 import importlib
+import io
 import sys
 import traceback
 from collections.abc import Sequence
@@ -92,6 +93,13 @@ def cli(debug: bool) -> None:
     _State.debug = debug
 
 
+def _shown(message: str) -> str:
+    """An error message as printed: file names and suite text in it cannot drive the terminal."""
+    from ..escaping import printable
+
+    return printable(message, keep="\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -104,18 +112,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("interrupted; no partial output was written", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(_shown(shown.getvalue()), err=True, nl=False)
         return EXIT_USAGE
     except ConfigError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(_shown(str(problem)), err=True)
         from ..wording import plural
 
         problems = plural(len(exc.problems), "problem")
         click.echo(f"{problems}; fix the suite and run again", err=True)
         return EXIT_USAGE
     except ScrapegateError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_shown(f"error: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted; no partial output was written", err=True)
@@ -124,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
+            _shown(f"internal error: {type(exc).__name__}: {exc}") + "\n"
             f"This is a bug in scrapegate; please report it at {ISSUES_URL}"
             + ("" if _State.debug else " (rerun with --debug for the traceback)"),
             err=True,

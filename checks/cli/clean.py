@@ -81,13 +81,15 @@ def _summary(run: CleanRun) -> Table:
 
 def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False) -> None:
     """Print the problems, the table per cleaner (unless ``quiet``) and the verdict line."""
+    from ..escaping import printable
+
     for line in run.problems:
-        out.print(line, markup=False, highlight=False)
+        out.print(printable(line), markup=False, highlight=False)
     if not quiet:
         out.print(_summary(run))
     verdict = (
         f"cleaned {plural(run.stats.documents, 'document')} from "
-        f"{plural(run.files, 'file')} into {out_dir}"
+        f"{plural(run.files, 'file')} into {printable(out_dir)}"
     )
     if run.problems:
         verdict += (

@@ -19,10 +19,11 @@ from ._common import HELP_OPTIONS
 )
 def export_gx_command(suite_path: str, output: str) -> int:
     """Write SUITE as a Great Expectations ExpectationSuite (JSON), listing unmapped checks."""
+    from ..escaping import printable
     from ..gx.export import export
     from ..loaders import refuse_overwriting_inputs
 
     refuse_overwriting_inputs({"-o": output}, [suite_path])
     for line in export(suite_path, output):
-        click.echo(line)
+        click.echo(printable(line))
     return EXIT_OK

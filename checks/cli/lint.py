@@ -24,11 +24,12 @@ Exit codes: 0 all suites valid, 2 problems found.
 @click.argument("suites", nargs=-1, required=True)
 def lint_command(suites: tuple[str, ...]) -> int:
     """Validate suite files without reading any data."""
+    from ..escaping import printable
     from ..lint import lint_suites
 
     problems = lint_suites(suites)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem), keep="\n"), err=True)
     errors = [p for p in problems if not p.warning]
     if errors:
         files = plural(len(suites), "suite file")

@@ -30,6 +30,7 @@ def report_command(
     Exit codes: 0 written, 2 unreadable result or nothing asked for.
     """
     from ..baseline import diff_of, load_result
+    from ..escaping import printable
 
     if not html_path and not markdown_path:
         raise UsageError("nothing to write; pass --html FILE and/or --markdown FILE")
@@ -44,10 +45,10 @@ def report_command(
         from ..reports.html import write_html
 
         write_html(result, html_path, group_by=group_by)
-        click.echo(f"wrote {html_path}")
+        click.echo(printable(f"wrote {html_path}"))
     if markdown_path:
         from ..reports.markdown import write_markdown
 
         write_markdown(result, markdown_path)
-        click.echo(f"wrote {markdown_path}")
+        click.echo(printable(f"wrote {markdown_path}"))
     return EXIT_OK

@@ -9,9 +9,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..escaping import printable
 from ..resultdiff import ExpectationDiff, ResultDiff
 from ..wording import plural
-from .text import percent, printable
+from .text import percent
 
 LISTED = 20  # document ids listed per expectation; the JSON has them all
 
@@ -74,8 +75,10 @@ _STYLE = {"REGRESSED": "bold red", "better": "green", "worse": "yellow"}
 def _table(diff: ResultDiff) -> Table:
     table = Table(
         title=Text(
-            f"compared with the baseline (suite {diff.base_suite!r}; tolerance "
-            f"{diff.tolerance * 100:.2f} points)",
+            printable(
+                f"compared with the baseline (suite {diff.base_suite!r}; tolerance "
+                f"{diff.tolerance * 100:.2f} points)"
+            ),
             style="bold",
         ),
         title_justify="left",

@@ -7,10 +7,10 @@ Printed by ``scrapegate check`` when ``GITHUB_ACTIONS=true``.
 # No ``from __future__ import annotations`` here: this module's public function is itself
 # called ``annotations`` (the name check.py imports), which that import would shadow.
 
+from ..escaping import printable, utf8_safe
 from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import diff_of
 from .groups import source_file
-from .text import printable
 
 PER_EXPECTATION = 50  # GitHub shows at most 50 annotations per step anyway
 
@@ -31,7 +31,8 @@ def _location(failure: Failure) -> str:
     line = failure.source[len(path) + 1 :] if path != failure.source else ""
     if not path or path == "<stdin>" or ", " in path or path == "corpus":
         return ""
-    parts = [f"file={escape_property(path)}"]
+    # printable() first: a file name's control or bidi characters are shown, not sent.
+    parts = [f"file={escape_property(printable(path))}"]
     if line.isdigit() and int(line) > 0:
         parts.append(f"line={line}")
     return ",".join(parts)
@@ -69,7 +70,8 @@ def annotations(result: RunResult) -> list[str]:
         )
     for er in result.expectations:
         chosen = [
-            (f, (er.name, f.doc if f.doc is not None else f.source) in newly) for f in er.failures
+            (f, (er.name, utf8_safe(f.doc if f.doc is not None else f.source)) in newly)
+            for f in er.failures
         ]
         if er.passed:
             # A passing expectation's failures are tolerated by `mostly`; only regressions
@@ -81,7 +83,7 @@ def annotations(result: RunResult) -> list[str]:
         if hidden > 0:
             lines.append(
                 "::notice title="
-                + escape_property(f"scrapegate: {er.name}")
+                + escape_property(f"scrapegate: {printable(er.name)}")
                 + "::"
                 + escape_data(f"{hidden} more failures not annotated; see the HTML report")
             )

@@ -20,12 +20,13 @@ import jinja2
 
 from .. import __version__
 from ..atomic import write_text_atomic
+from ..escaping import printable, utf8_safe
 from ..result import ExpectationResult, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from .diffview import change_label, documents_line, points, verdict_line
 from .groups import Grouping, grouping
 from .highlight import split_snippet
-from .text import percent, printable, verdict
+from .text import percent, verdict
 
 MAX_ROWS = 5000  # beyond this a browser struggles; the JSON has every failure
 
@@ -85,8 +86,8 @@ def _expectations(result: RunResult, diff: ResultDiff | None) -> list[dict[str, 
             {
                 "index": index,
                 "name": printable(er.name),
-                "check": er.check,
-                "field": er.field or "",
+                "check": printable(er.check),
+                "field": printable(er.field or ""),
                 "severity": er.severity,
                 "verdict": verdict(er),
                 "rate": percent(er.pass_rate),
@@ -112,7 +113,7 @@ def _rows(result: RunResult, groups: Grouping, diff: ResultDiff | None) -> list[
     rows = []
     for index, er in enumerate(result.expectations):
         for f in er.failures:
-            key = f.doc if f.doc is not None else f.source
+            key = utf8_safe(f.doc if f.doc is not None else f.source)
             before, mark, after = split_snippet(f.snippet, f.start, f.end)
             rows.append(
                 Row(
@@ -121,7 +122,7 @@ def _rows(result: RunResult, groups: Grouping, diff: ResultDiff | None) -> list[
                     verdict=verdict(er),
                     doc=printable(f.doc) if f.doc is not None else "",
                     source=printable(f.source),
-                    field=f.field or "",
+                    field=printable(f.field or ""),
                     message=printable(f.message),
                     before=printable(before),
                     mark=printable(mark),
@@ -144,7 +145,7 @@ def _breakdown(result: RunResult, groups: Grouping) -> dict[str, Any]:
     for index, er in enumerate(failing):
         for f in er.failures:
             group = groups.key(f)
-            key = f.doc if f.doc is not None else f.source
+            key = utf8_safe(f.doc if f.doc is not None else f.source)
             docs[group].add(key)
             cells[(group, index)].add(key)
             failures[group] += 1
@@ -204,7 +205,7 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
     failed = [er for er in result.expectations if verdict(er) == "FAIL"]
     gate_failed = bool(failed) or bool(diff and diff.regressed)
     sample = result.extra.get("sample")
-    return (
+    page = (
         _environment()
         .get_template("report.html.j2")
         .render(
@@ -230,6 +231,9 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
             sample=sample if isinstance(sample, dict) else None,
         )
     )
+    # Text from data is printable() already; this catches any value a template forgets, so
+    # no bidi or control character (or lone surrogate) reaches the browser raw.
+    return printable(page, keep="\t\n\r")
 
 
 def write_html(result: RunResult, path: str, group_by: str | None = None) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from ..atomic import write_chunks_atomic
+from ..escaping import utf8_safe
 from ..result import RunResult
 
 _OPTIONS = orjson.OPT_INDENT_2
@@ -38,11 +39,11 @@ def write_json(result: RunResult, path: str) -> None:
 
 def _chunks(result: RunResult) -> Iterator[bytes]:
     data: dict[str, Any] = result.to_json(failures=False)
-    skeleton = orjson.dumps(data, option=_OPTIONS)
+    skeleton = _dumps(data)
     pieces = skeleton.split(_EMPTY_FAILURES)
     if len(pieces) != len(result.expectations) + 1:
         # A key elsewhere spelt like ours (an extra section): no splicing, one piece.
-        yield orjson.dumps(result.to_json(), option=_OPTIONS) + b"\n"
+        yield _dumps(result.to_json()) + b"\n"
         return
     yield pieces[0]
     for expectation, after in zip(result.expectations, pieces[1:], strict=True):
@@ -59,8 +60,27 @@ def _failure_list(failures: Any) -> Iterator[bytes]:
     for start in range(0, len(failures), _CHUNK):
         parts = []
         for index in range(start, min(start + _CHUNK, len(failures))):
-            item = orjson.dumps(failures[index].to_json(), option=_OPTIONS)
+            item = _dumps(failures[index].to_json())
             body = item.replace(b"\n", b"\n" + _FAILURE_INDENT)
             parts.append((b",\n" if index else b"\n") + _FAILURE_INDENT + body)
         yield b"".join(parts)
     yield b"\n      ]"
+
+
+def _dumps(data: Any) -> bytes:
+    try:
+        return orjson.dumps(data, option=_OPTIONS)
+    except TypeError:
+        # orjson refuses lone surrogates (file names that are not UTF-8): escape them and
+        # retry, so the fast path stays one call.
+        return orjson.dumps(_utf8_safe(data), option=_OPTIONS)
+
+
+def _utf8_safe(data: Any) -> Any:
+    if isinstance(data, str):
+        return utf8_safe(data)
+    if isinstance(data, dict):
+        return {_utf8_safe(k): _utf8_safe(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_utf8_safe(v) for v in data]
+    return data

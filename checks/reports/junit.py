@@ -5,13 +5,15 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from ..atomic import write_bytes_atomic
+from ..escaping import printable
 from ..result import RunResult
 from .text import describe
 
 
 def _clean(text: str) -> str:
-    # XML 1.0 cannot carry most control characters, whatever the escaping.
-    return "".join(ch if ch in "\t\n\r" or ch >= " " else f"\\x{ord(ch):02x}" for ch in text)
+    # XML 1.0 cannot carry C0 controls, lone surrogates (undecodable file names) or U+FFFE
+    # and U+FFFF, whatever the escaping; printable() shows them (and bidi) as visible escapes.
+    return printable(text, keep="\n")
 
 
 def render_junit(results: list[RunResult]) -> bytes:

@@ -8,6 +8,7 @@ inside code spans (see :mod:`scrapegate.reports.mdtext`).
 from __future__ import annotations
 
 from ..atomic import write_text_atomic
+from ..escaping import printable, utf8_safe
 from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from ..wording import plural
@@ -116,7 +117,7 @@ def _top_failures(
     for order, er in enumerate(result.expectations):
         bucket = {"FAIL": 1, "WARN": 2}.get(verdict(er), 3)
         for position, f in enumerate(er.failures):
-            key = f.doc if f.doc is not None else f.source
+            key = utf8_safe(f.doc if f.doc is not None else f.source)
             first = 0 if (er.name, key) in newly else bucket
             ranked.append(((first, position, order), er, f))
     ranked.sort(key=lambda item: item[0])
@@ -155,7 +156,9 @@ def render_markdown(result: RunResult) -> str:
     if diff is not None:
         lines += _baseline_section(diff)
     lines += _failures_table(result, diff)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # Everything from data went through mdtext; this catches what a future line forgets, so
+    # no bidi or control character (or lone surrogate) ever reaches GitHub's renderer.
+    return printable("\n".join(lines).rstrip("\n") + "\n", keep="\n")
 
 
 def write_markdown(result: RunResult, path: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .text import printable
+from ..escaping import printable
 
 _LONGEST = 200
 _PUNCT = re.compile(r"([\\`*_\[\]~|#@!])")

@@ -6,22 +6,8 @@ shown as escapes, never emitted raw.
 
 from __future__ import annotations
 
+from ..escaping import printable
 from ..result import ExpectationResult, Failure
-
-_VISIBLE = {"\n": "⏎", "\r": "\\r", "\t": "→"}
-
-
-def printable(text: str) -> str:
-    """``text`` with newlines shown as ⏎ and other control characters escaped."""
-    out = []
-    for ch in text:
-        if ch in _VISIBLE:
-            out.append(_VISIBLE[ch])
-        elif ch < " " or "\x7f" <= ch < "\xa0" or ch in "\u2028\u2029\u202e\u202d\u2066\u2067":
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def percent(rate: float) -> str:
@@ -43,7 +29,7 @@ def summary_line(er: ExpectationResult) -> str:
     """One line: how many failed, the pass rate against mostly."""
     what = f"{er.check} on {er.field}" if er.field else er.check
     rel = ">=" if er.passed else "<"
-    return (
+    return printable(
         f"{er.name!r} ({what}): {er.failed} of {er.evaluated} failed, "
         f"pass rate {percent(er.pass_rate)} {rel} mostly {percent(er.mostly)}"
     )
@@ -56,8 +42,8 @@ def failure_lines(failure: Failure) -> list[str]:
         if failure.doc in (None, failure.source, failure.source.split(":")[0])
         else (f" ({printable(str(failure.doc))})")
     )
-    field = f" [{failure.field}]" if failure.field else ""
-    lines = [f"{failure.source}{doc}{field}: {printable(failure.message)}"]
+    field = f" [{printable(failure.field)}]" if failure.field else ""
+    lines = [f"{printable(failure.source)}{doc}{field}: {printable(failure.message)}"]
     if failure.snippet:
         lines.append(f"    {printable(failure.snippet)}")
     return lines

@@ -340,3 +340,45 @@ def test_a_negative_max_failures_is_a_usage_error(
 ) -> None:
     assert main(["check", "--suite", "suite.yaml", "--max-failures", "-1"]) == 2
     assert "'--max-failures': -1 is not in the range x>=0" in capsys.readouterr().err
+
+
+def test_a_file_name_with_escape_sequences_is_shown_escaped_in_every_terminal_line(
+    project: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    name = os.fsdecode(b"docs/b\xff\x1b]0;pwned\x07\xe2\x80\xae\n.jsonl")
+    write_jsonl(project / name, [{**LEAKY, "url": "https://n.example/\u202b3"}])
+    code = main(["check", name, "--format", "jsonl", "--suite", "suite.yaml"])
+    out = capfdbinary.readouterr().out.decode("utf-8")  # valid UTF-8: no raw surrogate byte
+    assert code == 1
+    assert "docs/b\\udcff\\x1b]0;pwned\\x07\\u202e⏎.jsonl:1" in out
+    assert "https://n.example/\\u202b3" in out
+    assert not any(ch in out for ch in "\x1b\x07\u202b\u202e\r")
+
+
+def test_an_error_message_shows_the_file_names_escape_sequences(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "nowhere\x1b]0;pwned\x07\u2066.jsonl", "--suite", "suite.yaml"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nowhere\\x1b]0;pwned\\x07\\u2066.jsonl" in err
+    assert not any(ch in err for ch in "\x1b\x07\u2066")
+
+
+def test_a_document_in_a_file_named_in_non_utf8_bytes_is_the_same_document_in_the_baseline(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = os.fsdecode(b"docs/caf\xe9.jsonl")  # Latin-1 bytes: a lone surrogate in Python
+    write_jsonl(project / name, [{"title": "", "body": "b"}])
+    args = ["check", name, "--format", "jsonl", "--suite", "suite.yaml"]
+    assert main([*args, "--json", "base.json"]) == 1
+    base = json.loads((project / "base.json").read_bytes().decode("utf-8"))
+    title = next(e for e in base["expectations"] if e["name"] == "title present")
+    [failure] = title["failures"]
+    assert failure["source"] == "docs/caf\\udce9.jsonl:1"
+    capsys.readouterr()
+    assert main([*args, "--baseline", "base.json", "--json", "head.json"]) == 1
+    out = capsys.readouterr().out
+    assert "no regression against the baseline" in out
+    assert "documents: 1 → 1 (0 added, 0 removed)" in out
+    assert main(["diff", "base.json", "head.json"]) == 0

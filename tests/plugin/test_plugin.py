@@ -249,3 +249,21 @@ def test_suites_load_in_every_pytester_run_of_a_fresh_process(pytester: pytest.P
     pytester.makepyfile(test_inner=INNER_TESTS)
     result = pytester.runpytest_subprocess("-p", "pytester", "test_inner.py")
     result.assert_outcomes(passed=3)
+
+
+def test_hostile_names_and_text_are_escaped_in_test_ids_and_failure_text(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(
+        ".yaml",
+        suite="suite: s\ndocuments: {paths: [docs/]}\nexpectations:\n"
+        '  - {name: "title \\u202e present \\e]0;pwned\\a", check: length, field: title, max: 1}\n',
+    )
+    docs = pytester.mkdir("docs")
+    (docs / "a\u2067.jsonl").write_text(json.dumps({"title": "\x1b[2J\u202a"}) + "\n")
+    result = pytester.runpytest("suite.yaml", "-v", "-p", "no:cacheprovider")
+    assert result.ret == 1
+    output = "\n".join(result.outlines + result.errlines)
+    assert not any(ch in output for ch in "\x1b\x07\u202e\u2067\u202a")
+    assert "title \\u202e present \\x1b]0;pwned\\x07 FAILED" in output
+    assert "a\\u2067.jsonl:1" in output

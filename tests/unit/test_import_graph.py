@@ -275,12 +275,13 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Foundations",
         "Models and utilities every stage uses: documents, results, errors, RE2, safe YAML, "
-        "dates, digests, atomic writes.",
+        "dates, digests, atomic writes, the one text escaping.",
         (
             "",
             "errors",
             "finite",
             "wording",
+            "escaping",
             "atomic",
             "regex",
             "textnorm",
