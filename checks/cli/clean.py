@@ -80,9 +80,11 @@ def _summary(run: CleanRun) -> Table:
 
 
 def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False) -> None:
-    """Print the problems, the table per cleaner (unless ``quiet``) and the verdict line."""
+    """Print the problems, the warnings, the table per cleaner (unless ``quiet``), the verdict."""
     for line in run.problems:
         out.print(line, markup=False, highlight=False)
+    for warning in run.warnings:
+        out.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
     if not quiet:
         out.print(_summary(run))
     verdict = (
