@@ -9,6 +9,7 @@ import os
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -558,3 +559,75 @@ def test_id_field_uses_str_or_int_values_and_falls_back_to_the_source(tmp_path: 
     assert ids == ["a", "5", f"{path}:3", f"{path}:4", f"{path}:5", f"{path}:6", f"{path}:7"]
     nested = [d.id for d in load(path, id_field="meta.id") if isinstance(d, Document)]
     assert nested[5] == "deep"
+
+
+def test_a_symlinked_folder_is_walked_under_the_link_name(tmp_path: Path) -> None:
+    write(tmp_path, "elsewhere/b.jsonl", b"")
+    write(tmp_path, "d/a.jsonl", b"")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "d" / "linked")
+    assert resolve_inputs([str(tmp_path / "d")]) == [
+        Input(f"{tmp_path}/d/a.jsonl", "jsonl"),
+        Input(f"{tmp_path}/d/linked/b.jsonl", "jsonl"),
+    ]
+
+
+def test_a_folder_symlink_loop_is_one_warning(tmp_path: Path) -> None:
+    write(tmp_path, "d/a.jsonl", b"")
+    os.symlink(tmp_path / "d", tmp_path / "d" / "loop")
+    warnings: list[str] = []
+    assert resolve_inputs([str(tmp_path / "d")], warnings=warnings) == [
+        Input(f"{tmp_path}/d/a.jsonl", "jsonl")
+    ]
+    assert warnings == [
+        f"{tmp_path}/d/loop: symbolic link to a folder that contains it ({tmp_path}/d), a "
+        "loop: not followed; remove the link or point it elsewhere"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_in_a_folder_is_never_an_input_even_with_format(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "live.jsonl")
+    warnings: list[str] = []
+    assert resolve_inputs([str(tmp_path)], "jsonl", warnings=warnings) == []
+    assert warnings == [
+        f"{tmp_path}/live.jsonl: a FIFO (named pipe), not a regular file: skipped without "
+        "opening it (reading it could block the run); name it on the command line to read it"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_named_explicitly_is_an_input(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "live.jsonl")
+    assert resolve_inputs([str(tmp_path / "live.jsonl")]) == [
+        Input(f"{tmp_path}/live.jsonl", "jsonl")
+    ]
+
+
+def test_an_unlistable_folder_is_an_unreadable_record_in_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "d/a.jsonl", b'{"x": 1}\n')
+    write(tmp_path, "d/m/inner.jsonl", b'{"x": 2}\n')
+    write(tmp_path, "d/z.jsonl", b'{"x": 3}\n')
+    real_scandir = os.scandir
+
+    def guarded(path: Any = ".") -> Any:
+        if str(path).endswith("/m"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", guarded)
+    inputs = resolve_inputs([str(tmp_path / "d")])
+    assert [(i.path, i.problem is not None) for i in inputs] == [
+        (f"{tmp_path}/d/a.jsonl", False),
+        (f"{tmp_path}/d/m", True),
+        (f"{tmp_path}/d/z.jsonl", False),
+    ]
+    records = list(iter_documents(inputs))
+    assert [type(r).__name__ for r in records] == ["Document", "UnreadableRecord", "Document"]
+    assert records[1] == UnreadableRecord(
+        f"{tmp_path}/d/m",
+        0,
+        "cannot read folder: Permission denied; check the folder's permissions (or run as a "
+        "user who can read it); the files in it were not checked",
+    )
