@@ -7,6 +7,8 @@ import io
 import json
 import os
 import sys
+import threading
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -631,3 +633,26 @@ def test_an_unlistable_folder_is_an_unreadable_record_in_its_place(
         "cannot read folder: Permission denied; check the folder's permissions (or run as a "
         "user who can read it); the files in it were not checked",
     )
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="no /dev/fd on this platform")
+def test_gzip_through_a_pipe_that_delivers_one_byte_first_is_still_decompressed() -> None:
+    # peek() shows only what has arrived: one byte of the magic must not make it plain text.
+    data = gzip.compress(b'{"url": "u1"}\n{"url": "u2"}\n')
+    read_end, write_end = os.pipe()
+    os.write(write_end, data[:1])
+
+    def rest() -> None:
+        time.sleep(0.2)
+        os.write(write_end, data[1:])
+        os.close(write_end)
+
+    writer = threading.Thread(target=rest, daemon=True)
+    writer.start()
+    try:
+        records = list(read_input(Input(f"/dev/fd/{read_end}", "jsonl")))
+    finally:
+        writer.join(10)
+        os.close(read_end)
+    assert [r.fields for r in records if isinstance(r, Document)] == [{"url": "u1"}, {"url": "u2"}]
+    assert [r for r in records if isinstance(r, UnreadableRecord)] == []
