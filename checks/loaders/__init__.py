@@ -273,12 +273,13 @@ def refuse_overwriting_inputs(
                 continue
             base = os.path.realpath(clean_path(given))
             if os.path.isdir(base):
-                inside = os.path.relpath(real, base)
-                parts = inside.split(os.sep)
-                hit = (
+                # Walks follow symlinked folders: a file is inside by its real path or by
+                # the path through the links (docs/linked/a.jsonl, linked -> ../elsewhere).
+                logical = os.path.relpath(os.path.abspath(out), os.path.abspath(given))
+                hit = (fmt or format_of(real)) is not None and any(
                     not inside.startswith("..")
-                    and not any(p.startswith(".") for p in parts)
-                    and (fmt or format_of(real)) is not None
+                    and not any(p.startswith(".") for p in inside.split(os.sep))
+                    for inside in (os.path.relpath(real, base), logical)
                 )
             else:
                 hit = os.path.exists(base) and os.path.samefile(base, real)

@@ -345,3 +345,15 @@ def test_clean_follows_folder_links_and_reports_unreadable_folders(
     assert (project.root / "out" / "linked" / "more.jsonl").read_bytes() == jsonl(GOOD)
     assert (project.root / "out" / "good.jsonl").exists()
     assert "cleaned 4 documents from 2 files into out" in out
+
+
+def test_a_report_over_an_input_reached_through_a_folder_link_is_refused(
+    project: Project,
+) -> None:
+    project.good()
+    target = project.good("elsewhere/more.jsonl")
+    os.symlink("../elsewhere", project.root / "docs" / "linked")
+    result = project.check("docs", "--json", "docs/linked/more.jsonl", json_out=False)
+    assert result.code == 2
+    assert result.err.startswith("error: --json docs/linked/more.jsonl: that file is an input")
+    assert target.read_bytes() == jsonl(GOOD)
