@@ -357,3 +357,23 @@ def test_a_report_over_an_input_reached_through_a_folder_link_is_refused(
     assert result.code == 2
     assert result.err.startswith("error: --json docs/linked/more.jsonl: that file is an input")
     assert target.read_bytes() == jsonl(GOOD)
+
+
+def test_the_gx_engine_skips_a_fifo_in_a_folder_with_the_same_warning(project: Project) -> None:
+    pytest.importorskip("great_expectations")
+    project.good()
+    _mkfifo(project.root / "docs" / "live.jsonl")
+    result = _run(
+        project,
+        "check",
+        "docs",
+        "--suite",
+        "suite.yaml",
+        "--json",
+        "result.json",
+        "--engine",
+        "gx",
+    )
+    assert result.code == 0, result.text
+    assert result.data["documents"] == 2
+    assert any(w.startswith("docs/live.jsonl: a FIFO (named pipe)") for w in result.warnings())
