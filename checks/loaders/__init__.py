@@ -343,8 +343,13 @@ def _walk_folder(
         return
     for entry in entries:
         path = clean_path(os.path.join(folder, entry.name))
+        # is_file() and is_dir() follow symlinks and mostly need no system call (the
+        # listing's d_type): only folders, links and odd entries cost a stat.
         try:
-            info = entry.stat()  # follows symlinks: a link to a folder is walked
+            if entry.is_file():
+                walk.entries.append((path, None))
+                continue
+            info = entry.stat()
         except OSError:
             walk.entries.append((path, None))  # a broken link or loop: the reader says which
             continue
