@@ -656,3 +656,18 @@ def test_gzip_through_a_pipe_that_delivers_one_byte_first_is_still_decompressed(
         os.close(read_end)
     assert [r.fields for r in records if isinstance(r, Document)] == [{"url": "u1"}, {"url": "u2"}]
     assert [r for r in records if isinstance(r, UnreadableRecord)] == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this platform")
+def test_a_link_to_a_device_in_a_folder_is_named_and_never_read(tmp_path: Path) -> None:
+    # /dev/zero never ends: reading it would run forever instead of checking the folder.
+    write(tmp_path, "a.jsonl", b"")
+    os.symlink("/dev/zero", tmp_path / "zero.jsonl")
+    warnings: list[str] = []
+    assert resolve_inputs([str(tmp_path)], warnings=warnings) == [
+        Input(f"{tmp_path}/a.jsonl", "jsonl")
+    ]
+    assert warnings == [
+        f"{tmp_path}/zero.jsonl: a character device, not a regular file: skipped without "
+        "opening it (reading it could block the run); name it on the command line to read it"
+    ]
