@@ -354,7 +354,13 @@ def _walk_folder(
             walk.entries.append((path, None))  # a broken link or loop: the reader says which
             continue
         if stat.S_ISDIR(info.st_mode):
-            key = (info.st_dev, info.st_ino)
+            # os.stat, not the DirEntry's: on Windows that one leaves device and inode zero.
+            try:
+                real = os.stat(entry.path)
+            except OSError as exc:
+                walk.entries.append((path, _unlistable(exc)))
+                continue
+            key = (real.st_dev, real.st_ino)
             if key in chain:
                 walk.warnings.append(
                     f"{path}: symbolic link to a folder that contains it "
