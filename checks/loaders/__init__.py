@@ -327,20 +327,27 @@ def _walk(top: str) -> _Walk:
         walk.entries.append((clean_path(top), _unlistable(exc)))
         return walk
     visited = {(root.st_dev, root.st_ino)}
-    _walk_folder(clean_path(top), [(root.st_dev, root.st_ino)], visited, walk)
+    # An explicit stack, not recursion: a deep tree must not exhaust Python's call stack.
+    stack = [(clean_path(top), [(root.st_dev, root.st_ino)])]
+    while stack:
+        folder, chain = stack.pop()
+        found = _walk_folder(folder, chain, visited, walk)
+        stack.extend(reversed(found))
     walk.entries.sort(key=lambda entry: entry[0].split("/"))
     return walk
 
 
 def _walk_folder(
     folder: str, chain: list[tuple[int, int]], visited: set[tuple[int, int]], walk: _Walk
-) -> None:
+) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Note a folder's files and problems in ``walk``; return its subfolders to walk."""
+    subfolders: list[tuple[str, list[tuple[int, int]]]] = []
     try:
         with os.scandir(folder) as listing:
             entries = sorted((e for e in listing if not e.name.startswith(".")), key=_name)
     except OSError as exc:
         walk.entries.append((folder, _unlistable(exc)))
-        return
+        return subfolders
     for entry in entries:
         path = clean_path(os.path.join(folder, entry.name))
         # is_file() and is_dir() follow symlinks and mostly need no system call (the
@@ -369,7 +376,7 @@ def _walk_folder(
                 )
             elif key not in visited:  # reached twice through links: its files are read once
                 visited.add(key)
-                _walk_folder(path, [*chain, key], visited, walk)
+                subfolders.append((path, [*chain, key]))
             continue
         kind = _special(info.st_mode)
         if kind is not None:
@@ -379,6 +386,7 @@ def _walk_folder(
             )
             continue
         walk.entries.append((path, None))
+    return subfolders
 
 
 def _name(entry: os.DirEntry[str]) -> str:

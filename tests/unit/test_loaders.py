@@ -671,3 +671,17 @@ def test_a_link_to_a_device_in_a_folder_is_named_and_never_read(tmp_path: Path) 
         f"{tmp_path}/zero.jsonl: a character device, not a regular file: skipped without "
         "opening it (reading it could block the run); name it on the command line to read it"
     ]
+
+
+def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    depth = sys.getrecursionlimit() + 50
+    for _ in range(depth):
+        os.mkdir("d")
+        os.chdir("d")
+    Path("a.jsonl").write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    [found] = resolve_inputs(["d"])
+    assert found.path.count("/") == depth
