@@ -678,10 +678,26 @@ def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     depth = sys.getrecursionlimit() + 50
-    for _ in range(depth):
-        os.mkdir("d")
-        os.chdir("d")
-    Path("a.jsonl").write_bytes(b"")
-    monkeypatch.chdir(tmp_path)
-    [found] = resolve_inputs(["d"])
-    assert found.path.count("/") == depth
+    try:
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("a.jsonl").write_bytes(b"")
+        os.chdir(tmp_path)
+        [found] = resolve_inputs(["d"])
+        assert found.path.count("/") == depth
+    finally:
+        _remove_deep_tree(tmp_path / "d")
+
+
+def _remove_deep_tree(top: Path) -> None:
+    """Remove a chain of folders ``d/d/...`` bottom-up (rmtree recurses, and fails on it)."""
+    folders: list[Path] = []
+    while top.is_dir():
+        folders.append(top)
+        top = top / "d"
+    for folder in reversed(folders):
+        for child in folder.iterdir():
+            if not child.is_dir():
+                child.unlink()
+        folder.rmdir()
