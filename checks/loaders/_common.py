@@ -181,6 +181,8 @@ def _open_hint(name: str, exc: BaseException) -> str:
         return "; it is a symbolic link loop: fix the link or remove it"
     if code == errno.ENOENT and os.path.islink(name):
         return f"; it is a broken symbolic link to {os.readlink(name)!r}: fix or remove it"
+    if code == errno.ESPIPE:  # only Parquet seeks; every other format is read as a stream
+        return "; a pipe cannot be read as Parquet (it needs to seek): save it to a file first"
     if code == errno.EISDIR:
         return "; it is a folder: name the folder without --format, or the files in it"
     return ""

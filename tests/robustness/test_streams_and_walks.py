@@ -377,3 +377,20 @@ def test_the_gx_engine_skips_a_fifo_in_a_folder_with_the_same_warning(project: P
     assert result.code == 0, result.text
     assert result.data["documents"] == 2
     assert any(w.startswith("docs/live.jsonl: a FIFO (named pipe)") for w in result.warnings())
+
+
+def test_parquet_through_a_pipe_says_to_save_it_to_a_file(project: Project) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.Table.from_pylist(GOOD), project.root / "a.parquet")
+    result = _shell(
+        project,
+        "scrapegate check --format parquet --suite suite.yaml --json result.json <(cat a.parquet)",
+    )
+    assert result.code == 1, result.text
+    [(source, message)] = result.unreadable()
+    assert source.startswith("/dev/fd/")
+    assert message == (
+        "cannot read file: Illegal seek; a pipe cannot be read as Parquet (it needs to seek): "
+        "save it to a file first"
+    )
