@@ -11,6 +11,7 @@ The command itself is ``scrapegate.cli.clean``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from .cleaners import RunStats, build_pipeline
 from .cleaners._pipeline import Pipeline
 from .documents import Document, UnreadableRecord
 from .errors import UsageError
-from .loaders import Input, resolve_inputs
+from .loaders import Input, canonical_path, resolve_inputs
 from .loaders._common import STDIN
 from .suite import Suite
 
@@ -89,10 +90,31 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def plan_outputs(paths: Sequence[str], out_dir: str, fmt: str | None) -> list[Planned]:
-    """Map every input file to its output path; refuse anything that could overwrite one."""
+def _refuse_streams(paths: Sequence[str]) -> None:
+    """Refuse a named pipe, FIFO or device: cleaning reads each input more than once."""
     if STDIN in paths:
         raise UsageError("clean writes one output file per input file; '-' (stdin) has no name")
+    for given in paths:
+        try:
+            mode = os.stat(given).st_mode
+        except OSError:
+            continue  # the reader reports it
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise UsageError(
+                f"{given}: not a regular file (a pipe, FIFO or device); clean reads each input "
+                "twice to keep its bytes, which a stream allows only once: save it to a file "
+                "and clean that"
+            )
+
+
+def plan_outputs(
+    paths: Sequence[str], out_dir: str, fmt: str | None, warnings: list[str] | None = None
+) -> list[Planned]:
+    """Map every input file to its output path; refuse anything that could overwrite one.
+
+    Warnings of the folder walks (a FIFO skipped, a symlink loop) are appended to ``warnings``.
+    """
+    _refuse_streams(paths)
     out_real = _real(out_dir)
     files = [p for p in paths if not os.path.isdir(p)]
     common = os.path.commonpath([_real(os.path.dirname(p) or ".") for p in files]) if files else ""
@@ -105,9 +127,14 @@ def plan_outputs(paths: Sequence[str], out_dir: str, fmt: str | None) -> list[Pl
                 f"-o {out_dir}: the output folder is inside the input folder {given}; a later "
                 "run would read the cleaned files as input. Choose a folder outside it"
             )
-        for inp in resolve_inputs([given], fmt):
-            base = _real(given) if folder else common
-            relative = os.path.relpath(_real(inp.path), base)
+        for inp in resolve_inputs([given], fmt, warnings=warnings):
+            if folder:
+                # Logical paths, not real ones: a file reached through a symlinked folder
+                # keeps the link's name under the output folder, not a path out of it.
+                top = os.path.abspath(canonical_path(given))
+                relative = os.path.relpath(os.path.abspath(inp.path), top)
+            else:
+                relative = os.path.relpath(_real(inp.path), common)
             output = os.path.join(out_dir, relative)
             key = _real(output)
             if key in seen:
@@ -123,7 +150,7 @@ def plan_outputs(paths: Sequence[str], out_dir: str, fmt: str | None) -> list[Pl
     # to an input is that input.
     inputs = {_file_id(p.input.path) for p in planned} - {None}
     for item in planned:
-        if _file_id(item.output) in inputs:
+        if item.input.problem is None and _file_id(item.output) in inputs:
             raise UsageError(
                 f"-o {out_dir}: {item.output} is an input file and would be overwritten; "
                 "choose an output folder that holds no inputs"
@@ -139,6 +166,7 @@ class CleanRun:
     files: int
     unreadable: int
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def clean_files(
@@ -156,9 +184,15 @@ def clean_files(
     # As in ``check``: the suite's format describes its own default paths; files named on the
     # command line are read by their extension unless --format says otherwise.
     chosen_format = fmt if paths else (fmt or suite.documents.format)
-    planned = plan_outputs(input_paths(suite, paths), out_dir, chosen_format)
+    warnings: list[str] = []
+    planned = plan_outputs(input_paths(suite, paths), out_dir, chosen_format, warnings)
     unreadable: list[UnreadableRecord] = []
+    files = 0
     for item in planned:
+        if item.input.problem is not None:  # a folder that could not be listed
+            unreadable.append(UnreadableRecord(item.input.path, 0, item.input.problem))
+            continue
         write_cleaned(item.input, item.output, suite.documents.id, transform, unreadable.append)
+        files += 1
     problems = [f"{r.source}: {r.message}" for r in unreadable] + transform.problems
-    return CleanRun(transform.stats, len(planned), len(unreadable), tuple(problems))
+    return CleanRun(transform.stats, files, len(unreadable), tuple(problems), tuple(warnings))

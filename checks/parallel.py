@@ -1,9 +1,11 @@
 """Parallel runs: each worker process reads its own slice of the input and checks it.
 
 A large JSON Lines file is cut into line-aligned byte ranges (each with its first line
-number, so sources stay exact); other files are one slice each. Workers are forked with the
-suite already loaded, return compact partial results (counts, failures, corpus-check state),
-and the parent folds them in input order, so the result is identical to a single pass.
+number, so sources stay exact); other files are one slice each. A pipe, FIFO or device is
+never opened here: it can be read only once, so one worker reads it whole, in one stream.
+Workers are forked with the suite already loaded, return compact partial results (counts,
+failures, corpus-check state), and the parent folds them in input order, so the result is
+identical to a single pass.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -39,20 +42,25 @@ class Slice:
     start: int = 0
     end: int | None = None
     first_line: int = 1
+    problem: str | None = None
 
 
 def _splittable(inp: Input) -> int:
-    """The size of a plain (not compressed) JSONL file that may be split, else 0."""
-    if inp.format != "jsonl" or inp.path == "-":
+    """The size of a plain (not compressed) JSONL regular file that may be split, else 0."""
+    if inp.format != "jsonl" or inp.path == "-" or inp.problem is not None:
         return 0
     try:
-        size = os.path.getsize(inp.path)
+        info = os.stat(inp.path)
+        # Sniffing a pipe or FIFO for gzip would eat its first buffer, and every slice
+        # reopening it would read another part of the stream: only regular files split.
+        if not stat.S_ISREG(info.st_mode):
+            return 0
         with open(inp.path, "rb") as fh:
             if fh.read(2) == GZIP_MAGIC:
                 return 0
     except OSError:
         return 0
-    return size
+    return info.st_size
 
 
 def _line_aligned_cuts(path: str, targets: Sequence[int]) -> list[tuple[int, int]]:
@@ -86,7 +94,7 @@ def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
         size = _splittable(inp)
         pieces = min(workers * 4, size // MIN_SLICE_BYTES) if size else 0
         if pieces < 2:
-            slices.append(Slice(inp.path, inp.format))
+            slices.append(Slice(inp.path, inp.format, problem=inp.problem))
             continue
         targets = [size * i // pieces for i in range(1, pieces)]
         starts = [(0, 1), *[c for c in _line_aligned_cuts(inp.path, targets) if c[0] < size]]
@@ -101,7 +109,7 @@ def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
 def read_slice(piece: Slice, id_field: str | None) -> Iterator[Loaded]:
     """The records of one slice."""
     if piece.end is None:
-        return read_input(Input(piece.path, piece.format), id_field)
+        return read_input(Input(piece.path, piece.format, piece.problem), id_field)
     return read_range(piece.path, piece.start, piece.end, piece.first_line, id_field)
 
 

@@ -62,8 +62,11 @@ def run_paths(
     chosen = input_paths(suite, paths)
     # The suite's format describes its own default paths, not files named on the command line.
     skipped: list[str] = []
-    inputs = resolve_inputs(chosen, fmt if paths else (fmt or suite.documents.format), skipped)
-    unread = skipped_warning(skipped)
+    walked: list[str] = []
+    inputs = resolve_inputs(
+        chosen, fmt if paths else (fmt or suite.documents.format), skipped, walked
+    )
+    unread = [*walked, *skipped_warning(skipped)]
     count = worker_count(workers)
     if count > 1 and sample is None and all(i.path != "-" for i in inputs):
         slices = plan(inputs, count)

@@ -80,11 +80,13 @@ def _summary(run: CleanRun) -> Table:
 
 
 def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False) -> None:
-    """Print the problems, the table per cleaner (unless ``quiet``) and the verdict line."""
+    """Print the problems, the warnings, the table per cleaner (unless ``quiet``), the verdict."""
     from ..escaping import printable
 
     for line in run.problems:
         out.print(printable(line), markup=False, highlight=False)
+    for warning in run.warnings:
+        out.print(f"warning: {printable(warning)}", style="yellow", markup=False, highlight=False)
     if not quiet:
         out.print(_summary(run))
     verdict = (

@@ -283,7 +283,10 @@ def run_gx(
     plan = compile_suite(suite)
     chosen = input_paths(suite, paths)
     # As in the native runner: the suite's format describes its own default paths only.
-    inputs = resolve_inputs(chosen, fmt if paths else (fmt or suite.documents.format))
+    walked: list[str] = []  # a FIFO skipped, a folder link loop: said, as the native run says
+    inputs = resolve_inputs(
+        chosen, fmt if paths else (fmt or suite.documents.format), warnings=walked
+    )
     records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
     if sample is not None:
         records = reservoir_sample(records, sample, seed)
@@ -300,4 +303,6 @@ def run_gx(
             warnings=(note, *result.warnings),
             extra={**result.extra, "sample": {"size": sample, "seed": seed}},
         )
+    if walked:
+        result = replace(result, warnings=(*result.warnings, *walked))
     return result

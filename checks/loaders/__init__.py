@@ -15,11 +15,11 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..documents import Loaded
+from ..documents import Loaded, UnreadableRecord
 from ..errors import UsageError, did_you_mean
 from ..wording import plural, verb
 from . import csv_, json_, jsonl, parquet, text
-from ._common import STDIN, clean_path
+from ._common import STDIN, clean_path, shown
 
 FORMATS = ("jsonl", "json", "csv", "parquet", "text")
 EXTENSIONS: dict[str, str] = {
@@ -67,11 +67,14 @@ class Input:
     """One file to read and its format (``path`` ``-`` is stdin, always JSON Lines).
 
     :func:`resolve_inputs` gives ``path`` in its :func:`canonical_path` spelling: readers
-    name documents by it, so it must not depend on how the user typed it.
+    name documents by it, so it must not depend on how the user typed it. ``problem`` is set
+    for a folder that could not be listed: reading it yields one unreadable record saying so,
+    in its place among the files.
     """
 
     path: str
     format: str
+    problem: str | None = None
 
 
 def format_of(path: str) -> str | None:
@@ -132,12 +135,18 @@ def _folds_elsewhere(path: str, folded: str) -> bool:
 
 
 def resolve_inputs(
-    paths: Sequence[str], fmt: str | None = None, skipped: list[str] | None = None
+    paths: Sequence[str],
+    fmt: str | None = None,
+    skipped: list[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> list[Input]:
     """Expand files, folders (recursively, sorted) and ``-`` into the inputs to read.
 
     Files inside a folder whose format the name does not tell are left out; when ``skipped``
     is given they are appended to it, so the run can say so (:func:`skipped_warning`).
+    Symlinked folders are followed; a FIFO, socket or device inside a folder, and a symlink
+    that loops back to a folder being walked, are left out with a warning appended to
+    ``warnings``; a folder that cannot be listed becomes an :class:`Input` with a ``problem``.
     """
     if fmt is not None and fmt not in FORMATS:
         choices = ", ".join(FORMATS)
@@ -147,7 +156,7 @@ def resolve_inputs(
     inputs: list[Input] = []
     seen: set[str] = set()
     for given in paths:
-        for inp in _expand(given, fmt, skipped):
+        for inp in _expand(given, fmt, skipped, warnings):
             # The same file named twice (or inside a folder also named) is read once.
             key = inp.path if inp.path == STDIN else os.path.realpath(inp.path)
             if key not in seen:
@@ -158,7 +167,12 @@ def resolve_inputs(
     return inputs
 
 
-def _expand(given: str, fmt: str | None, skipped: list[str] | None = None) -> list[Input]:
+def _expand(
+    given: str,
+    fmt: str | None,
+    skipped: list[str] | None = None,
+    warnings: list[str] | None = None,
+) -> list[Input]:
     if given == STDIN:
         if fmt not in (None, "jsonl"):
             raise UsageError(
@@ -168,10 +182,15 @@ def _expand(given: str, fmt: str | None, skipped: list[str] | None = None) -> li
     # Walked files are joined onto this spelling, so they come out canonical too.
     path = canonical_path(given)
     if os.path.isdir(path):
-        found = [(file, fmt or format_of(file)) for file in _walk(path)]
+        walk = _walk(path)
+        if warnings is not None:
+            warnings.extend(walk.warnings)
+        found = [(file, fmt or format_of(file), problem) for file, problem in walk.entries]
         if skipped is not None:
-            skipped.extend(file for file, kind in found if not kind)
-        return [Input(file, kind) for file, kind in found if kind]
+            skipped.extend(file for file, kind, problem in found if not kind and not problem)
+        return [
+            Input(file, kind or "", problem) for file, kind, problem in found if kind or problem
+        ]
     if not os.path.exists(path):
         raise UsageError(f"{given}: {_missing(path)}")
     kind = fmt or format_of(path)
@@ -254,12 +273,13 @@ def refuse_overwriting_inputs(
                 continue
             base = os.path.realpath(clean_path(given))
             if os.path.isdir(base):
-                inside = os.path.relpath(real, base)
-                parts = inside.split(os.sep)
-                hit = (
+                # Walks follow symlinked folders: a file is inside by its real path or by
+                # the path through the links (docs/linked/a.jsonl, linked -> ../elsewhere).
+                logical = os.path.relpath(os.path.abspath(out), os.path.abspath(given))
+                hit = (fmt or format_of(real)) is not None and any(
                     not inside.startswith("..")
-                    and not any(p.startswith(".") for p in parts)
-                    and (fmt or format_of(real)) is not None
+                    and not any(p.startswith(".") for p in inside.split(os.sep))
+                    for inside in (os.path.relpath(real, base), logical)
                 )
             else:
                 hit = os.path.exists(base) and os.path.samefile(base, real)
@@ -307,23 +327,128 @@ def _identity(path: str) -> str | None:
     return f"{st.st_dev}:{st.st_ino}"
 
 
-def _walk(top: str) -> list[str]:
-    """Return the files under a folder, sorted by path components; hidden entries are skipped."""
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
-    def fail(exc: OSError) -> None:
-        # A folder we cannot list would silently drop its documents; say so instead.
-        raise UsageError(f"{clean_path(exc.filename or top)}: cannot list folder: {exc.strerror}")
 
-    files: list[str] = []
-    # followlinks=False: a symlink pointing back up the tree must not loop forever.
-    for folder, subfolders, names in os.walk(top, onerror=fail, followlinks=False):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        files.extend(clean_path(os.path.join(folder, n)) for n in names if not n.startswith("."))
-    return sorted(files, key=lambda p: p.split("/"))
+@dataclass
+class _Walk:
+    """What a folder walk found: files and unlistable folders (path, problem), and warnings."""
+
+    entries: list[tuple[str, str | None]]
+    warnings: list[str]
+
+
+def _special(mode: int) -> str | None:
+    """What a file that is not a regular file or folder is (None for those two)."""
+    return next((kind for test, kind in _SPECIAL if test(mode)), None)
+
+
+def _walk(top: str) -> _Walk:
+    """The files under a folder, sorted by path components; hidden entries are skipped.
+
+    Symlinked folders are followed like real ones; a folder is never entered twice (by
+    device and inode), and a link back to a folder being walked is a loop, named in a
+    warning. A FIFO, socket or device is named in a warning and never opened: opening a
+    FIFO with no writer blocks forever. A folder that cannot be listed is an entry with a
+    problem (an unreadable record), and the rest of the tree is still walked.
+    """
+    walk = _Walk([], [])
+    try:
+        root = os.stat(top)
+    except OSError as exc:
+        walk.entries.append((clean_path(top), _unlistable(exc)))
+        return walk
+    visited = {(root.st_dev, root.st_ino)}
+    # An explicit stack, not recursion: a deep tree must not exhaust Python's call stack.
+    stack = [(clean_path(top), [(root.st_dev, root.st_ino)])]
+    while stack:
+        folder, chain = stack.pop()
+        found = _walk_folder(folder, chain, visited, walk)
+        stack.extend(reversed(found))
+    walk.entries.sort(key=lambda entry: entry[0].split("/"))
+    return walk
+
+
+def _walk_folder(
+    folder: str, chain: list[tuple[int, int]], visited: set[tuple[int, int]], walk: _Walk
+) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Note a folder's files and problems in ``walk``; return its subfolders to walk."""
+    subfolders: list[tuple[str, list[tuple[int, int]]]] = []
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=_name)
+    except OSError as exc:
+        walk.entries.append((folder, _unlistable(exc)))
+        return subfolders
+    for entry in entries:
+        path = clean_path(os.path.join(folder, entry.name))
+        # is_file() and is_dir() follow symlinks and mostly need no system call (the
+        # listing's d_type): only folders, links and odd entries cost a stat.
+        try:
+            if entry.is_file():
+                walk.entries.append((path, None))
+                continue
+            info = entry.stat()
+        except OSError:
+            walk.entries.append((path, None))  # a broken link or loop: the reader says which
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            # os.stat, not the DirEntry's: on Windows that one leaves device and inode zero.
+            try:
+                real = os.stat(entry.path)
+            except OSError as exc:
+                walk.entries.append((path, _unlistable(exc)))
+                continue
+            key = (real.st_dev, real.st_ino)
+            if key in chain:
+                walk.warnings.append(
+                    f"{path}: symbolic link to a folder that contains it "
+                    f"({_ancestor(folder, chain, key)}), a loop: not followed; "
+                    "remove the link or point it elsewhere"
+                )
+            elif key not in visited:  # reached twice through links: its files are read once
+                visited.add(key)
+                subfolders.append((path, [*chain, key]))
+            continue
+        kind = _special(info.st_mode)
+        if kind is not None:
+            walk.warnings.append(
+                f"{path}: {kind}, not a regular file: skipped without opening it (reading it "
+                "could block the run); name it on the command line to read it"
+            )
+            continue
+        walk.entries.append((path, None))
+    return subfolders
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _ancestor(folder: str, chain: list[tuple[int, int]], key: tuple[int, int]) -> str:
+    """The path of the folder on ``chain`` that ``key`` names, as walked."""
+    for _ in range(len(chain) - 1 - chain.index(key)):
+        folder = os.path.dirname(folder) or "."
+    return folder
+
+
+def _unlistable(exc: OSError) -> str:
+    """The unreadable record's message for a folder that cannot be listed."""
+    hint = ""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        hint = "; check the folder's permissions (or run as a user who can read it)"
+    return f"cannot read folder: {exc.strerror or exc}{hint}; the files in it were not checked"
 
 
 def read_input(inp: Input, id_field: str | None = None) -> Iterator[Loaded]:
     """Yield the documents (and unreadable records) of one input."""
+    if inp.problem is not None:
+        return iter([UnreadableRecord(shown(inp.path), 0, inp.problem)])
     reader = _READERS.get(inp.format)
     if reader is None:
         raise UsageError(f"unknown format {inp.format!r}; choose one of: {', '.join(FORMATS)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import os
 import sys
 import zlib
@@ -71,12 +72,50 @@ def open_binary(path: str, stack: ExitStack) -> IO[bytes]:
     else:
         raw = open(path, "rb")  # noqa: SIM115 - the caller's ExitStack closes it
         stack.callback(raw.close)
-    if _head(raw) == GZIP_MAGIC:
+    head = _head(raw)
+    if len(head) == 1 and not raw.seekable():
+        # A pipe's writer may have sent a single byte so far: peek shows only what arrived.
+        # Read up to the second byte and replay both, or a gzip stream would be read as text.
+        raw = _replayed(raw, stack)
+        head = _head(raw)
+    if head == GZIP_MAGIC:
         # The magic bytes, not the ".gz" suffix, decide: a misnamed plain file still reads.
         unzipped = gzip.GzipFile(fileobj=raw, mode="rb")
         stack.callback(unzipped.close)
         return cast(IO[bytes], unzipped)
     return raw
+
+
+class _Replay(io.RawIOBase):
+    """A stream's first bytes, already read, then the rest of the stream (never closed)."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            count = min(len(view), len(self._head))
+            view[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        read1 = getattr(self._rest, "read1", self._rest.read)
+        data: bytes = read1(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+def _replayed(raw: IO[bytes], stack: ExitStack) -> IO[bytes]:
+    """``raw`` with its first two bytes read for certain (a pipe may deliver one at a time)."""
+    first = raw.read(1)
+    head = first + raw.read(1) if first else first
+    replay = io.BufferedReader(_Replay(head, raw))
+    stack.callback(replay.detach)  # detached, not closed: ``raw`` is closed (or borrowed) as before
+    return cast(IO[bytes], replay)
 
 
 def _head(raw: IO[bytes]) -> bytes:
@@ -142,6 +181,8 @@ def _open_hint(name: str, exc: BaseException) -> str:
         return "; it is a symbolic link loop: fix the link or remove it"
     if code == errno.ENOENT and os.path.islink(name):
         return f"; it is a broken symbolic link to {os.readlink(name)!r}: fix or remove it"
+    if code == errno.ESPIPE:  # only Parquet seeks; every other format is read as a stream
+        return "; a pipe cannot be read as Parquet (it needs to seek): save it to a file first"
     if code == errno.EISDIR:
         return "; it is a folder: name the folder without --format, or the files in it"
     return ""

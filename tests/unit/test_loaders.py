@@ -7,8 +7,11 @@ import io
 import json
 import os
 import sys
+import threading
+import time
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -558,3 +561,143 @@ def test_id_field_uses_str_or_int_values_and_falls_back_to_the_source(tmp_path: 
     assert ids == ["a", "5", f"{path}:3", f"{path}:4", f"{path}:5", f"{path}:6", f"{path}:7"]
     nested = [d.id for d in load(path, id_field="meta.id") if isinstance(d, Document)]
     assert nested[5] == "deep"
+
+
+def test_a_symlinked_folder_is_walked_under_the_link_name(tmp_path: Path) -> None:
+    write(tmp_path, "elsewhere/b.jsonl", b"")
+    write(tmp_path, "d/a.jsonl", b"")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "d" / "linked")
+    assert resolve_inputs([str(tmp_path / "d")]) == [
+        Input(f"{tmp_path}/d/a.jsonl", "jsonl"),
+        Input(f"{tmp_path}/d/linked/b.jsonl", "jsonl"),
+    ]
+
+
+def test_a_folder_symlink_loop_is_one_warning(tmp_path: Path) -> None:
+    write(tmp_path, "d/a.jsonl", b"")
+    os.symlink(tmp_path / "d", tmp_path / "d" / "loop")
+    warnings: list[str] = []
+    assert resolve_inputs([str(tmp_path / "d")], warnings=warnings) == [
+        Input(f"{tmp_path}/d/a.jsonl", "jsonl")
+    ]
+    assert warnings == [
+        f"{tmp_path}/d/loop: symbolic link to a folder that contains it ({tmp_path}/d), a "
+        "loop: not followed; remove the link or point it elsewhere"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_in_a_folder_is_never_an_input_even_with_format(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "live.jsonl")
+    warnings: list[str] = []
+    assert resolve_inputs([str(tmp_path)], "jsonl", warnings=warnings) == []
+    assert warnings == [
+        f"{tmp_path}/live.jsonl: a FIFO (named pipe), not a regular file: skipped without "
+        "opening it (reading it could block the run); name it on the command line to read it"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_named_explicitly_is_an_input(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "live.jsonl")
+    assert resolve_inputs([str(tmp_path / "live.jsonl")]) == [
+        Input(f"{tmp_path}/live.jsonl", "jsonl")
+    ]
+
+
+def test_an_unlistable_folder_is_an_unreadable_record_in_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "d/a.jsonl", b'{"x": 1}\n')
+    write(tmp_path, "d/m/inner.jsonl", b'{"x": 2}\n')
+    write(tmp_path, "d/z.jsonl", b'{"x": 3}\n')
+    real_scandir = os.scandir
+
+    def guarded(path: Any = ".") -> Any:
+        if str(path).endswith("/m"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", guarded)
+    inputs = resolve_inputs([str(tmp_path / "d")])
+    assert [(i.path, i.problem is not None) for i in inputs] == [
+        (f"{tmp_path}/d/a.jsonl", False),
+        (f"{tmp_path}/d/m", True),
+        (f"{tmp_path}/d/z.jsonl", False),
+    ]
+    records = list(iter_documents(inputs))
+    assert [type(r).__name__ for r in records] == ["Document", "UnreadableRecord", "Document"]
+    assert records[1] == UnreadableRecord(
+        f"{tmp_path}/d/m",
+        0,
+        "cannot read folder: Permission denied; check the folder's permissions (or run as a "
+        "user who can read it); the files in it were not checked",
+    )
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="no /dev/fd on this platform")
+def test_gzip_through_a_pipe_that_delivers_one_byte_first_is_still_decompressed() -> None:
+    # peek() shows only what has arrived: one byte of the magic must not make it plain text.
+    data = gzip.compress(b'{"url": "u1"}\n{"url": "u2"}\n')
+    read_end, write_end = os.pipe()
+    os.write(write_end, data[:1])
+
+    def rest() -> None:
+        time.sleep(0.2)
+        os.write(write_end, data[1:])
+        os.close(write_end)
+
+    writer = threading.Thread(target=rest, daemon=True)
+    writer.start()
+    try:
+        records = list(read_input(Input(f"/dev/fd/{read_end}", "jsonl")))
+    finally:
+        writer.join(10)
+        os.close(read_end)
+    assert [r.fields for r in records if isinstance(r, Document)] == [{"url": "u1"}, {"url": "u2"}]
+    assert [r for r in records if isinstance(r, UnreadableRecord)] == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this platform")
+def test_a_link_to_a_device_in_a_folder_is_named_and_never_read(tmp_path: Path) -> None:
+    # /dev/zero never ends: reading it would run forever instead of checking the folder.
+    write(tmp_path, "a.jsonl", b"")
+    os.symlink("/dev/zero", tmp_path / "zero.jsonl")
+    warnings: list[str] = []
+    assert resolve_inputs([str(tmp_path)], warnings=warnings) == [
+        Input(f"{tmp_path}/a.jsonl", "jsonl")
+    ]
+    assert warnings == [
+        f"{tmp_path}/zero.jsonl: a character device, not a regular file: skipped without "
+        "opening it (reading it could block the run); name it on the command line to read it"
+    ]
+
+
+def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    depth = sys.getrecursionlimit() + 50
+    try:
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("a.jsonl").write_bytes(b"")
+        os.chdir(tmp_path)
+        [found] = resolve_inputs(["d"])
+        assert found.path.count("/") == depth
+    finally:
+        _remove_deep_tree(tmp_path / "d")
+
+
+def _remove_deep_tree(top: Path) -> None:
+    """Remove a chain of folders ``d/d/...`` bottom-up (rmtree recurses, and fails on it)."""
+    folders: list[Path] = []
+    while top.is_dir():
+        folders.append(top)
+        top = top / "d"
+    for folder in reversed(folders):
+        for child in folder.iterdir():
+            if not child.is_dir():
+                child.unlink()
+        folder.rmdir()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,28 @@ def test_slices_start_on_line_boundaries_with_exact_line_numbers(tmp_path: Path)
     for offset, line in cuts:
         assert raw[offset - 1 : offset] == b"\n"
         assert raw[:offset].count(b"\n") + 1 == line
+
+
+def test_planning_never_reads_from_a_fifo(tmp_path: Path) -> None:
+    # Sniffing a FIFO for gzip ate its first buffer: the records in it were never checked.
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    fifo = tmp_path / "live.jsonl"
+    os.mkfifo(fifo)
+    data = b"".join(b'{"url": "u%d"}\n' % i for i in range(1000))
+    # Hold both ends open (the reader non-blocking) so a read here could never block.
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    writer = os.open(fifo, os.O_WRONLY)
+    try:
+        os.write(writer, data)
+        slices = parallel.plan([Input(str(fifo), "jsonl")], workers=4)
+        os.close(writer)
+        left = b""
+        while chunk := os.read(reader, 1 << 16):
+            left += chunk
+    finally:
+        os.close(reader)
+        with contextlib.suppress(OSError):
+            os.close(writer)
+    assert slices == [parallel.Slice(str(fifo), "jsonl")]
+    assert left == data
