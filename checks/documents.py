@@ -60,6 +60,12 @@ class UnreadableRecord:
     path: str
     line: int
     message: str
+    # The record's own bytes where a writer needs them to copy it through (a JSON array's
+    # element, or what follows the array); None when the file's lines carry it.
+    raw: bytes | None = field(default=None, compare=False, repr=False)
+    # What ``raw`` is: "element" (one array element), "tail" (the unfinished last element of a
+    # truncated array) or "after" (bytes after the closing bracket).
+    kind: str = field(default="", compare=False, repr=False)
 
     @property
     def source(self) -> str:

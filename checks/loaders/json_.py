@@ -103,7 +103,10 @@ def _array(win: Window, pos: int, name: str, id_field: str | None) -> Iterator[L
             # The next structural byte, or the end of a string, lies beyond the buffer.
             if not win.more(start):
                 line = win.line_at(len(buf))
-                yield UnreadableRecord(name, line, "file ends inside the array; truncated?")
+                tail = bytes(buf[start:])
+                yield UnreadableRecord(
+                    name, line, "file ends inside the array; truncated?", tail, "tail"
+                )
                 return
             buf, pos, start = win.buf, pos - start, 0
             continue
@@ -124,7 +127,8 @@ def _array(win: Window, pos: int, name: str, id_field: str | None) -> Iterator[L
             yield _element(win, begin, end, name, id_field, index, line, line == last_line)
             last_line = line
         elif char == _COMMA or index:
-            yield UnreadableRecord(name, win.line_at(end), "empty array element (stray comma?)")
+            message = "empty array element (stray comma?)"
+            yield UnreadableRecord(name, win.line_at(end), message, b"", "element")
         index, start = index + 1, pos
         if not depth:
             yield from _after_array(win, pos, char, name)
@@ -144,12 +148,13 @@ def _element(
     try:
         obj = orjson.loads(win.buf[begin:end])
     except orjson.JSONDecodeError as exc:
-        return _invalid(win, begin, exc, name)
+        bad = _invalid(win, begin, exc, name)
+        return UnreadableRecord(bad.path, bad.line, bad.message, win.buf[begin:end], "element")
     if type(obj) is not dict:
         message = f"array element {index} is a JSON {json_kind(obj)}, expected an object"
-        return UnreadableRecord(name, line, message)
+        return UnreadableRecord(name, line, message, win.buf[begin:end], "element")
     if nested(obj) and may_be_too_deep(win.buf, begin, end) and too_deep(obj):
-        return UnreadableRecord(name, line, TOO_DEEP)
+        return UnreadableRecord(name, line, TOO_DEEP, win.buf[begin:end], "element")
     # Elements sharing a line (minified arrays) would share path:line; the index keeps ids unique.
     source = f"{name}:{line}#{index}" if shared else f"{name}:{line}"
     return Document(record_id(obj, id_field, source) if id_field else source, name, line, obj)
@@ -159,10 +164,19 @@ def _after_array(win: Window, pos: int, closer: int, name: str) -> Iterator[Load
     if closer != ord("]"):
         yield UnreadableRecord(name, win.line_at(pos - 1), "'}' closes the array; expected ']'")
         return
-    pos = win.skip_space(pos)
+    # The spaces before trailing data are kept with it, so ``clean`` copies both through.
+    start = pos
+    pos = SPACE.match(win.buf, pos).end()  # type: ignore[union-attr]
+    gap = win.buf[start:pos]
+    while pos == len(win.buf) and win.more(pos):
+        pos = SPACE.match(win.buf, 0).end()  # type: ignore[union-attr]
+        gap += win.buf[:pos]
     if pos < len(win.buf):
         line, col = win.line_at(pos), win.col_at(pos)
-        yield UnreadableRecord(name, line, f"unexpected data after the array at column {col}")
+        # Kept whole: it is rare and usually short, and ``clean`` writes it back after the array.
+        after = gap + win.buf[pos:] + win.stream.read()
+        message = f"unexpected data after the array at column {col}"
+        yield UnreadableRecord(name, line, message, after, "after")
 
 
 def _invalid(
