@@ -4,7 +4,8 @@
 same relative name (relative to each folder argument, or to the common folder of the file
 arguments) and format, never over an input, and counts per cleaner how many documents it
 touched and how many characters and lines it removed. A value a cleaner cannot clean and a
-record that cannot be read are problems (``path:line``); they are written unchanged.
+record that cannot be read are problems (``path:line``); they are written unchanged, so the
+output holds every record read.
 The command itself is ``scrapegate.cli.clean``.
 """
 

@@ -6,10 +6,16 @@ so an interrupted run leaves no half-written file; a new file gets 0666 less the
 replaced one keeps its mode. JSON Lines keeps every other field, the record order, and every
 line it could not read or did not change byte for byte; in a changed record only the changed
 values are written again, so the rest (integers beyond 64 bits, number spelling, escapes,
-spacing) keeps its bytes; gzip stays gzip. A text dump stays text and keeps its final
-newline. JSON arrays, CSV (same header and line ending) and Parquet (same schema) are
-rewritten from their documents; a file none of whose records could be read is copied
-through unchanged.
+spacing) keeps its bytes; gzip stays gzip. CSV keeps the header and every row it did not
+change as raw lines too; a changed row is written again in the file's line ending. A text
+dump stays text and keeps its final newline. JSON arrays and Parquet (same schema) are
+rewritten from their documents.
+
+No record read is dropped: an unreadable one is reported and copied through, its raw lines
+(JSON Lines, CSV, text) or its raw element text (a JSON array; data after the array stays
+after it, a truncated array stays truncated). A truncated gzip input keeps every byte that
+still decompresses. A Parquet file that breaks off part-way is copied through whole: its
+lost rows cannot be written into a Parquet copy.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import json
 import os
 import re
 import shutil
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from itertools import chain
 from typing import IO, Any
 
 import orjson
@@ -82,9 +90,12 @@ def _jsonl(inp: Input, out_path: str, id_field: str | None, clean: Clean, report
             raw = open_binary(inp.path, stack)
         except OSError:
             return  # already reported by the reader
-        with atomic_output(out_path, is_gzip(inp.path)) as out:
+        gz = is_gzip(inp.path)
+        with atomic_output(out_path, gz) as out:
+            written = 0
             try:
                 for lineno, line in enumerate(raw, 1):
+                    written += len(line)
                     if pending is None or pending.line != lineno:
                         out.write(line)
                         continue
@@ -99,10 +110,32 @@ def _jsonl(inp: Input, out_path: str, id_field: str | None, clean: Clean, report
                             out.write(rewrite_record(line, pending.fields, cleaned.fields))
                     pending = next(records, None)
             except STREAM_ERRORS:
-                pass  # the reader reports the truncation as an unreadable record
+                # The reader reports the truncation; the part of a cut-off line that still
+                # decompresses is kept too, so the copy holds every byte the input gave.
+                if gz:
+                    salvage_gzip(inp.path, written, out)
         for rest in ([pending] if pending is not None else []) + list(records):
             if isinstance(rest, UnreadableRecord):
                 report(rest)
+
+
+def salvage_gzip(path: str, offset: int, out: IO[bytes]) -> None:
+    """Write what a truncated or corrupt gzip file decompresses to, from byte ``offset`` on."""
+    try:
+        with open(path, "rb") as src:
+            decompressor = zlib.decompressobj(wbits=31)
+            seen = 0
+            while chunk := src.read(1 << 16):
+                while chunk:
+                    data = decompressor.decompress(chunk)
+                    if seen + len(data) > offset:
+                        out.write(data[max(0, offset - seen) :])
+                    seen += len(data)
+                    chunk = decompressor.unused_data  # a next gzip member
+                    if chunk:
+                        decompressor = zlib.decompressobj(wbits=31)
+    except (OSError, zlib.error):
+        pass  # nothing more can be read: what was written is what the file holds
 
 
 _DECODER = json.JSONDecoder()
@@ -210,20 +243,53 @@ def _json_is_array(path: str) -> bool:
 
 
 def _json(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
-    array = _json_is_array(inp.path)
+    if not _json_is_array(inp.path):
+        _json_object(inp, out_path, id_field, clean, report)
+        return
+    records = read_input(inp, id_field)
+    pending = next(records, None)
+    while isinstance(pending, UnreadableRecord) and pending.raw is None:
+        report(pending)  # the file as a whole (unreadable, not an array): copied through
+        pending = next(records, None)
+    if pending is None:
+        _copy_through(inp, out_path)
+        return
+    with atomic_output(out_path, is_gzip(inp.path)) as out:
+        out.write(b"[")
+        separator, closed = b"\n  ", False
+        for record in chain([pending], records):
+            if isinstance(record, Document):
+                out.write(separator + orjson.dumps(clean(record).fields))
+            else:
+                report(record)
+                if record.raw is None:
+                    continue
+                if record.kind == "after":
+                    # Data after the array stays after it, as it was: no record is lost.
+                    out.write(b"\n]" + record.raw)
+                    closed = True
+                    continue
+                if record.kind == "tail":
+                    # A truncated array stays truncated: its unfinished element is kept.
+                    out.write(separator + record.raw.lstrip(b" \t\r\n"))
+                    closed = True
+                    continue
+                out.write(separator + record.raw)  # an unreadable element, verbatim
+            separator = b",\n  "
+        if not closed:
+            out.write(b"\n]\n")
+
+
+def _json_object(
+    inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report
+) -> None:
     documents = _split(inp, id_field, clean, report)
     first = next(documents, None)
     if first is None:
         _copy_through(inp, out_path)
         return
     with atomic_output(out_path, is_gzip(inp.path)) as out:
-        if not array:
-            out.write(orjson.dumps(first) + b"\n")
-            return
-        out.write(b"[\n  " + orjson.dumps(first))
-        for fields in documents:
-            out.write(b",\n  " + orjson.dumps(fields))
-        out.write(b"\n]\n")
+        out.write(orjson.dumps(first) + b"\n")
 
 
 def _line_ending(path: str) -> str:
@@ -233,21 +299,54 @@ def _line_ending(path: str) -> str:
 
 
 def _csv(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
-    documents = _split(inp, id_field, clean, report)
-    first = next(documents, None)
-    if first is None:
-        _copy_through(inp, out_path)
-        return
-    header = list(first)
-    with atomic_output(out_path, is_gzip(inp.path)) as out:
-        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-        writer = csv.writer(text, lineterminator=_line_ending(inp.path))
-        writer.writerow(header)
-        writer.writerow([first.get(name, "") for name in header])
-        for fields in documents:
-            writer.writerow([fields.get(name, "") for name in header])
-        text.flush()
-        text.detach()
+    records = read_input(inp, id_field)
+    pending: Loaded | None = next(records, None)
+    while isinstance(pending, UnreadableRecord) and pending.line == 0:
+        report(pending)
+        pending = next(records, None)
+    terminator = _line_ending(inp.path)
+    with ExitStack() as stack:
+        try:
+            raw = open_binary(inp.path, stack)
+        except OSError:
+            return  # already reported by the reader
+        gz = is_gzip(inp.path)
+        with atomic_output(out_path, gz) as out:
+            skip = 0  # physical lines of a rewritten row still to drop
+            written = 0
+            try:
+                for lineno, line in enumerate(raw, 1):
+                    written += len(line)
+                    if skip:
+                        skip -= 1
+                        continue
+                    if pending is None or pending.line != lineno:
+                        out.write(line)  # the header, blank and unreadable lines: verbatim
+                        continue
+                    if isinstance(pending, UnreadableRecord):
+                        report(pending)
+                        out.write(line)
+                    else:
+                        cleaned = clean(pending).fields
+                        if cleaned == pending.fields:
+                            out.write(line)
+                        else:
+                            out.write(_csv_row(list(pending.fields), cleaned, terminator))
+                            # A quoted cell may span lines: the row ends after all of them.
+                            skip = sum(str(v).count("\n") for v in pending.fields.values())
+                    pending = next(records, None)
+            except STREAM_ERRORS:
+                if gz:  # as for JSON Lines: the bytes of a cut-off row are kept
+                    salvage_gzip(inp.path, written, out)
+        for rest in ([pending] if pending is not None else []) + list(records):
+            if isinstance(rest, UnreadableRecord):
+                report(rest)
+
+
+def _csv_row(header: list[str], fields: dict[str, Any], terminator: str) -> bytes:
+    text = io.StringIO()
+    csv.writer(text, lineterminator=terminator).writerow([fields.get(n, "") for n in header])
+    return text.getvalue().encode("utf-8")
 
 
 def _parquet(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:
@@ -263,17 +362,37 @@ def _parquet(inp: Input, out_path: str, id_field: str | None, clean: Clean, repo
         if os.path.isfile(inp.path):
             _copy_through(inp, out_path)
         return
-    with atomic_output(out_path) as out:
-        writer = pq.ParquetWriter(out, schema)
-        batch: list[dict[str, Any]] = []
-        for fields in _split(inp, id_field, clean, report):
-            batch.append(fields)
-            if len(batch) == _BATCH:
+    unreadable: list[UnreadableRecord] = []
+    try:
+        with atomic_output(out_path) as out:
+            writer = pq.ParquetWriter(out, schema)
+            batch: list[dict[str, Any]] = []
+            for record in read_input(inp, id_field):
+                if isinstance(record, UnreadableRecord):
+                    unreadable.append(record)
+                    writer.close()  # before the temporary file it writes to is removed
+                    raise _Abandon
+                batch.append(clean(record).fields)
+                if len(batch) == _BATCH:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    batch = []
+            if batch:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                batch = []
-        if batch:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-        writer.close()
+            writer.close()
+    except _Abandon:
+        # Rows past a corrupt row group cannot be read, so a cleaned copy would lose them:
+        # the file is copied through unchanged instead, every row kept.
+        for record in unreadable:
+            copied = (
+                "; the whole file was copied through unchanged, its readable rows uncleaned: "
+                "a Parquet copy cannot hold the rows that do not decode"
+            )
+            report(UnreadableRecord(record.path, record.line, record.message.rstrip() + copied))
+        _copy_through(inp, out_path)
+
+
+class _Abandon(Exception):
+    """A Parquet file broke off part-way: its cleaned copy is given up for the original."""
 
 
 _WRITERS: dict[str, Callable[[Input, str, str | None, Clean, Report], None]] = {

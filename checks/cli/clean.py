@@ -23,8 +23,9 @@ Examples:
   scrapegate clean --suite expectations/articles.yaml -o out/articles
 
 \b
-Exit codes: 0 every document cleaned, 1 some documents could not be cleaned (reported
-and written unchanged), 2 usage or configuration error.
+Exit codes: 0 every document cleaned, 1 some records could not be read or some values
+not cleaned (each reported at its file:line and written unchanged), 2 usage or
+configuration error.
 """
 
 
@@ -75,7 +76,7 @@ def _summary(run: CleanRun) -> Table:
         )
     if run.unreadable:
         records = plural(run.unreadable, "unreadable record")
-        table.caption = f"{records} reported and copied where possible"
+        table.caption = f"{records} reported and copied through unchanged"
     return table
 
 
@@ -93,8 +94,9 @@ def render_clean(run: CleanRun, out_dir: str, out: Console, quiet: bool = False)
         f"cleaned {plural(run.stats.documents, 'document')} from "
         f"{plural(run.files, 'file')} into {printable(out_dir)}"
     )
-    if run.problems:
-        verdict += (
-            f"; {plural(len(run.problems), 'problem')}: the affected values were written unchanged"
-        )
+    if run.unreadable:
+        verdict += f"; {plural(run.unreadable, 'unreadable record')} copied through unchanged"
+    values = len(run.problems) - run.unreadable
+    if values:
+        verdict += f"; {plural(values, 'value')} a cleaner could not clean left unchanged"
     out.print(verdict, markup=False, highlight=False)

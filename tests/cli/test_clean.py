@@ -85,7 +85,8 @@ def test_jsonl_keeps_other_fields_and_order_and_reports_what_it_cannot_clean(
     assert "data/a.jsonl:4: invalid JSON" in out
     assert out.splitlines()[-1] == (
         "cleaned 3 documents from 1 file into out; "
-        "3 problems: the affected values were written unchanged"
+        "1 unreadable record copied through unchanged; "
+        "2 values a cleaner could not clean left unchanged"
     )
 
 
