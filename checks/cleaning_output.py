@@ -266,7 +266,7 @@ def _json(inp: Input, out_path: str, id_field: str | None, clean: Clean, report:
                     continue
                 if record.kind == "after":
                     # Data after the array stays after it, as it was: no record is lost.
-                    out.write(b"\n]" + record.raw)
+                    out.write(b"\n" + record.raw)
                     closed = True
                     continue
                 if record.kind == "tail":

@@ -64,7 +64,7 @@ class UnreadableRecord:
     # element, or what follows the array); None when the file's lines carry it.
     raw: bytes | None = field(default=None, compare=False, repr=False)
     # What ``raw`` is: "element" (one array element), "tail" (the unfinished last element of a
-    # truncated array) or "after" (bytes after the closing bracket).
+    # truncated array) or "after" (the closing bracket and the bytes after it).
     kind: str = field(default="", compare=False, repr=False)
 
     @property

@@ -162,9 +162,12 @@ def _element(
 
 def _after_array(win: Window, pos: int, closer: int, name: str) -> Iterator[Loaded]:
     if closer != ord("]"):
-        yield UnreadableRecord(name, win.line_at(pos - 1), "'}' closes the array; expected ']'")
+        rest = b"}" + win.buf[pos:] + win.stream.read()  # copied through by ``clean``
+        message = "'}' closes the array; expected ']'"
+        yield UnreadableRecord(name, win.line_at(pos - 1), message, rest, "after")
         return
-    # The spaces before trailing data are kept with it, so ``clean`` copies both through.
+    # The closing bracket and the spaces before trailing data are kept with it, so that
+    # ``clean`` copies them through as they were.
     start = pos
     pos = SPACE.match(win.buf, pos).end()  # type: ignore[union-attr]
     gap = win.buf[start:pos]
@@ -174,7 +177,7 @@ def _after_array(win: Window, pos: int, closer: int, name: str) -> Iterator[Load
     if pos < len(win.buf):
         line, col = win.line_at(pos), win.col_at(pos)
         # Kept whole: it is rare and usually short, and ``clean`` writes it back after the array.
-        after = gap + win.buf[pos:] + win.stream.read()
+        after = b"]" + gap + win.buf[pos:] + win.stream.read()
         message = f"unexpected data after the array at column {col}"
         yield UnreadableRecord(name, line, message, after, "after")
 

@@ -194,6 +194,18 @@ def test_truncated_json_array_stays_truncated_with_its_unfinished_element(
     assert "a.json:1: file ends inside the array; truncated?" in out
 
 
+def test_json_array_closed_by_a_brace_keeps_the_brace_and_what_follows(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = project / "a.json"
+    source.write_text('[{"url": "u1"}, {"url": "u2"}} tail', encoding="utf-8")
+    code, out = clean("a.json", capsys)
+    assert code == 1
+    assert (project / "out" / "a.json").read_text(encoding="utf-8").endswith('"u2"}\n} tail')
+    assert len(loaded(project / "out" / "a.json")) == len(loaded(source)) == 3
+    assert "a.json:1: '}' closes the array; expected ']'" in out
+
+
 def test_json_stray_commas_stay_empty_elements(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
