@@ -290,3 +290,40 @@ def test_truncated_csv_gz_keeps_its_cut_off_row(
     assert code == 1
     assert gzip.decompress((project / "out" / "a.csv.gz").read_bytes()) == prefix
     assert any("file is truncated or corrupt" in o for o in out), out
+
+
+# Bad elements that keep the array's brackets balanced: anything else is a broken structure,
+# which ends the file for the reader and for the copy alike.
+BAD_ELEMENT = st.sampled_from(
+    [b"42", b'"text"', b"null", b"[1, {}]", b'{"url": }', b"tru", b"", DEEP.encode()]
+)
+
+
+@given(elements=st.lists(st.one_of(GOOD, BAD_ELEMENT), min_size=1, max_size=8))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+def test_json_array_clean_preserves_every_element(
+    project: Path, capsys: pytest.CaptureFixture[str], elements: list[bytes]
+) -> None:
+    source = project / "p.json"
+    source.write_bytes(b"[" + b",\n".join(elements) + b"]\n")
+    main(["clean", "p.json", "--suite", "suite.yaml", "-o", "out"])
+    capsys.readouterr()
+    assert len(loaded(project / "out" / "p.json")) == len(loaded(source))
+
+
+CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+
+
+@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=3), max_size=6))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+def test_csv_clean_preserves_every_row(
+    project: Path, capsys: pytest.CaptureFixture[str], rows: list[list[str]]
+) -> None:
+    source = project / "p.csv"
+    # Ragged rows on purpose, and cells written unquoted: stray quotes and commas included.
+    source.write_text(
+        "url,body\n" + "".join(",".join(row) + "\n" for row in rows), encoding="utf-8"
+    )
+    main(["clean", "p.csv", "--suite", "suite.yaml", "-o", "out"])
+    capsys.readouterr()
+    assert len(loaded(project / "out" / "p.csv")) == len(loaded(source))
