@@ -238,8 +238,13 @@ def _split(
 
 def _json_is_array(path: str) -> bool:
     with ExitStack() as stack:
-        head = open_binary(path, stack).read(1 << 16).removeprefix(UTF8_BOM)
-    return head.lstrip()[:1] != b"{"
+        try:
+            head = open_binary(path, stack).read(1 << 16)
+        except STREAM_ERRORS:  # a truncated gzip shorter than the head: what decompresses
+            sink = io.BytesIO()
+            salvage_gzip(path, 0, sink)
+            head = sink.getvalue()[: 1 << 16]
+    return head.removeprefix(UTF8_BOM).lstrip()[:1] != b"{"
 
 
 def _json(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: Report) -> None:

@@ -101,7 +101,14 @@ def _array(win: Window, pos: int, name: str, id_field: str | None) -> Iterator[L
         pos = (skip_inside if depth > 1 else skip_top)(buf, pos).end()  # type: ignore[union-attr]
         if pos == len(buf) or buf[pos] == _QUOTE:
             # The next structural byte, or the end of a string, lies beyond the buffer.
-            if not win.more(start):
+            try:
+                more = win.more(start)
+            except STREAM_ERRORS as exc:
+                # A truncated gzip: what was decompressed of the element is kept for ``clean``.
+                bad = corrupt(name, win.line_at(len(buf)), exc)
+                yield UnreadableRecord(name, bad.line, bad.message, bytes(buf[start:]), "tail")
+                return
+            if not more:
                 line = win.line_at(len(buf))
                 tail = bytes(buf[start:])
                 yield UnreadableRecord(

@@ -194,6 +194,40 @@ def test_truncated_json_array_stays_truncated_with_its_unfinished_element(
     assert "a.json:1: file ends inside the array; truncated?" in out
 
 
+def test_truncated_json_gz_array_keeps_what_decompressed_of_its_last_element(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Over 1 MiB decompressed: the reader's first chunk reads, the next one hits the cut.
+    text = "[" + ",\n".join(
+        json.dumps({"url": f"u{i}", "body": f"{i:x} Comments"}) for i in range(60000)
+    )
+    whole = gzip.compress((text + "]\n").encode(), mtime=0)
+    source = project / "a.json"
+    source.write_bytes(whole[: len(whole) * 3 // 4])
+    before = loaded(source)
+    assert isinstance(before[-1], UnreadableRecord) and len(before) > 1000
+    code, out = clean("a.json", capsys)
+    assert code == 1
+    assert any("file is truncated or corrupt" in o for o in out), out
+    written = gzip.decompress((project / "out" / "a.json").read_bytes())
+    assert not written.rstrip().endswith(b"]"), "a truncated array stays truncated"
+    after = loaded(project / "out" / "a.json")
+    assert len(after) == len(before)
+    assert "file ends inside the array" in after[-1].message  # type: ignore[union-attr]
+
+
+def test_small_truncated_json_gz_is_copied_through_not_taken_for_an_interrupt(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    whole = gzip.compress(json.dumps([CLEANED, UNTOUCHED]).encode(), mtime=0)
+    (project / "a.json").write_bytes(whole[:-12])
+    code, out = clean("a.json", capsys)
+    assert code == 1, out  # was 130, "interrupted": the format sniffing hit the cut
+    assert (project / "out" / "a.json").read_bytes() == whole[:-12]
+    assert "a.json:1: file is truncated or corrupt after line 1: Compressed file ended" in out[0]
+    assert out[-1].endswith("; 1 unreadable record copied through unchanged")
+
+
 def test_json_array_closed_by_a_brace_keeps_the_brace_and_what_follows(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
