@@ -299,7 +299,10 @@ def _json_object(
 
 def _line_ending(path: str) -> str:
     with ExitStack() as stack:
-        first = open_binary(path, stack).readline()
+        try:
+            first = open_binary(path, stack).readline()
+        except STREAM_ERRORS:  # a gzip cut inside its first line: the reader reports it
+            return "\n"
     return "\r\n" if first.endswith(b"\r\n") else "\n"
 
 

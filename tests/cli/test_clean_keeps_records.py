@@ -361,3 +361,16 @@ def test_csv_clean_preserves_every_row(
     main(["clean", "p.csv", "--suite", "suite.yaml", "-o", "out"])
     capsys.readouterr()
     assert len(loaded(project / "out" / "p.csv")) == len(loaded(source))
+
+
+def test_csv_gz_cut_inside_its_header_is_copied_through_not_taken_for_an_interrupt(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cut = gzip.compress(b"url,body" * 3000 + b"\nu1,Rain.\n", mtime=0)[:40]
+    (project / "a.csv.gz").write_bytes(cut)
+    code, out = clean("a.csv.gz", capsys, "--format", "csv")
+    assert code == 1, out
+    assert any("file is truncated or corrupt" in o for o in out), out
+    written = (project / "out" / "a.csv.gz").read_bytes()
+    salvaged = zlib.decompressobj(wbits=31).decompress(cut)
+    assert zlib.decompressobj(wbits=31).decompress(written) == salvaged
