@@ -136,9 +136,22 @@ class WorkerDied(ScrapegateError):
     exit_code = 3
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, else every core)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def worker_count(requested: int) -> int:
-    """``0`` means every core."""
-    return requested if requested > 0 else (os.cpu_count() or 1)
+    """``0`` means every core; more workers than cores is capped at the cores.
+
+    A worker beyond the cores only waits for one, and each is a forked copy of the parent:
+    ``--workers 1000`` on two cores forked a thousand processes for nothing.
+    """
+    cores = usable_cores()
+    return min(requested, cores) if requested > 0 else cores
 
 
 def run_parallel(

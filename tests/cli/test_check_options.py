@@ -1,0 +1,65 @@
+"""`scrapegate check` options at their limits: --workers, --sample, a repeated --suite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import scrapegate.parallel
+from scrapegate.cli import main
+
+SUITE = """\
+suite: options
+documents:
+  id: url
+expectations:
+  - name: title present
+    check: not_empty
+    field: title
+"""
+
+
+def _docs(folder: Path, files: int, per_file: int = 1) -> None:
+    folder.mkdir()
+    for f in range(files):
+        lines = [
+            json.dumps({"url": f"https://n.example/{f}/{i}", "title": f"T{f}.{i}"})
+            for i in range(per_file)
+        ]
+        (folder / f"p{f:03}.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def test_workers_beyond_the_cores_fork_no_more_processes_than_cores_and_say_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(SUITE)
+    _docs(tmp_path / "docs", files=20)
+    monkeypatch.setattr(scrapegate.parallel, "usable_cores", lambda: 2)
+    pools: list[int] = []
+    real = scrapegate.parallel.ProcessPoolExecutor
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        pools.append(kwargs["max_workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scrapegate.parallel, "ProcessPoolExecutor", recording)
+    code = main(["check", "docs", "--suite", "suite.yaml", "--workers", "1000"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert pools == [2]
+    assert err.count("note: --workers 1000 is more than the 2 cores this machine has") == 1
+
+
+def test_workers_within_the_cores_print_no_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(SUITE)
+    _docs(tmp_path / "docs", files=3)
+    monkeypatch.setattr(scrapegate.parallel, "usable_cores", lambda: 2)
+    assert main(["check", "docs", "--suite", "suite.yaml", "--workers", "2"]) == 0
+    assert "note:" not in capsys.readouterr().err
