@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -30,6 +31,13 @@ def input_paths(suite: Suite, paths: Sequence[str] | None) -> list[str]:
     path that does not exist is a UsageError naming it relative to the working directory.
     """
     if paths:
+        if "-" in paths and sys.stdin is None:
+            # Python leaves sys.stdin None when file descriptor 0 is closed (`<&-`). That is
+            # not an empty input: reading it as one would let a gate pass on nothing.
+            raise UsageError(
+                "-: standard input is closed, so there are no documents to read from it; "
+                "pipe them in (scraper | scrapegate check - ...) or name the files to check"
+            )
         require_paths(paths)  # before the suite's hint about suite-relative paths can apply
         return [canonical_path(p) for p in paths]
     defaults = [canonical_path(p) for p in suite.default_paths()]

@@ -1,8 +1,11 @@
-"""`scrapegate check` options at their limits: --workers, --sample, a repeated --suite."""
+"""`scrapegate check` at its limits: --workers, a closed stdin, --sample, a repeated --suite."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +66,20 @@ def test_workers_within_the_cores_print_no_note(
     monkeypatch.setattr(scrapegate.parallel, "usable_cores", lambda: 2)
     assert main(["check", "docs", "--suite", "suite.yaml", "--workers", "2"]) == 0
     assert "note:" not in capsys.readouterr().err
+
+
+def test_a_closed_stdin_is_a_usage_error_not_an_internal_error(tmp_path: Path) -> None:
+    (tmp_path / "suite.yaml").write_text(SUITE)
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapegate.cli", "check", "-", "--suite", "suite.yaml"],
+        cwd=tmp_path,
+        preexec_fn=lambda: os.close(0),  # `<&-`: file descriptor 0 is closed, not empty
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        "error: -: standard input is closed, so there are no documents to read from it; "
+        "pipe them in (scraper | scrapegate check - ...) or name the files to check\n"
+    )
