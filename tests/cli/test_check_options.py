@@ -83,3 +83,53 @@ def test_a_closed_stdin_is_a_usage_error_not_an_internal_error(tmp_path: Path) -
         "error: -: standard input is closed, so there are no documents to read from it; "
         "pipe them in (scraper | scrapegate check - ...) or name the files to check\n"
     )
+
+
+COUNTED = """\
+suite: counted
+documents:
+  id: url
+expectations:
+  - name: title present
+    check: not_empty
+    field: title
+  - name: whole crawl
+    check: count
+    min: 30
+  - name: few of kind b
+    check: count
+    max: 3
+    where: {field: kind, equals: b}
+"""
+
+
+@pytest.mark.parametrize("engine", ["native", "gx"])
+def test_count_under_sample_is_evaluated_on_every_record_read_and_says_so(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    engine: str,
+) -> None:
+    if engine == "gx":
+        pytest.importorskip("great_expectations")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(COUNTED)
+    kinds = ["b"] * 4 + ["a"] * 26  # 30 documents, 4 of kind b: 'few of kind b' fails
+    lines = [
+        json.dumps({"url": f"https://n.example/{i}", "title": "T", "kind": k})
+        for i, k in enumerate(kinds)
+    ]
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n")
+    argv = ["check", "docs.jsonl", "--suite", "suite.yaml", "--sample", "5", "--json", "r.json"]
+    assert main([*argv, "--engine", engine]) == 1
+    data = json.loads((tmp_path / "r.json").read_text())
+    shown = {e["name"]: (e["evaluated"], e["failed"]) for e in data["expectations"]}
+    assert shown["whole crawl"] == (1, 0)  # 30 documents read, not the 5 sampled
+    assert shown["title present"][0] == 5
+    few = next(e for e in data["expectations"] if e["name"] == "few of kind b")
+    assert [f["message"] for f in few["failures"]] == ["4 documents, more than max 3"]
+    assert data["warnings"][:2] == [
+        "sampled 5 records with seed 0",
+        "count expectations were evaluated on all 30 documents read, not on the sample",
+    ]
+    assert "count expectations were evaluated on all 30 documents" in capsys.readouterr().out
