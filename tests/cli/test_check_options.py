@@ -133,3 +133,25 @@ def test_count_under_sample_is_evaluated_on_every_record_read_and_says_so(
         "count expectations were evaluated on all 30 documents read, not on the sample",
     ]
     assert "count expectations were evaluated on all 30 documents" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["check", "clean"])
+def test_a_repeated_suite_is_refused_with_exit_2_naming_both(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(SUITE)
+    (tmp_path / "b.yaml").write_text(SUITE)
+    _docs(tmp_path / "docs", files=1)
+    argv = [command, "docs", "--suite", "a.yaml", "--suite", "b.yaml"]
+    assert main([*argv, *(["-o", "out"] if command == "clean" else [])]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.endswith(
+        "Error: --suite is given 2 times ('a.yaml', 'b.yaml'); a run checks one suite: "
+        "pass one --suite, and run scrapegate once per suite\n"
+    )
+    assert captured.out == ""
+    assert not (tmp_path / "out").exists()
