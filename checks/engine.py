@@ -35,7 +35,7 @@ from .result import (
     Failure,
     RunResult,
 )
-from .suite import DerivedField, Expectation, Suite, Where
+from .suite import DerivedField, Expectation, Suite, Where, json_equal
 from .textnorm import snippet
 from .wording import plural, verb
 
@@ -80,8 +80,8 @@ class _WhereFilter:
         if self.pattern is not None:
             return isinstance(value, str) and self.pattern.search(value) is not None
         if self.where.in_ is not None:
-            return value in self.where.in_
-        return bool(value == self.where.equals)
+            return any(json_equal(value, wanted) for wanted in self.where.in_)
+        return json_equal(value, self.where.equals)
 
 
 @dataclass

@@ -14,6 +14,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process it ended
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ class Problem:
         where = f" in {self.key_path}" if self.key_path else ""
         kind = "warning: " if self.warning else ""
         return f"{self.location}: {kind}{self.message}{where}"
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (a cancelled CI job): unwinds like Ctrl-C, so every temp file goes.
+
+    A BaseException like KeyboardInterrupt: no ``except Exception`` may swallow it.
+    """
 
 
 class ScrapegateError(Exception):

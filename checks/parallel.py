@@ -128,6 +128,10 @@ def _ignore_interrupts() -> None:
     # Ctrl-C reaches every process of the group. Only the parent acts on it (it stops the
     # workers and exits 130); a worker dying of it would print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's SIGTERM handler (an exception that unwinds the run) is inherited by the
+    # fork; a worker has nothing to clean up and must die of SIGTERM, which the executor
+    # itself sends to end the workers of a broken pool.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class WorkerDied(ScrapegateError):
@@ -136,9 +140,22 @@ class WorkerDied(ScrapegateError):
     exit_code = 3
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, else every core)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def worker_count(requested: int) -> int:
-    """``0`` means every core."""
-    return requested if requested > 0 else (os.cpu_count() or 1)
+    """``0`` means every core; more workers than cores is capped at the cores.
+
+    A worker beyond the cores only waits for one, and each is a forked copy of the parent:
+    ``--workers 1000`` on two cores forked a thousand processes for nothing.
+    """
+    cores = usable_cores()
+    return min(requested, cores) if requested > 0 else cores
 
 
 def run_parallel(
@@ -163,8 +180,14 @@ def run_parallel(
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(slices)), mp_context=context, initializer=_ignore_interrupts
     )
+    # Futures are submitted and awaited by hand, never cancelled (no Executor.map, whose
+    # cleanup cancels them, no cancel_futures): when a run is stopped its workers are killed,
+    # and CPython 3.11's executor then fails every pending future; one cancelled meanwhile
+    # makes it raise InvalidStateError with a traceback from its thread.
+    futures = [pool.submit(_scan_slice, job) for job in enumerate(slices)]
     try:
-        for partial in pool.map(_scan_slice, enumerate(slices)):
+        for future in futures:
+            partial = future.result()
             # Fold as results arrive, so the parent holds one total, not every slice.
             partials = [engine.merge([*partials, partial])] if partials else [partial]
             records += partial.records
@@ -181,6 +204,6 @@ def run_parallel(
             child.kill()
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
         _JOB.clear()
     return engine.finish(partials[0] if partials else engine.scan(()), inputs, started)

@@ -141,10 +141,34 @@ def read_result(path: str) -> RunResult:
         raise BaselineError(
             f"{path}: not a valid scrapegate result: {'; '.join(problems)}; {REGENERATE}"
         )
+    duplicate = _duplicate_name(data["expectations"])
+    if duplicate is not None:
+        raise BaselineError(f"{path}: {duplicate}; {REGENERATE}")
     result = RunResult.from_json(_upgrade(data) if legacy else data)
     if legacy:
         result = replace(result, warnings=(LEGACY_NOTE, *result.warnings))
     return result
+
+
+def _duplicate_name(expectations: list[Any]) -> str | None:
+    """The first expectation name used twice, said with both places, or None.
+
+    Results are compared by expectation name: with two of one name, one would silently
+    stand for both, and a regression in the other would go unseen.
+    """
+    first: dict[str, int] = {}
+    for index, item in enumerate(expectations):
+        name = item.get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in first:
+            return (
+                f"duplicate expectation name {name!r} (expectations.{first[name]} and "
+                f"expectations.{index}); a result holds each expectation once, so this file "
+                "was edited or merged by hand"
+            )
+        first[name] = index
+    return None
 
 
 _NONFINITE_WORDS = (b"nan", b"infinity", b"inf")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -20,6 +21,7 @@ from .loaders import (
 from .parallel import plan, run_parallel, worker_count
 from .result import RunResult
 from .suite import Suite
+from .wording import plural
 
 
 def input_paths(suite: Suite, paths: Sequence[str] | None) -> list[str]:
@@ -30,6 +32,13 @@ def input_paths(suite: Suite, paths: Sequence[str] | None) -> list[str]:
     path that does not exist is a UsageError naming it relative to the working directory.
     """
     if paths:
+        if "-" in paths and sys.stdin is None:
+            # Python leaves sys.stdin None when file descriptor 0 is closed (`<&-`). That is
+            # not an empty input: reading it as one would let a gate pass on nothing.
+            raise UsageError(
+                "-: standard input is closed, so there are no documents to read from it; "
+                "pipe them in (scraper | scrapegate check - ...) or name the files to check"
+            )
         require_paths(paths)  # before the suite's hint about suite-relative paths can apply
         return [canonical_path(p) for p in paths]
     defaults = [canonical_path(p) for p in suite.default_paths()]
@@ -77,33 +86,98 @@ def run_paths(
             )
             return replace(result, warnings=(*result.warnings, *unread)) if unread else result
     records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
+    counted = None
     if sample is not None:
-        records = reservoir_sample(records, sample, seed)
+        records, counted = sample_counting(suite, records, sample, seed, now, transform, progress)
+        progress = None  # the full pass reported every record read
     result = run_suite(
         suite, records, chosen, now=now, transform=transform, progress=progress, group_by=group_by
     )
     if sample is not None:
-        note = f"sampled {min(sample, result.records)} records with seed {seed}"
-        result = replace(
-            result,
-            warnings=(note, *result.warnings),
-            extra={**result.extra, "sample": {"size": sample, "seed": seed}},
-        )
+        result = sampled_result(result, counted, sample, seed)
     if unread:
         result = replace(result, warnings=(*result.warnings, *unread))
     return result
 
 
+def sample_counting(
+    suite: Suite,
+    records: Iterable[Loaded],
+    size: int,
+    seed: int,
+    now: datetime | None = None,
+    transform: Transform | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Loaded], RunResult | None]:
+    """The sample of ``records``, and the suite's ``count`` expectations run on all of them.
+
+    ``count`` judges the size of the crawl: on a sample of 100 it would count 100 and fail
+    ``min: 1000`` on a crawl of a million. Every record is read anyway to draw the sample, so
+    the counts are taken in that same pass. None when the suite has no ``count``.
+    """
+    counts = tuple(e for e in suite.expectations if e.check == "count")
+    if not counts:
+        return reservoir_sample(records, size, seed), None
+    reservoir = Reservoir(size, seed)
+
+    def offered() -> Iterable[Loaded]:
+        for record in records:
+            reservoir.offer(record)
+            yield record
+
+    # The transform matters to a count only through a 'where' on a cleaned field.
+    cleaned = transform if any(e.where is not None for e in counts) else None
+    counted = Engine(replace(suite, expectations=counts), now).run(offered(), (), cleaned, progress)
+    return reservoir.records(), counted
+
+
+def sampled_result(result: RunResult, counted: RunResult | None, size: int, seed: int) -> RunResult:
+    """``result`` of a sample, with the note saying so and ``count`` taken from every record."""
+    notes = [f"sampled {min(size, result.records)} records with seed {seed}"]
+    expectations = result.expectations
+    if counted is not None:
+        full = {e.name: e for e in counted.expectations if e.check == "count"}
+        expectations = tuple(full.get(e.name, e) for e in expectations)
+        notes.append(
+            f"count expectations were evaluated on all {plural(counted.documents, 'document')} "
+            "read, not on the sample"
+        )
+    return replace(
+        result,
+        expectations=expectations,
+        warnings=(*notes, *result.warnings),
+        extra={**result.extra, "sample": {"size": size, "seed": seed}},
+    )
+
+
+class Reservoir:
+    """A uniform random sample of a stream, kept in the stream's order, in one pass."""
+
+    def __init__(self, size: int, seed: int) -> None:
+        self.size = size
+        self.rng = random.Random(seed)
+        self.seen = 0
+        self.kept: list[tuple[int, Loaded]] = []
+
+    def offer(self, record: Loaded) -> None:
+        """Consider the next record of the stream."""
+        index = self.seen
+        self.seen += 1
+        if index < self.size:
+            self.kept.append((index, record))
+        else:
+            slot = self.rng.randint(0, index)
+            if slot < self.size:
+                self.kept[slot] = (index, record)
+
+    def records(self) -> list[Loaded]:
+        """The sample, in input order."""
+        return [record for _, record in sorted(self.kept, key=lambda pair: pair[0])]
+
+
 def reservoir_sample(records: Iterable[Loaded], size: int, seed: int) -> list[Loaded]:
     """A uniform random sample of ``size`` records in their original order, in one pass."""
-    rng = random.Random(seed)
-    reservoir: list[tuple[int, Loaded]] = []
-    for index, record in enumerate(records):
-        if index < size:
-            reservoir.append((index, record))
-        else:
-            slot = rng.randint(0, index)
-            if slot < size:
-                reservoir[slot] = (index, record)
-    reservoir.sort(key=lambda pair: pair[0])
-    return [record for _, record in reservoir]
+    reservoir = Reservoir(size, seed)
+    for record in records:
+        reservoir.offer(record)
+    return reservoir.records()

@@ -70,6 +70,46 @@ class Where:
     matches: str | None = None
     has_equals: bool = False
 
+    def key(self) -> tuple[str, str, str, str | None]:
+        """An identity that tells JSON types apart: ``equals: 1`` and ``equals: true`` differ.
+
+        The dataclass's own equality uses Python's, where ``1 == True`` and ``hash(1) ==
+        hash(True)``: two such filters would share one prepared column.
+        """
+        return (self.field, _typed(self.equals, self.has_equals), _typed(self.in_), self.matches)
+
+
+def _typed(value: Any, present: bool = True) -> str:
+    return repr(value) if present else ""
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality with JSON's types: a bool equals only a bool, a number only a number.
+
+    Python's ``1 == True`` and ``0 == False`` would let ``where: {equals: 1}`` select a
+    document whose field is ``true``.
+    """
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    numbers = (int, float)
+    if isinstance(a, numbers) or isinstance(b, numbers):
+        return isinstance(a, numbers) and isinstance(b, numbers) and a == b
+    if isinstance(a, list | tuple) or isinstance(b, list | tuple):
+        return (
+            isinstance(a, list | tuple)
+            and isinstance(b, list | tuple)
+            and len(a) == len(b)
+            and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+        )
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(json_equal(a[k], b[k]) for k in a)
+        )
+    return bool(a == b)
+
 
 @dataclass(frozen=True)
 class DocumentsSpec:

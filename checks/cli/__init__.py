@@ -3,13 +3,15 @@
 ``main(argv) -> int`` runs in-process (tests call it directly); ``entry`` is the console
 script. Every command is one module of this package, imported only when it runs or when
 the help lists it, so start-up stays fast. Exit codes: 0 pass, 1 expectations failed,
-2 usage or configuration error, 3 internal error, 130 interrupted.
+2 usage or configuration error, 3 internal error, 130 interrupted (Ctrl-C), 143 terminated
+(SIGTERM).
 """
 
 from __future__ import annotations
 
 import importlib
 import io
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -22,9 +24,11 @@ from ..errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TERMINATED,
     EXIT_USAGE,
     ConfigError,
     ScrapegateError,
+    Terminated,
     did_you_mean,
 )
 
@@ -130,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted; no partial output was written", err=True)
         return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("terminated (SIGTERM); no partial output was written", err=True)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
@@ -145,6 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(code or 0)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def entry() -> None:
     """Console-script entry point."""
+    # SIGTERM's default ends the process at once, leaving the atomic writer's temp file (as
+    # large as the report) behind; raised as an exception, it unwinds like Ctrl-C.
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(main())

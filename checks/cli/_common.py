@@ -30,10 +30,28 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=True, width=UNWRAPPED_WIDTH)
 
 
+def _one_suite(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str:
+    """The one ``--suite``; a repeated one is refused (click would keep only the last)."""
+    if len(values) > 1:
+        given = ", ".join(repr(v) for v in values)
+        raise click.UsageError(
+            f"--suite is given {len(values)} times ({given}); a run checks one suite: "
+            "pass one --suite, and run scrapegate once per suite",
+            ctx,
+        )
+    return values[0]
+
+
 def suite_option(func: F) -> F:
-    """``--suite FILE`` (required)."""
+    """``--suite FILE`` (required, once)."""
     return click.option(
-        "--suite", "suite_path", required=True, metavar="FILE", help="Suite YAML file."
+        "--suite",
+        "suite_path",
+        required=True,
+        multiple=True,
+        callback=_one_suite,
+        metavar="FILE",
+        help="Suite YAML file.",
     )(func)
 
 

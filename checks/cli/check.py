@@ -160,6 +160,7 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         )
     if options["gx_docs"]:
         raise UsageError("--gx-docs needs --engine gx")
+    _note_worker_cap(options["workers"])
     transform = None
     if options["clean"]:
         from ..cleaning import pipeline_transform
@@ -176,6 +177,21 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         workers=options["workers"],
         group_by=options["group_by"] if options["group_by"] not in PSEUDO_GROUPS else None,
     )
+
+
+def _note_worker_cap(requested: int) -> None:
+    """Say once, on stderr, that ``--workers`` asked for more processes than there are cores."""
+    from ..parallel import usable_cores
+    from ..wording import plural
+
+    cores = usable_cores()
+    if requested > cores:
+        click.echo(
+            f"note: --workers {requested} is more than the {plural(cores, 'core')} this machine "
+            "has; "
+            f"using {cores} worker processes at most (and no more than the input has parts)",
+            err=True,
+        )
 
 
 def _check_outputs(options: dict[str, Any], suite: Suite) -> None:

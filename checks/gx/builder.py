@@ -42,18 +42,21 @@ class Builder:
 
     suite: Suite
     columns: dict[tuple[Any, ...], Prepared] = field(default_factory=dict)
-    wheres: dict[Where, str] = field(default_factory=dict)
+    # Keyed by Where.key(): ``equals: 1`` and ``equals: true`` are two filters.
+    wheres: dict[tuple[str, str, str, str | None], tuple[str, Where]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def where_column(self, where: Where | None) -> str | None:
         """The boolean column of ``where`` (one per distinct filter), None without one."""
         if where is None:
             return None
-        if where not in self.wheres:
-            self.wheres[where] = _unique_name(
-                f"where_{_slug(where.field)}", {*self.wheres.values()}
+        key = where.key()
+        if key not in self.wheres:
+            self.wheres[key] = (
+                _unique_name(f"where_{_slug(where.field)}", {n for n, _ in self.wheres.values()}),
+                where,
             )
-        return self.wheres[where]
+        return self.wheres[key][0]
 
     def column(
         self,

@@ -41,7 +41,7 @@ def compile_suite(suite: Suite) -> Plan:
         mapped=tuple(mapped),
         unmapped=tuple(unmapped),
         columns=tuple(builder.columns.values()),
-        wheres=tuple((name, where) for where, name in builder.wheres.items()),
+        wheres=tuple(builder.wheres.values()),
     )
 
 

@@ -277,7 +277,7 @@ def run_gx(
 ) -> RunResult:
     """Load the documents at ``paths`` (or the suite's defaults) and run the suite through GX."""
     from ..loaders import iter_documents, resolve_inputs
-    from ..runner import input_paths, reservoir_sample
+    from ..runner import input_paths, sample_counting, sampled_result
 
     import_gx()  # fail with the install hint before reading any data
     plan = compile_suite(suite)
@@ -288,21 +288,18 @@ def run_gx(
         chosen, fmt if paths else (fmt or suite.documents.format), warnings=walked
     )
     records: Iterable[Loaded] = iter_documents(inputs, suite.documents.id)
-    if sample is not None:
-        records = reservoir_sample(records, sample, seed)
     transform = None
     if clean:
         from ..cleaning import pipeline_transform
 
         transform = pipeline_transform(suite, count_lines=False)
+    counted = None
+    if sample is not None:
+        # As in the native runner: 'count' is evaluated on every record read, not the sample.
+        records, counted = sample_counting(suite, records, sample, seed, now, transform)
     result = run_plan(plan, records, chosen, now=now, transform=transform, docs_dir=docs_dir)
     if sample is not None:
-        note = f"sampled {min(sample, result.records)} records with seed {seed}"
-        result = replace(
-            result,
-            warnings=(note, *result.warnings),
-            extra={**result.extra, "sample": {"size": sample, "seed": seed}},
-        )
+        result = sampled_result(result, counted, sample, seed)
     if walked:
         result = replace(result, warnings=(*result.warnings, *walked))
     return result

@@ -168,6 +168,33 @@ def test_a_corrupt_baseline_is_a_clear_error_with_exit_2(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "--suite", "suite.yaml", "--baseline", "base.json"],
+        ["diff", "base.json", "head.json"],
+        ["report", "base.json", "--html", "r.html"],
+    ],
+    ids=["check-baseline", "diff", "report"],
+)
+def test_a_stored_result_with_a_duplicate_expectation_name_is_refused_naming_file_and_name(
+    project: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    baseline(project, [doc(1)], "head.json")
+    data = json.loads(Path("head.json").read_text(encoding="utf-8"))
+    data["expectations"].append(dict(data["expectations"][1]))
+    Path("base.json").write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: base.json: duplicate expectation name 'title present' (expectations.1 and "
+        "expectations.4); a result holds each expectation once, so this file was edited or "
+        "merged by hand; write a fresh one with 'scrapegate check ... --json FILE'"
+    )
+    assert not Path("r.html").exists()
+
+
 def test_a_missing_baseline_says_how_to_make_one(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

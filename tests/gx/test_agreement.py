@@ -299,3 +299,27 @@ def test_sample_and_clean_give_the_same_result_in_both_engines(tmp_path: Path) -
     assert_same_verdicts(native, gx)
     assert gx.extra["sample"] == {"size": 4, "seed": 3}
     assert gx.documents == 4
+
+
+def test_where_compares_json_types_so_1_never_selects_true_in_both_engines() -> None:
+    suite = suite_from_yaml(
+        "suite: typed\ndocuments: {id: url}\nexpectations:\n"
+        "  - {name: one, check: not_empty, field: text, where: {field: n, equals: 1}}\n"
+        "  - {name: is true, check: not_empty, field: text, where: {field: n, equals: true}}\n"
+        "  - {name: zero or a, check: not_empty, field: text, where: {field: n, in: [0, a]}}\n"
+    )
+    records = [
+        {"url": "int", "n": 1, "text": "x"},
+        {"url": "float", "n": 1.0, "text": "x"},
+        {"url": "true", "n": True},
+        {"url": "false", "n": False},
+        {"url": "text", "n": "1"},
+        {"url": "zero", "n": 0, "text": "x"},
+    ]
+    native, gx = both(suite, records)
+    assert_same_verdicts(native, gx)
+    for result in (native, gx):
+        one, yes, zero = result.expectations[1:]
+        assert (one.evaluated, one.failed, one.passed) == (2, 0, True)
+        assert (yes.evaluated, yes.failed, yes.passed) == (1, 1, False)
+        assert (zero.evaluated, zero.failed, zero.passed) == (1, 0, True)
