@@ -36,6 +36,37 @@ TOO_DEEP = (
     f"{MAX_DEPTH} levels (flatten the nested arrays or objects)"
 )
 
+# The biggest record (a JSON Lines line, a text dump) read into memory. A longer one is read
+# on in bounded chunks to its end and reported as unreadable, so an endless line on stdin or a
+# gzip bomb of one line cannot exhaust memory. SCRAPEGATE_MAX_RECORD_BYTES overrides it (the
+# environment reaches parallel workers too).
+DEFAULT_MAX_RECORD_BYTES = 128 * 1024 * 1024
+SKIP_CHUNK = 1024 * 1024
+
+
+def max_record_bytes() -> int:
+    """The record size limit in bytes: SCRAPEGATE_MAX_RECORD_BYTES, else 128 MiB."""
+    value = os.environ.get("SCRAPEGATE_MAX_RECORD_BYTES", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_RECORD_BYTES
+
+
+def size_text(count: int) -> str:
+    """A byte count the way people say it (``64 MiB``, ``1.5 KiB``, ``100 bytes``)."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:.4g} {unit}"
+    return f"{count} bytes"
+
+
+def too_long(what: str, limit: int) -> str:
+    """The unreadable record's message for a line or file past the record size limit."""
+    return (
+        f"{what} is longer than {size_text(limit)} (the limit); it was skipped without being "
+        "read into memory: split the record, or raise the limit with "
+        "SCRAPEGATE_MAX_RECORD_BYTES=<bytes>"
+    )
+
+
 # Bytes looked at to tell a binary file from JSON Lines. Small enough that a fresh buffered
 # file's peek returns all of it, so a whole-file read and a worker's slice decide alike.
 HEAD = 1024

@@ -1,16 +1,18 @@
 """JSON Lines reader: one JSON object per line, streamed (one record in memory at a time).
 
 The file is read as bytes line by line (gzip is decompressed on the fly), so memory holds one
-line at a time; a single line of any size (even over 64 MiB) is still read, it just costs that
-line's memory. This is the hot path for millions of records, so the loop does nothing per line
-beyond ``orjson.loads``, a type check and building the document; rare cases (blank lines, the
-BOM, bad bytes) are sorted out only after orjson has rejected a line.
+line at a time. A line longer than the record size limit (128 MiB by default) is read on in
+bounded chunks to its end without being kept, and reported as one unreadable record. This is
+the hot path for millions of records, so the loop does nothing per line beyond
+``orjson.loads``, a type check and building the document; rare cases (blank lines, the BOM,
+bad bytes) are sorted out only after orjson has rejected a line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from functools import partial
 from typing import IO, Any
 
 import orjson
@@ -18,6 +20,7 @@ import orjson
 from ..documents import Document, Loaded, UnreadableRecord
 from ._common import (
     HEAD,
+    SKIP_CHUNK,
     STREAM_ERRORS,
     TOO_DEEP,
     UTF8_BOM,
@@ -27,6 +30,7 @@ from ._common import (
     corrupt,
     json_kind,
     line_offset,
+    max_record_bytes,
     may_be_too_deep,
     nested,
     not_json_lines,
@@ -34,6 +38,7 @@ from ._common import (
     record_id,
     shown,
     too_deep,
+    too_long,
     utf8_error,
 )
 
@@ -97,19 +102,22 @@ def read_range(
 
 
 class _Range:
-    """The lines of a binary file up to a byte offset (a stream with ``tell``)."""
+    """The lines of a binary file up to a byte offset (a stream with ``readline`` and ``tell``).
+
+    A line that starts before ``end`` is read to its newline, even in pieces past ``end``.
+    """
 
     def __init__(self, raw: IO[bytes], end: int) -> None:
         self.raw = raw
         self.end = end
+        self._inside = False  # the last piece read did not end its line
 
-    def __iter__(self) -> Iterator[bytes]:
-        raw, end = self.raw, self.end
-        while raw.tell() < end:
-            line = raw.readline()
-            if not line:
-                return
-            yield line
+    def readline(self, size: int = -1) -> bytes:
+        if not self._inside and self.raw.tell() >= self.end:
+            return b""
+        line = self.raw.readline(size)
+        self._inside = bool(line) and not line.endswith(b"\n")
+        return line
 
     def tell(self) -> int:
         return self.raw.tell()
@@ -119,8 +127,15 @@ def _records(stream: Any, name: str, id_field: str | None, first_line: int = 1) 
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
     lineno = 0
+    limit = max_record_bytes()
+    # readline with a size never holds more than limit + 1 bytes of one line.
+    lines = iter(partial(stream.readline, limit + 1), b"")
     try:
-        for lineno, line in enumerate(stream, first_line):
+        for lineno, line in enumerate(lines, first_line):
+            if len(line) > limit and not line.endswith(b"\n"):
+                _skip_line(stream)
+                yield UnreadableRecord(name, lineno, too_long("line", limit))
+                continue
             try:
                 obj = loads(line)
             except decode_error as exc:
@@ -147,6 +162,15 @@ def _records(stream: Any, name: str, id_field: str | None, first_line: int = 1) 
             )
     except STREAM_ERRORS as exc:
         yield corrupt(name, lineno, exc)
+
+
+def _skip_line(stream: Any) -> None:
+    """Read on to the end of the current line in bounded pieces, keeping none of them."""
+    readline = stream.readline
+    while True:
+        piece = readline(SKIP_CHUNK)
+        if not piece or piece.endswith(b"\n"):
+            return
 
 
 def _recover(

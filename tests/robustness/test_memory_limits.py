@@ -1,0 +1,144 @@
+"""A record past the size limit is an unreadable record, read in bounded memory.
+
+Every run is a child process under a 1 GB address-space limit with a timeout; the big inputs
+are generated into a pipe or built as small gzip bombs, never held by the test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .support import GOOD, SUITE, Outcome, jsonl
+
+TIMEOUT = 120
+MEMORY = 1 << 30
+OUTPUT = ("--suite", "suite.yaml", "--json", "result.json")
+MESSAGE = "line is longer than 128 MiB (the limit)"
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def _run(root: Path, args: list[str], feed: Iterator[bytes] | None = None, **env: str) -> Outcome:
+    """``scrapegate check ARGS`` in a memory-limited child; ``feed`` is written to its stdin."""
+    (root / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "scrapegate.cli", "check", *args, *OUTPUT],
+        cwd=root,
+        env={**os.environ, "COLUMNS": "200", **env},
+        stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit_memory,
+    )
+
+    def write() -> None:
+        assert child.stdin is not None
+        try:
+            for chunk in feed or ():
+                child.stdin.write(chunk)
+        except BrokenPipeError:
+            pass
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                child.stdin.close()
+
+    writer = threading.Thread(target=write, daemon=True)
+    if feed is not None:
+        writer.start()
+    try:
+        out, err = child.communicate(timeout=TIMEOUT) if feed is None else _wait(child)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        pytest.fail("scrapegate hung")
+    outcome = Outcome(child.returncode, out.decode(), err.decode())
+    result = root / "result.json"
+    if result.exists():
+        outcome.data = json.loads(result.read_text(encoding="utf-8"))
+    assert "Traceback" not in outcome.text and "MemoryError" not in outcome.text, outcome.text
+    return outcome
+
+
+def _wait(child: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
+    assert child.stdout is not None and child.stderr is not None
+    err: list[bytes] = []
+    reader = threading.Thread(target=lambda: err.append(child.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    out = child.stdout.read()
+    child.wait(timeout=TIMEOUT)
+    reader.join(TIMEOUT)
+    return out, b"".join(err)
+
+
+def _huge_line(size: int) -> Iterator[bytes]:
+    """``size`` bytes of one unfinished JSON string, 8 MiB at a time."""
+    yield b'{"url": "x", "title": "'
+    piece = b"a" * (8 << 20)
+    for _ in range(size // len(piece)):
+        yield piece
+    yield b'"}\n'
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """A gzip member of ``size`` bytes of one line, then two good records (~1 KB per MB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(b'{"title": "')]
+    piece = b"a" * (8 << 20)
+    parts += [packer.compress(piece) for _ in range(size // len(piece))]
+    parts += [packer.compress(b'"}\n' + jsonl(GOOD)), packer.flush()]
+    return b"".join(parts)
+
+
+def _assert_skipped_and_rest_checked(outcome: Outcome, source: str) -> None:
+    assert outcome.code == 1, outcome.text
+    [(where, message)] = outcome.unreadable()
+    assert where == source and message.startswith(MESSAGE), (where, message)
+    assert f"{source}: {MESSAGE}" in outcome.text
+    assert outcome.data["documents"] == 2, outcome.data["documents"]
+
+
+def test_an_endless_line_on_stdin_is_skipped_and_the_next_lines_are_checked(
+    tmp_path: Path,
+) -> None:
+    def feed() -> Iterator[bytes]:
+        yield from _huge_line(3 << 30)
+        yield jsonl(GOOD)
+
+    outcome = _run(tmp_path, ["-"], feed())
+    _assert_skipped_and_rest_checked(outcome, "<stdin>:1")
+
+
+def test_a_gzip_line_that_inflates_past_memory_is_skipped_and_the_rest_checked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bomb.jsonl.gz").write_bytes(_gzip_bomb(2 << 30))
+    outcome = _run(tmp_path, ["bomb.jsonl.gz"])
+    _assert_skipped_and_rest_checked(outcome, "bomb.jsonl.gz:1")
+
+
+def test_the_parallel_reader_skips_long_lines_and_keeps_line_numbers(tmp_path: Path) -> None:
+    good = jsonl(GOOD[:1])
+    long = b'{"title": "' + b"b" * 5000 + b'"}\n'
+    with (tmp_path / "many.jsonl").open("wb") as out:
+        for line in range(1, 100_001):
+            out.write(long if line % 25_000 == 0 else good)
+    outcome = _run(tmp_path, ["many.jsonl", "--workers", "2"], SCRAPEGATE_MAX_RECORD_BYTES="4096")
+    assert outcome.code == 1, outcome.text
+    assert outcome.unreadable() == [
+        (f"many.jsonl:{n}", outcome.unreadable()[0][1]) for n in (25_000, 50_000, 75_000, 100_000)
+    ]
+    assert outcome.unreadable()[0][1].startswith("line is longer than 4 KiB (the limit)")
+    assert outcome.data["documents"] == 99_996
