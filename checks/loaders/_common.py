@@ -58,11 +58,11 @@ def size_text(count: int) -> str:
     return f"{count} bytes"
 
 
-def too_long(what: str, limit: int) -> str:
+def too_long(what: str, limit: int, longer: str = "longer") -> str:
     """The unreadable record's message for a line or file past the record size limit."""
     return (
-        f"{what} is longer than {size_text(limit)} (the limit); it was skipped without being "
-        "read into memory: split the record, or raise the limit with "
+        f"{what} is {longer} than {size_text(limit)} (the limit); it was skipped without being "
+        "read into memory: split it, or raise the limit with "
         "SCRAPEGATE_MAX_RECORD_BYTES=<bytes>"
     )
 

@@ -3,7 +3,9 @@
 The document's fields are ``{"text": content, "path": path}`` with ``text_field="text"``, so a
 check that finds something at an offset in the text can point at the exact file line. The
 content is kept as it is (line endings included) because judging it is the checks' job. Text
-dumps are read whole: a document is the unit a check looks at, so it must fit in memory.
+dumps are read whole: a document is the unit a check looks at, so it must fit in memory. At most
+the record size limit plus one byte is read: a bigger file (or ``/dev/zero``) is one unreadable
+record instead of a MemoryError.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from ._common import (
     UTF8_BOM,
     UTF16_BOMS,
     cannot_read,
+    max_record_bytes,
     open_binary,
     reason,
     shown,
+    too_long,
     utf8_error,
 )
 
@@ -27,15 +31,19 @@ from ._common import (
 def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
     """Yield the whole file as one document (``id_field`` is ignored: the id is the path)."""
     name = shown(path)
+    limit = max_record_bytes()
     with ExitStack() as stack:
         try:
-            data = open_binary(path, stack).read()
+            data = open_binary(path, stack).read(limit + 1)
         except OSError as exc:
             yield cannot_read(name, exc)
             return
         except STREAM_ERRORS as exc:  # a truncated or corrupt gzip
             yield UnreadableRecord(name, 0, f"file is truncated or corrupt: {reason(exc)}")
             return
+    if len(data) > limit:
+        yield UnreadableRecord(name, 0, too_long("file", limit, "bigger"))
+        return
     yield _document(name, data)
 
 

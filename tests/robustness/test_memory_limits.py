@@ -31,9 +31,15 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def _run(root: Path, args: list[str], feed: Iterator[bytes] | None = None, **env: str) -> Outcome:
+def _run(
+    root: Path,
+    args: list[str],
+    feed: Iterator[bytes] | None = None,
+    suite: str = SUITE,
+    **env: str,
+) -> Outcome:
     """``scrapegate check ARGS`` in a memory-limited child; ``feed`` is written to its stdin."""
-    (root / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    (root / "suite.yaml").write_text(suite, encoding="utf-8")
     child = subprocess.Popen(
         [sys.executable, "-m", "scrapegate.cli", "check", *args, *OUTPUT],
         cwd=root,
@@ -142,3 +148,41 @@ def test_the_parallel_reader_skips_long_lines_and_keeps_line_numbers(tmp_path: P
     ]
     assert outcome.unreadable()[0][1].startswith("line is longer than 4 KiB (the limit)")
     assert outcome.data["documents"] == 99_996
+
+
+TEXT_SUITE = """\
+suite: dumps
+expectations:
+  - name: text length
+    check: length
+    field: text
+    max: 100
+"""
+
+
+def test_dev_zero_as_a_text_dump_is_one_unreadable_record_and_the_rest_is_checked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "good.txt").write_text("A short page.\n", encoding="utf-8")
+    outcome = _run(tmp_path, ["--format", "text", "/dev/zero", "good.txt"], suite=TEXT_SUITE)
+    assert outcome.code == 1, outcome.text
+    message = "file is bigger than 128 MiB (the limit)"
+    [(source, text)] = outcome.unreadable()
+    assert source == "/dev/zero" and text.startswith(message)
+    assert f"/dev/zero: {message}" in outcome.text
+    assert outcome.data["documents"] == 1
+    assert outcome.failures("text length") == []
+
+
+def test_a_text_dump_past_a_lowered_limit_is_unreadable_and_one_at_it_is_read(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "big.md").write_bytes(b"x" * 101)
+    (tmp_path / "fits.md").write_bytes(b"y" * 100)
+    outcome = _run(
+        tmp_path, ["big.md", "fits.md"], suite=TEXT_SUITE, SCRAPEGATE_MAX_RECORD_BYTES="100"
+    )
+    assert outcome.code == 1, outcome.text
+    [(source, text)] = outcome.unreadable()
+    assert source == "big.md" and text.startswith("file is bigger than 100 bytes (the limit)")
+    assert outcome.data["documents"] == 1
