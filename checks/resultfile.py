@@ -5,6 +5,7 @@ schema, with one clear message per kind of bad file.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import replace
 from functools import cache
@@ -99,15 +100,34 @@ def result_problems(data: dict[str, Any]) -> list[str]:
     return (problems + schema_problems(skeleton))[:_SHOWN_PROBLEMS]
 
 
+# Result files hold every failure, so they can be large, but parsing one takes several times
+# its size in memory: past this, refuse it by name instead of running out of memory.
+# SCRAPEGATE_MAX_RESULT_BYTES overrides it.
+MAX_RESULT_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def max_result_bytes() -> int:
+    """The result file size limit: SCRAPEGATE_MAX_RESULT_BYTES, else 2 GiB."""
+    value = os.environ.get("SCRAPEGATE_MAX_RESULT_BYTES", "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_RESULT_BYTES
+
+
 def read_result(path: str) -> RunResult:
     """Read the result JSON at ``path``; BaselineError names the file, the problem and the fix."""
+    limit = max_result_bytes()
     try:
         with open(path, "rb") as fh:
-            raw = fh.read()
+            raw = fh.read(limit + 1)
     except FileNotFoundError:
         raise BaselineError(f"{path}: no such file; {REGENERATE}") from None
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raise BaselineError(
+            f"{path}: file is bigger than {limit} bytes, the limit for a result file; is this "
+            "the file written by 'scrapegate check --json FILE'? To read a bigger one, set "
+            "SCRAPEGATE_MAX_RESULT_BYTES=<bytes>"
+        )
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

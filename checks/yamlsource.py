@@ -271,18 +271,29 @@ def load_marked(text: str, path: str, *, keep_going: bool = False) -> MarkedDocu
     return builder.doc
 
 
+# A suite is a short YAML file: anything bigger is the wrong path (or /dev/zero), refused
+# after reading one byte past the limit rather than read until memory runs out.
+MAX_SUITE_BYTES = 10 * 1024 * 1024
+
+
 def read_marked(
     path: str, display: str | None = None, *, keep_going: bool = False
 ) -> MarkedDocument:
-    """Read and parse a YAML file; unreadable or non-UTF-8 files are ConfigErrors too."""
+    """Read and parse a YAML file; unreadable, oversized or non-UTF-8 files are ConfigErrors."""
     shown = display or path
     try:
         with open(path, "rb") as fh:
-            raw = fh.read()
+            raw = fh.read(MAX_SUITE_BYTES + 1)
     except OSError as exc:
         raise ConfigError.single(
             Location(shown), f"cannot read file: {exc.strerror or exc}; check the path"
         ) from None
+    if len(raw) > MAX_SUITE_BYTES:
+        raise ConfigError.single(
+            Location(shown),
+            f"file is bigger than {MAX_SUITE_BYTES >> 20} MiB, the limit for a YAML file; "
+            "a suite is a few kilobytes: check that this is the suite you meant",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

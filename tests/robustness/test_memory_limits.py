@@ -186,3 +186,53 @@ def test_a_text_dump_past_a_lowered_limit_is_unreadable_and_one_at_it_is_read(
     [(source, text)] = outcome.unreadable()
     assert source == "big.md" and text.startswith("file is bigger than 100 bytes (the limit)")
     assert outcome.data["documents"] == 1
+
+
+def _command(root: Path, args: list[str], **env: str) -> Outcome:
+    """``scrapegate ARGS`` in a memory-limited child process with a timeout."""
+    child = subprocess.run(
+        [sys.executable, "-m", "scrapegate.cli", *args],
+        cwd=root,
+        env={**os.environ, "COLUMNS": "200", **env},
+        capture_output=True,
+        timeout=TIMEOUT,
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    outcome = Outcome(child.returncode, child.stdout.decode(), child.stderr.decode())
+    assert "MemoryError" not in outcome.text and "Traceback" not in outcome.text, outcome.text
+    return outcome
+
+
+def test_dev_zero_as_the_suite_is_refused_by_name_with_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_bytes(jsonl(GOOD))
+    outcome = _command(tmp_path, ["check", "a.jsonl", "--suite", "/dev/zero"])
+    assert outcome.code == 2, outcome.text
+    assert "/dev/zero: file is bigger than 10 MiB, the limit for a YAML file" in outcome.text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "/dev/zero", "result.json"],
+        ["diff", "result.json", "/dev/zero"],
+        ["report", "/dev/zero", "--markdown", "out.md"],
+        ["check", "a.jsonl", "--suite", "suite.yaml", "--baseline", "/dev/zero"],
+    ],
+)
+def test_dev_zero_as_a_result_file_is_refused_by_name_with_exit_2(
+    tmp_path: Path, args: list[str]
+) -> None:
+    (tmp_path / "a.jsonl").write_bytes(jsonl(GOOD))
+    (tmp_path / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    made = _command(
+        tmp_path, ["check", "a.jsonl", "--suite", "suite.yaml", "--json", "result.json"]
+    )
+    assert made.code == 0, made.text
+    outcome = _command(tmp_path, args, SCRAPEGATE_MAX_RESULT_BYTES=str(100 << 20))
+    assert outcome.code == 2, outcome.text
+    assert (
+        "/dev/zero: file is bigger than 104857600 bytes, the limit for a result file"
+        in outcome.text
+    )
+    assert not (tmp_path / "out.md").exists()
