@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from contextlib import ExitStack
+from functools import partial
 from typing import IO
 
 from ..documents import Document, Loaded, UnreadableRecord
 from ..wording import plural
 from ._common import (
+    SKIP_CHUNK,
     STREAM_ERRORS,
     UTF8_BOM,
     UTF16_BOMS,
@@ -25,9 +27,11 @@ from ._common import (
     cannot_read,
     corrupt,
     line_offset,
+    max_record_bytes,
     open_binary,
     record_id,
     shown,
+    too_long,
     utf8_error,
 )
 
@@ -49,8 +53,9 @@ class _Problems:
 def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
     """Yield one document per data row of a CSV file, keyed by the header row."""
     name = shown(path)
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
+    # A cell may span lines, so a quoted cell is bounded too: past the record limit the csv
+    # module reports it as malformed instead of gluing lines into it until memory runs out.
+    csv.field_size_limit(min(_FIELD_LIMIT, max_record_bytes()))
     with ExitStack() as stack:
         try:
             stream = open_binary(path, stack)
@@ -61,8 +66,22 @@ def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
 
 
 def _lines(stream: IO[bytes], problems: _Problems) -> Iterator[str]:
-    """Decode physical lines, noting (not raising on) bad UTF-8; stop at a UTF-16 BOM."""
-    for lineno, raw in enumerate(stream, 1):
+    """Decode physical lines, noting (not raising on) bad UTF-8; stop at a UTF-16 BOM.
+
+    A line past the record limit is read on to its end in bounded pieces, noted as a problem
+    and passed on as an empty line.
+    """
+    limit = max_record_bytes()
+    readline = stream.readline
+    for lineno, raw in enumerate(iter(partial(readline, limit + 1), b""), 1):
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while True:
+                piece = readline(SKIP_CHUNK)
+                if not piece or piece.endswith(b"\n"):
+                    break
+            problems.bad.append((lineno, too_long("line", limit)))
+            yield "\n"
+            continue
         if lineno == 1:
             if raw[:2] in UTF16_BOMS:
                 problems.utf16 = True

@@ -7,7 +7,8 @@ chunk (see ``_window``) plus the current element, so arrays of any length load, 
 element gets the line where it starts (~100 MB/s; JSON Lines is faster for big dumps).
 An element orjson rejects is reported at its line and column and the scan goes on; a broken
 array structure (no closing ``]``, data after it) ends the file. A single top-level object is
-one document and is loaded whole.
+one document and is loaded whole, up to the record size limit (a bigger one is unreadable).
+An array element has no such limit yet: it is held whole while it is scanned.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from ._common import (
     cannot_read,
     corrupt,
     json_kind,
+    max_record_bytes,
     may_be_too_deep,
     nested,
     open_binary,
     record_id,
     shown,
     too_deep,
+    too_long,
 )
 from ._window import SPACE, Window
 
@@ -76,8 +79,14 @@ def _parse(win: Window, name: str, id_field: str | None) -> Iterator[Loaded]:
         yield from _array(win, pos + 1, name, id_field)
     elif first == b"{":
         line = win.line_at(pos)
+        limit = max_record_bytes()
+        data = win.buf[pos:]
+        data += win.stream.read(max(0, limit + 1 - len(data)))
+        if len(data) > limit:
+            yield UnreadableRecord(name, line, too_long("object", limit, "bigger"))
+            return
         try:
-            obj = orjson.loads(win.buf[pos:] + win.stream.read())
+            obj = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
             lines = "after document" in exc.msg
             hint = "; one object per line? name the file .jsonl or use --format jsonl"

@@ -236,3 +236,36 @@ def test_dev_zero_as_a_result_file_is_refused_by_name_with_exit_2(
         in outcome.text
     )
     assert not (tmp_path / "out.md").exists()
+
+
+def _bomb(head: bytes, size: int, tail: bytes) -> bytes:
+    """gzip of ``head``, ``size`` bytes of ``a`` and ``tail``, built 8 MiB at a time."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    piece = b"a" * (8 << 20)
+    parts = [packer.compress(head)]
+    parts += [packer.compress(piece) for _ in range(size // len(piece))]
+    parts += [packer.compress(tail), packer.flush()]
+    return b"".join(parts)
+
+
+def test_a_csv_line_that_inflates_past_memory_is_skipped_and_later_rows_are_checked(
+    tmp_path: Path,
+) -> None:
+    rows = b"".join(f"{r['url']},{r['title']},{r['body']}\n".encode() for r in GOOD)
+    bomb = _bomb(b"url,title,body\nhttps://n.example/0,Big,", 2 << 30, b"\n" + rows)
+    (tmp_path / "bomb.csv").write_bytes(bomb)
+    outcome = _run(tmp_path, ["bomb.csv"])
+    _assert_skipped_and_rest_checked(outcome, "bomb.csv:2")
+
+
+def test_a_json_object_that_inflates_past_memory_is_unreadable_and_other_files_are_checked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "big.json").write_bytes(_bomb(b'{"title": "', 2 << 30, b'"}\n'))
+    (tmp_path / "good.jsonl").write_bytes(jsonl(GOOD))
+    outcome = _run(tmp_path, ["big.json", "good.jsonl"])
+    assert outcome.code == 1, outcome.text
+    message = "object is bigger than 128 MiB (the limit)"
+    [(source, text)] = outcome.unreadable()
+    assert source == "big.json:1" and text.startswith(message), (source, text)
+    assert outcome.data["documents"] == 2
