@@ -7,8 +7,10 @@ imports the commands, not the reverse).
 from __future__ import annotations
 
 import math
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -53,6 +55,38 @@ def suite_option(func: F) -> F:
         metavar="FILE",
         help="Suite YAML file.",
     )(func)
+
+
+RECORD_LIMIT_ENV = "SCRAPEGATE_MAX_RECORD_BYTES"
+
+
+def max_record_bytes_option(func: F) -> F:
+    """``--max-record-bytes``: the biggest record (line, text dump, object) read into memory."""
+    return click.option(
+        "--max-record-bytes",
+        type=click.IntRange(min=1),
+        metavar="BYTES",
+        help="Biggest record read into memory: a JSON Lines or CSV line, a text dump, a JSON "
+        "object (default 128 MiB, or $SCRAPEGATE_MAX_RECORD_BYTES). A bigger one is skipped "
+        "in bounded pieces and reported as unreadable.",
+    )(func)
+
+
+@contextmanager
+def record_limit(limit: int | None) -> Iterator[None]:
+    """Set the record size limit for one run (the environment reaches parallel workers too)."""
+    if limit is None:
+        yield
+        return
+    before = os.environ.get(RECORD_LIMIT_ENV)
+    os.environ[RECORD_LIMIT_ENV] = str(limit)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(RECORD_LIMIT_ENV, None)
+        else:
+            os.environ[RECORD_LIMIT_ENV] = before
 
 
 def quiet_option(help: str) -> Callable[[F], F]:

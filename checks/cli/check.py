@@ -16,7 +16,9 @@ from ._common import (
     console,
     html_option,
     markdown_option,
+    max_record_bytes_option,
     quiet_option,
+    record_limit,
     suite_option,
     tolerance_option,
 )
@@ -133,10 +135,12 @@ class ProgressReporter:
     help="Failures printed per expectation, then '… and N more'; 0 prints all. "
     "The result JSON (--json) holds every failure.",
 )
+@max_record_bytes_option
 @quiet_option("Print only the run's warnings and the verdict line.")
 def check_command(**options: Any) -> int:
     """Check documents (files, folders, or - for JSONL on stdin) against a suite."""
-    return execute(options, console())
+    with record_limit(options.pop("max_record_bytes")):
+        return execute(options, console())
 
 
 def _run(options: dict[str, Any], progress: Any) -> RunResult:

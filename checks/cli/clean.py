@@ -11,7 +11,14 @@ from rich.table import Table
 from ..errors import EXIT_FAILED, EXIT_OK
 from ..loaders import FORMATS
 from ..wording import plural
-from ._common import HELP_OPTIONS, console, quiet_option, suite_option
+from ._common import (
+    HELP_OPTIONS,
+    console,
+    max_record_bytes_option,
+    quiet_option,
+    record_limit,
+    suite_option,
+)
 
 if TYPE_CHECKING:
     from ..cleaning import CleanRun
@@ -45,15 +52,22 @@ configuration error.
     help="Input format (default: from each file's extension; for the suite's own paths, "
     "its documents.format).",
 )
+@max_record_bytes_option
 @quiet_option("Print only problems and the verdict line.")
 def clean_command(
-    paths: tuple[str, ...], suite_path: str, out_dir: str, fmt: str | None, quiet: bool
+    paths: tuple[str, ...],
+    suite_path: str,
+    out_dir: str,
+    fmt: str | None,
+    max_record_bytes: int | None,
+    quiet: bool,
 ) -> int:
     """Apply the suite's cleaners and write cleaned copies of the documents under DIR."""
     from ..cleaning import clean_files
     from ..suite import load_suite
 
-    run = clean_files(load_suite(suite_path), list(paths), out_dir, fmt)
+    with record_limit(max_record_bytes):
+        run = clean_files(load_suite(suite_path), list(paths), out_dir, fmt)
     render_clean(run, out_dir, console(), quiet)
     return EXIT_FAILED if run.problems else EXIT_OK
 

@@ -63,7 +63,7 @@ def too_long(what: str, limit: int, longer: str = "longer") -> str:
     return (
         f"{what} is {longer} than {size_text(limit)} (the limit); it was skipped without being "
         "read into memory: split it, or raise the limit with "
-        "SCRAPEGATE_MAX_RECORD_BYTES=<bytes>"
+        "--max-record-bytes BYTES (or SCRAPEGATE_MAX_RECORD_BYTES)"
     )
 
 

@@ -269,3 +269,27 @@ def test_a_json_object_that_inflates_past_memory_is_unreadable_and_other_files_a
     [(source, text)] = outcome.unreadable()
     assert source == "big.json:1" and text.startswith(message), (source, text)
     assert outcome.data["documents"] == 2
+
+
+def test_max_record_bytes_lowers_the_limit_for_check_and_its_workers(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_bytes(b'{"title": "' + b"c" * 200 + b'"}\n' + jsonl(GOOD))
+    for workers in ("1", "2"):
+        outcome = _run(tmp_path, ["a.jsonl", "--max-record-bytes", "100", "--workers", workers])
+        assert outcome.code == 1, outcome.text
+        message = "line is longer than 100 bytes (the limit)"
+        assert outcome.unreadable()[0][0] == "a.jsonl:1", outcome.text
+        assert f"a.jsonl:1: {message}" in outcome.text
+        assert outcome.data["documents"] == 2
+
+
+def test_max_record_bytes_lowers_the_limit_for_clean(tmp_path: Path) -> None:
+    data = jsonl(GOOD) + b'{"title": "' + b"c" * 200 + b'"}\n'
+    (tmp_path / "a.jsonl").write_bytes(data)
+    suite = SUITE.replace("expectations:", "cleaners:\n  - normalize_whitespace\nexpectations:")
+    (tmp_path / "suite.yaml").write_text(suite, encoding="utf-8")
+    args = ["clean", "a.jsonl", "--suite", "suite.yaml", "-o", "out", "--max-record-bytes", "100"]
+    outcome = _command(tmp_path, args)
+    assert outcome.code == 1, outcome.text
+    assert "a.jsonl:3: line is longer than 100 bytes (the limit)" in outcome.text
+    # clean keeps an unreadable record as it was, like any other it cannot read
+    assert (tmp_path / "out" / "a.jsonl").read_bytes() == data
