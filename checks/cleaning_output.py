@@ -30,6 +30,7 @@ import shutil
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from itertools import chain
 from typing import IO, Any
 
@@ -38,7 +39,14 @@ import orjson
 from .atomic import atomic_stream
 from .documents import Document, Loaded, UnreadableRecord
 from .loaders import Input, read_input
-from .loaders._common import GZIP_MAGIC, STREAM_ERRORS, UTF8_BOM, open_binary
+from .loaders._common import (
+    GZIP_MAGIC,
+    SKIP_CHUNK,
+    STREAM_ERRORS,
+    UTF8_BOM,
+    max_record_bytes,
+    open_binary,
+)
 
 Clean = Callable[[Document], Document]
 Report = Callable[[UnreadableRecord], None]
@@ -93,9 +101,23 @@ def _jsonl(inp: Input, out_path: str, id_field: str | None, clean: Clean, report
         gz = is_gzip(inp.path)
         with atomic_output(out_path, gz) as out:
             written = 0
+            limit = max_record_bytes()
+            readline = raw.readline
             try:
-                for lineno, line in enumerate(raw, 1):
+                for lineno, line in enumerate(iter(partial(readline, limit + 1), b""), 1):
                     written += len(line)
+                    if len(line) > limit and not line.endswith(b"\n"):
+                        # Past the record limit: copied through in pieces, never held whole.
+                        out.write(line)
+                        while line and not line.endswith(b"\n"):
+                            line = readline(SKIP_CHUNK)
+                            written += len(line)
+                            out.write(line)
+                        if pending is not None and pending.line == lineno:
+                            if isinstance(pending, UnreadableRecord):
+                                report(pending)
+                            pending = next(records, None)
+                        continue
                     if pending is None or pending.line != lineno:
                         out.write(line)
                         continue

@@ -7,6 +7,7 @@ are generated into a pipe or built as small gzip bombs, never held by the test.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import resource
@@ -293,3 +294,21 @@ def test_max_record_bytes_lowers_the_limit_for_clean(tmp_path: Path) -> None:
     assert "a.jsonl:3: line is longer than 100 bytes (the limit)" in outcome.text
     # clean keeps an unreadable record as it was, like any other it cannot read
     assert (tmp_path / "out" / "a.jsonl").read_bytes() == data
+
+
+def test_clean_copies_a_line_past_the_limit_through_in_pieces_and_cleans_the_rest(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bomb.jsonl").write_bytes(_gzip_bomb(2 << 30))
+    suite = SUITE.replace("expectations:", "cleaners:\n  - normalize_whitespace\nexpectations:")
+    (tmp_path / "suite.yaml").write_text(suite, encoding="utf-8")
+    outcome = _command(tmp_path, ["clean", "bomb.jsonl", "--suite", "suite.yaml", "-o", "out"])
+    assert outcome.code == 1, outcome.text
+    assert f"bomb.jsonl:1: {MESSAGE}" in outcome.text
+    assert "cleaned 2 documents" in outcome.text, outcome.text
+    size, tail = 0, b""
+    with gzip.open(tmp_path / "out" / "bomb.jsonl", "rb") as copy:
+        while chunk := copy.read(8 << 20):
+            size, tail = size + len(chunk), (tail + chunk)[-1000:]
+    assert size == len(b'{"title": "') + (2 << 30) + len(b'"}\n') + len(jsonl(GOOD))
+    assert tail.endswith(jsonl(GOOD))
