@@ -6,7 +6,10 @@ Precision first: ``fixtures/prose/multilingual/<lang>.txt`` holds invented artic
 newsletter business, Twitter as a company, a section heading used inside a sentence) that no
 rule of any pack may match, through the ``no_boilerplate`` check or the ``strip_boilerplate``
 cleaner. A line that is exactly ``Commenti`` is chrome by design; a sentence that contains it,
-or starts with ``Commenti:`` and goes on, is prose.
+or starts with ``Commenti:`` and goes on, is prose. Likewise a line that opens with a banner
+sentence (``Utilizziamo i cookie ...``) is chrome, as in English; quoted speech that opens a
+paragraph starts with a quotation mark and so stays prose (Chinese reported speech often has no
+quotation marks, so the Chinese banner sentence must also go on the way banners do).
 
 Recall: ``fixtures/web/multilingual/pages.jsonl`` holds line-shaped pages, one record per
 page (``id``, ``lang``, ``text``, ``junk``: the exact chrome lines of the page). Every junk
