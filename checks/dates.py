@@ -433,27 +433,44 @@ def language_tag(text: object) -> str | None:
     return f"{lang}-{region.upper()}" if region else lang
 
 
+# What people write instead of an ISO 639-1 code: names, ISO 639-2 codes, country codes.
+_CODE_FOR = {
+    "english": "en", "eng": "en", "german": "de", "deutsch": "de", "ger": "de", "deu": "de",
+    "french": "fr", "fra": "fr", "fre": "fr", "spanish": "es", "español": "es", "spa": "es",
+    "sp": "es", "portuguese": "pt", "por": "pt", "italian": "it", "ita": "it", "dutch": "nl",
+    "nld": "nl", "dut": "nl", "japanese": "ja", "jpn": "ja", "jp": "ja", "chinese": "zh",
+    "zho": "zh", "chi": "zh", "cn": "zh", "korean": "ko", "kor": "ko", "kr": "ko",
+    "hungarian": "hu", "magyar": "hu", "hun": "hu", "dk": "da", "gr": "el", "cz": "cs",
+    "ua": "uk",
+}  # fmt: skip
+
+
 def language_tag_problem(text: str) -> str | None:
     """Why ``text`` cannot be a suite's ``documents.language``, or None when it can."""
     if language_tag(text) is not None:
         return None
+    word = text.strip().lower()
     match = _TAG.fullmatch(text)
+    lang = match.group("lang").lower() if match is not None else word
+    guess = _CODE_FOR.get(word) or _CODE_FOR.get(lang)
+    if guess is None and word[2:3] in ("-", "_") and language_tag(word[:2]) is not None:
+        guess = word[:2]  # 'en-USA', 'de_DE_x': the language part alone is usable
+    hint = f"; did you mean {guess!r}?" if guess else ""
     if match is None:
-        guess = text.strip().lower().replace("_", "-")[:2]
-        hint = f"; did you mean {guess!r}?" if guess.isalpha() and len(guess) == 2 else ""
         return (
             f"{text!r} is not a language code: use an ISO 639-1 code, optionally with a "
             f"region, such as 'es', 'es-ES' or 'en_US'{hint}"
         )
-    from dateparser.data.languages_info import language_order
+    if not hint:
+        from dateparser.data.languages_info import language_order
 
-    from .errors import did_you_mean
+        from .errors import did_you_mean
 
-    lang = match.group("lang").lower()
-    known = sorted({*_MONTH_NAMES, *(c for c in language_order if len(c) == 2)})
+        hint = did_you_mean(lang, sorted({*_MONTH_NAMES, *(c for c in language_order)}))
+    shown = f"{lang!r}" if lang == word else f"{lang!r} in {text!r}"
     return (
-        f"unknown language {lang!r} in {text!r}{did_you_mean(lang, known)}: use an ISO 639-1 "
-        f"code that dateparser knows, such as {', '.join(map(repr, DEFAULT_LANGUAGES))}"
+        f"unknown language {shown}: use an ISO 639-1 code that dateparser knows, "
+        f"such as {', '.join(map(repr, DEFAULT_LANGUAGES))}{hint}"
     )
 
 

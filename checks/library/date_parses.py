@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ..dates import (
     DateError,
     DateParser,
+    ParsedDate,
     is_after,
     is_before,
     language_problem,
@@ -128,7 +129,7 @@ def parser_problems(formats: Sequence[str], languages: Sequence[str]) -> list[Pa
     return errors
 
 
-@check("date_parses", params=DateParsesParams, schema=SCHEMA)
+@check("date_parses", params=DateParsesParams, schema=SCHEMA, document_language=True)
 def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
     """Build the evaluator."""
     errors = parser_problems(params.formats, params.languages)
@@ -149,29 +150,30 @@ def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
         reference=ctx.now,
     )
     low, high = bounds.get("not_before"), bounds.get("not_after")
+    # One parser per document language seen (a handful), each with its own cached results.
+    by_language: dict[str | None, DateParser] = {None: parser}
 
-    def evaluate(value: str) -> list[Violation]:
-        parsed = parser.parse(value)
+    def evaluate(value: str, language: str | None = None) -> list[Violation]:
+        chosen = by_language.get(language)
+        if chosen is None:
+            chosen = by_language[language] = replace(parser, document_language=language)
+        parsed = chosen.parse(value)
         if isinstance(parsed, DateError):
             return [Violation(parsed.message, 0, len(value))]
         if low is not None and is_before(parsed.value, low):
-            return [
-                Violation(
-                    f"date {value!r} ({to_iso(parsed.value)}) is before {params.not_before}"
-                    f" ({to_iso(low)})",
-                    parsed.start,
-                    parsed.end,
-                )
-            ]
+            return [_outside(value, parsed, f"before {params.not_before}", low)]
         if high is not None and is_after(parsed.value, high):
-            return [
-                Violation(
-                    f"date {value!r} ({to_iso(parsed.value)}) is after {params.not_after}"
-                    f" ({to_iso(high)})",
-                    parsed.start,
-                    parsed.end,
-                )
-            ]
+            return [_outside(value, parsed, f"after {params.not_after}", high)]
         return []
 
     return evaluate
+
+
+def _outside(value: str, parsed: ParsedDate, where: str, bound: datetime) -> Violation:
+    """A date past a bound; an ambiguous one says which reading was taken, and why."""
+    ambiguity = f"; {parsed.ambiguity}" if parsed.ambiguity else ""
+    return Violation(
+        f"date {value!r} ({to_iso(parsed.value)}) is {where} ({to_iso(bound)}){ambiguity}",
+        parsed.start,
+        parsed.end,
+    )
