@@ -4,10 +4,14 @@ Catches selectors that grab the wrong element for the date (``Tweet of the Week 
 pages whose date format changed. With ``formats`` (strftime patterns or ``iso8601``) only those
 are accepted; otherwise a multilingual parser copes with prefix words (``Updated:``,
 ``Veröffentlicht am:``), month names in English, German, French, Spanish, Portuguese, Italian
-and Dutch, and numeric dates whose day/month order follows ``languages`` or ``day_first``.
-Strings of numbers without a date shape are rejected, and relative dates (``3 hours ago``)
-only count with ``allow_relative: true``. Bounds take ``today``, ``now`` or a date; the
-failure quotes the value.
+and Dutch, year-first Japanese, Chinese, Korean and Hungarian dates (``2021年3月5日``,
+``2021년 3월 5일``, ``2020. 06. 04. 11:27``, full-width digits), and numeric dates whose
+day/month order follows ``day_first``, then the suite's ``documents.language`` for each
+document, then ``languages``. Strings of numbers without a date shape are rejected, and
+relative dates (``3 hours ago``) only count with ``allow_relative: true``. Bounds take
+``today``, ``now`` or a date; the failure quotes the value, and says so when the date could
+be read day-first or month-first (``'02/11/2023' is ambiguous (2 Nov 2023 or 11 Feb 2023);
+read day-first from document language 'es'``).
 
 Passes::
 
