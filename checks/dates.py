@@ -296,7 +296,9 @@ _CJK_TIME = (
 _CJK_PM = frozenset({"午後", "下午", "오후"})
 
 # Full-width digits and the punctuation around them become ASCII before the scan; one
-# character for one, so every span found still indexes the original value.
+# character for one, so every span found still indexes the original value. Translating is
+# slow enough that only values holding one of these characters pay for it.
+_WIDE_CHAR = re.compile("[\uff10-\uff19\uff0e\uff0f\uff1a\uff0d\u3000]")
 _WIDE = str.maketrans(
     {
         **{chr(0xFF10 + i): str(i) for i in range(10)},
@@ -309,17 +311,16 @@ _WIDE = str.maketrans(
 )
 
 _FAST = re.compile(
-    # yyyy-mm-dd (also / and .), optionally with a time: ISO 8601 and its scraped cousins.
-    rf"(?P<iso>{_NUM_START}(?P<iso_y>[0-9]{{4}})(?P<iso_s1>[./-])(?P<iso_mo>[0-9]{{1,2}})"
-    rf"(?P<iso_s2>[./-])(?P<iso_d>[0-9]{{1,2}}){_NUM_END}{_tail('iso')})"
-    # 2020. 06. 04. / 2021. 3. 5. (Hungarian, Korean): year first, dots with spaces.
-    rf"|(?P<dot>{_NUM_START}(?P<dot_y>[0-9]{{4}})\.\s{{0,2}}(?P<dot_mo>[0-9]{{1,2}})\.\s{{0,2}}"
-    rf"(?P<dot_d>[0-9]{{1,2}})(?![0-9])\.?{_NUM_END}{_tail('dot')})"
-    # 2021年3月5日 (Japanese, Chinese), 2021년 3월 5일 (Korean), with a weekday and a time.
-    rf"|(?P<cjk>{_NUM_START}(?P<cjk_y>[0-9]{{4}})\s{{0,2}}[年년]\s{{0,2}}"
-    r"(?P<cjk_mo>[0-9]{1,2})\s{0,2}[月월]\s{0,2}(?P<cjk_d>[0-9]{1,2})\s{0,2}[日일号號]"
-    rf"{_CJK_WEEKDAY}(?P<cjk_e>)(?:\s{{0,3}}(?P<cjk_kap>午前|午後|上午|下午|오전|오후))?"
-    rf"(?:{_CJK_TIME}|{_tail('cjk')}))"
+    # Year first: yyyy-mm-dd (also / and .), ISO 8601 and its scraped cousins; 2020. 06. 04.
+    # and 2021. 3. 5. (Hungarian, Korean); 2021年3月5日 (Japanese, Chinese) and 2021년 3월 5일
+    # (Korean) with a weekday; then a time. The shapes share one alternative and one set of
+    # groups (the scan pays per group at every position); _build checks that the separators
+    # belong together.
+    rf"(?P<ymd>{_NUM_START}(?P<ymd_y>[0-9]{{4}})"
+    r"(?P<ymd_s1>[./-]|\.\s{1,2}|\s{0,2}[年년]\s{0,2})(?P<ymd_mo>[0-9]{1,2})"
+    r"(?P<ymd_s2>[./-]|\.\s{1,2}|\s{0,2}[月월]\s{0,2})(?P<ymd_d>[0-9]{1,2})"
+    rf"(?:(?P<ymd_cjk>\s{{0,2}}[日일号號]{_CJK_WEEKDAY})|\.?{_NUM_END})"
+    rf"(?:\s{{0,3}}(?P<ymd_kap>午前|午後|上午|下午|오전|오후))?(?:{_CJK_TIME}|{_tail('ymd')}))"
     # dd.mm.yyyy, m/d/yyyy, dd-mm-yy: order decided later from the values and settings.
     rf"|(?P<num>{_NUM_START}(?P<num_a>[0-9]{{1,2}})(?P<num_s1>[./-])"
     rf"(?P<num_b>[0-9]{{1,2}})(?P<num_s2>[./-])(?P<num_y>[0-9]{{4}}|[0-9]{{2}}){_NUM_END}"
@@ -543,9 +544,10 @@ def _parse(value: str, parser: DateParser) -> ParsedDate | DateError:
         return _parse_formats(value, parser.formats)
 
     # Every shape the fast regex knows has digits; skipping it for prose saves the scan.
-    scan = value if value.isascii() else value.translate(_WIDE)
-    has_digit = _DIGIT.search(scan) is not None
-    found = _fast(value, parser, scan) if has_digit else None
+    scan = value if value.isascii() or not _WIDE_CHAR.search(value) else value.translate(_WIDE)
+    has_digit = _DIGIT.search(stripped) is not None
+    wide_digit = not has_digit and scan is not value and _DIGIT.search(scan) is not None
+    found = _fast(value, parser, scan) if has_digit or wide_digit else None
     if isinstance(found, ParsedDate | DateError):
         return found
 
@@ -558,8 +560,12 @@ def _parse(value: str, parser: DateParser) -> ParsedDate | DateError:
         # Month names of other languages are dateparser's business: any word may be one.
         has_month = _WORD.search(stripped) is not None
     if not relative:
+        # ASCII digits only: full-width ones were for the fast path, which found no date in
+        # them, and must not send more values to the slow parsers than before.
         if not has_digit:
             why = "a month name but no day or year" if has_month else "no digits or month name"
+            if wide_digit and not has_month:
+                why = "only numbers, no month or day-month-year pattern"
             return DateError(f"no date in {q} ({why})")
         if not has_month:
             if _BARE_YEAR.fullmatch(stripped):
@@ -599,7 +605,7 @@ def _fast(
     ``scan`` is ``value`` with full-width digits made ASCII, character for character.
     """
     if scan is None:
-        scan = value if value.isascii() else value.translate(_WIDE)
+        scan = value if _WIDE_CHAR.search(value) is None else value.translate(_WIDE)
     first_error: str | None = None
     foreign: str | None = None
     for match in _FAST.finditer(scan):
@@ -637,11 +643,11 @@ def _build(
     dates."""
     group = match.group
     ambiguity = ""
-    if kind in ("iso", "dot", "cjk"):
-        if kind == "iso" and group("iso_s1") != group("iso_s2"):
+    if kind == "ymd":
+        if not _year_first_separators(group("ymd_s1"), group("ymd_s2"), group("ymd_cjk")):
             return None
-        day = date(int(group(f"{kind}_y")), int(group(f"{kind}_mo")), int(group(f"{kind}_d")))
-        date_end = match.end("cjk_e" if kind == "cjk" else f"{kind}_d")
+        day = date(int(group("ymd_y")), int(group("ymd_mo")), int(group("ymd_d")))
+        date_end = match.end("ymd_cjk" if group("ymd_cjk") is not None else "ymd_d")
     elif kind == "num":
         if group("num_s1") != group("num_s2"):
             return None
@@ -665,7 +671,7 @@ def _build(
     clock: time | None = None
     zone: tzinfo | None = None
     end = date_end
-    if kind == "cjk" and group("cjk_kh") is not None:
+    if kind == "ymd" and group("cjk_kh") is not None:
         clock = _clock(group("cjk_kh"), group("cjk_km") or "0", group("cjk_ks"), None, None)
         if clock is not None:
             end = match.end("cjk_k")
@@ -681,7 +687,7 @@ def _build(
         if clock is not None:
             end = match.end(f"{kind}_t")
             zone = _zone(group(f"{kind}_tz")) if group(f"{kind}_tz") else None
-    if kind == "cjk" and clock is not None and clock.hour < 12 and group("cjk_kap") in _CJK_PM:
+    if kind == "ymd" and clock is not None and clock.hour < 12 and group("ymd_kap") in _CJK_PM:
         clock = clock.replace(hour=clock.hour + 12)
     lead = _TIME_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
     if lead is not None:
@@ -693,6 +699,16 @@ def _build(
     if weekday is not None:
         start = weekday.start()
     return datetime.combine(day, time() if clock is None else clock, zone), start, end, ambiguity
+
+
+def _year_first_separators(first: str, second: str, cjk: str | None) -> bool:
+    """Whether a year-first match is one shape: 2025-07-04 (one separator twice), 2020. 06. 04.
+    (dots, spaces or not), or 2021年3月5日 (年/년, then 月/월, then 日)."""
+    if cjk is None:
+        if first == second:
+            return first in ("-", "/", ".", ". ", ".  ")
+        return first.strip() == "." == second.strip()
+    return first.strip() in ("年", "년") and second.strip() in ("月", "월")
 
 
 def _day_first(a: int, b: int, separator: str, parser: DateParser) -> tuple[bool, str]:

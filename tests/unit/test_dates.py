@@ -496,6 +496,11 @@ def test_full_width_digits_without_a_date_shape_never_reach_the_lenient_parsers(
 
     monkeypatch.setattr(dates, "_lenient", boom)
     assert "only numbers" in rejected("ＸＵＭ１５４１")
+    # A month name beside full-width digits was "no day or year" before: it still is.
+    assert "a month name but no day or year" in rejected("２ März")
+    assert "a month name but no day or year" in rejected("Jul(水)２")
+    # Full-width dates of the known shapes are read on the fast path.
+    assert parsed("Jul ４, ２０２５").value == datetime(2025, 7, 4)
 
 
 # --- day order from the document's language ------------------------------------------------
