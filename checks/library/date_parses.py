@@ -59,11 +59,17 @@ PARSER_SCHEMA: dict[str, Any] = {
     "languages": {
         "type": "array",
         "items": {"type": "string", "pattern": "^[a-z]{2}$"},
-        "description": "Languages of month names and day/month order, e.g. [en, de].",
+        "description": (
+            "Languages of month names, e.g. [en, de]; the first also sets the day/month order "
+            "of 04/07/2025 when the document's language (documents.language) is not known."
+        ),
     },
     "day_first": {
         "type": "boolean",
-        "description": "Read 04/07/2025 as 4 July (true) or April 7 (false); default by language.",
+        "description": (
+            "Read 04/07/2025 as 4 July (true) or April 7 (false); wins over documents.language "
+            "and languages, which decide by default."
+        ),
     },
 }
 
