@@ -621,7 +621,7 @@ def _fast(
                 foreign = foreign or month_name
                 continue
         try:
-            built = _build(scan, match, kind, parser)
+            built = _build(scan, match, kind, parser, value)
         except ValueError as exc:
             if first_error is None:
                 piece = value[match.start(kind) : match.end(kind)]
@@ -637,7 +637,7 @@ def _fast(
 
 
 def _build(
-    value: str, match: Match[str], kind: str, parser: DateParser
+    value: str, match: Match[str], kind: str, parser: DateParser, original: str | None = None
 ) -> tuple[datetime, int, int, str] | None:
     """Turn one shape match into (datetime, start, end, ambiguity); ValueError for impossible
     dates."""
@@ -656,7 +656,9 @@ def _build(
         day_first, why = _day_first(a, b, group("num_s1"), parser)
         day = date(year, b, a) if day_first else date(year, a, b)
         if why:
-            ambiguity = _ambiguity(match.group("num"), a, b, year, day_first, why)
+            # Quoted as written: ``value`` may have had its full-width digits made ASCII.
+            text = (original or value)[match.start("num") : match.end("num")]
+            ambiguity = _ambiguity(text, a, b, year, day_first, why)
         date_end = match.end("num_y")
     elif kind == "dmy":
         month = _MONTH_NUMBER[group("dmy_mon").casefold()]

@@ -594,3 +594,11 @@ def test_new_shapes_scan_near_misses_in_linear_time(piece: str) -> None:
     started = time.perf_counter()
     DateParser().parse(value)
     assert time.perf_counter() - started < 2.0
+
+
+def test_an_ambiguous_full_width_date_is_quoted_as_written() -> None:
+    found = parsed("０２/１１/２０２３", DateParser(document_language="es"))
+    assert found.value == datetime(2023, 11, 2)
+    assert found.ambiguity.startswith(
+        "'０２/１１/２０２３' is ambiguous (2 Nov 2023 or 11 Feb 2023)"
+    )
