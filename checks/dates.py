@@ -424,6 +424,12 @@ def language_tag(text: object) -> str | None:
     """
     if not isinstance(text, str) or len(text) > 64:
         return None
+    return _language_tag(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_tag(text: str) -> str | None:
+    # Read once per distinct value: a corpus holds a handful of codes in millions of records.
     match = _TAG.fullmatch(text)
     if match is None:
         return None
