@@ -63,7 +63,11 @@ def pipeline_transform(suite: Suite, count_lines: bool = True) -> PipelineTransf
             f"{suite.path}: the suite has no 'cleaners:' pipeline to apply; add one "
             "(for example '- normalize_whitespace') or run without cleaning"
         )
-    return PipelineTransform(build_pipeline(suite.cleaners, suite.documents.id), count_lines)
+    language = suite.documents.language
+    pipeline = build_pipeline(
+        suite.cleaners, suite.documents.id, language.of if language is not None else None
+    )
+    return PipelineTransform(pipeline, count_lines)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,11 @@ Scraped dates arrive in every shape and language, usually with words around them
 order is: one precompiled regex for the common shapes (builds ``datetime`` directly), an LRU
 cache for repeated strings, and only then the slow lenient parsers (dateparser, then dateutil)
 for short values that contain a month name (or a relative phrase, when those are allowed).
-Junk such as ``XUM1541`` never reaches them.
+Junk such as ``XUM1541`` never reaches them. The regex also reads year-first numeric dates
+of East Asian pages (``2021年3月5日``, ``2021년 3월 5일``, full-width digits) and of Hungarian
+and Korean ones (``2020. 06. 04.``). Which of two possible readings an ``a/b/yyyy`` date gets
+follows ``day_first``, then the page's language, then ``languages``; when both readings are
+real dates, the result says so (:attr:`ParsedDate.ambiguity`) for failure messages.
 """
 
 from __future__ import annotations
@@ -25,10 +29,13 @@ __all__ = [
     "DateError",
     "DateParser",
     "ParsedDate",
+    "day_first_for_language",
     "is_after",
     "is_before",
     "language_code_problem",
     "language_problem",
+    "language_tag",
+    "language_tag_problem",
     "parse_bound",
     "to_iso",
 ]
@@ -274,10 +281,46 @@ def _tail(tag: str) -> str:
 _NUM_START = r"(?<![0-9])(?<![0-9][./:,-])"
 _NUM_END = r"(?![0-9])(?![./-][0-9])"
 
+# After a CJK date: a weekday, "(水)", "星期五", "(금)", "수요일", optionally in brackets.
+_CJK_WEEKDAY = (
+    r"(?:\s{0,2}[(（]?\s{0,2}(?:(?:星期|礼拜|禮拜|週|周)[一二三四五六日天]"
+    r"|[月火水木金土日](?:曜日?)?|[월화수목금토일](?:요일)?)\s{0,2}[)）]?)?"
+)
+# A time written with 時/时/시 and 分/분 (and 秒/초); 午後/下午/오후 before it (or before
+# 3:00) mean the afternoon.
+_CJK_TIME = (
+    r"(?P<cjk_k>\s{0,2}(?P<cjk_kh>[0-9]{1,2})\s{0,2}[時时시]"
+    r"(?:\s{0,2}(?P<cjk_km>[0-9]{1,2})\s{0,2}[分분]"
+    r"(?:\s{0,2}(?P<cjk_ks>[0-9]{1,2})\s{0,2}[秒초])?)?)"
+)
+_CJK_PM = frozenset({"午後", "下午", "오후"})
+
+# Full-width digits and the punctuation around them become ASCII before the scan; one
+# character for one, so every span found still indexes the original value. Translating is
+# slow enough that only values holding one of these characters pay for it.
+_WIDE_CHAR = re.compile("[\uff10-\uff19\uff0e\uff0f\uff1a\uff0d\u3000]")
+_WIDE = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "\uff0e": ".",
+        "\uff0f": "/",
+        "\uff1a": ":",
+        "\uff0d": "-",
+        "\u3000": " ",
+    }
+)
+
 _FAST = re.compile(
-    # yyyy-mm-dd (also / and .), optionally with a time: ISO 8601 and its scraped cousins.
-    rf"(?P<iso>{_NUM_START}(?P<iso_y>[0-9]{{4}})(?P<iso_s1>[./-])(?P<iso_mo>[0-9]{{1,2}})"
-    rf"(?P<iso_s2>[./-])(?P<iso_d>[0-9]{{1,2}}){_NUM_END}{_tail('iso')})"
+    # Year first: yyyy-mm-dd (also / and .), ISO 8601 and its scraped cousins; 2020. 06. 04.
+    # and 2021. 3. 5. (Hungarian, Korean); 2021年3月5日 (Japanese, Chinese) and 2021년 3월 5일
+    # (Korean) with a weekday; then a time. The shapes share one alternative and one set of
+    # groups (the scan pays per group at every position); _build checks that the separators
+    # belong together.
+    rf"(?P<ymd>{_NUM_START}(?P<ymd_y>[0-9]{{4}})"
+    r"(?P<ymd_s1>[./-]|\.\s{1,2}|\s{0,2}[年년]\s{0,2})(?P<ymd_mo>[0-9]{1,2})"
+    r"(?P<ymd_s2>[./-]|\.\s{1,2}|\s{0,2}[月월]\s{0,2})(?P<ymd_d>[0-9]{1,2})"
+    rf"(?:(?P<ymd_cjk>\s{{0,2}}[日일号號]{_CJK_WEEKDAY})|\.?{_NUM_END})"
+    rf"(?:\s{{0,3}}(?P<ymd_kap>午前|午後|上午|下午|오전|오후))?(?:{_CJK_TIME}|{_tail('ymd')}))"
     # dd.mm.yyyy, m/d/yyyy, dd-mm-yy: order decided later from the values and settings.
     rf"|(?P<num>{_NUM_START}(?P<num_a>[0-9]{{1,2}})(?P<num_s1>[./-])"
     rf"(?P<num_b>[0-9]{{1,2}})(?P<num_s2>[./-])(?P<num_y>[0-9]{{4}}|[0-9]{{2}}){_NUM_END}"
@@ -319,6 +362,9 @@ class ParsedDate:
     matched: str
     start: int
     end: int
+    # For a numeric date both of whose readings are real dates ("02/11/2023"): which ones,
+    # and why this one was taken. Failure messages append it; it never changes a verdict.
+    ambiguity: str = ""
 
 
 @dataclass(frozen=True)
@@ -358,6 +404,91 @@ def language_code_problem(value: str) -> str:
     )
 
 
+# Numeric dates put the month first (m/d/yyyy) in English as written in these regions, and in
+# English without a region (as ``languages: [en]`` does); every other language and region
+# reads them day first. The table is the documented contract (docs/suites.md), not a guess
+# from locale data: CLDR gives en-CA year-first, yet its pages write 3/5/2021 as in the US.
+_MONTH_FIRST_REGIONS = frozenset(
+    {"US", "PH", "CA", "AS", "GU", "MP", "PR", "UM", "VI", "FM", "MH", "PW"}
+)
+_TAG = re.compile(
+    r"\s*(?P<lang>[A-Za-z]{2})(?:[-_][A-Za-z]{4})?(?:[-_](?P<region>[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:[.@][\w.@-]{0,40})?\s*"
+)
+
+
+def language_tag(text: object) -> str | None:
+    """``text`` as a language tag (``es``, ``es-ES``, ``en_US.UTF-8`` -> ``es``, ``es-ES``,
+    ``en-US``) when it names a date language, else None: a document's ``lang`` field may
+    hold anything, and what is not a known language is simply no language.
+    """
+    if not isinstance(text, str) or len(text) > 64:
+        return None
+    return _language_tag(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_tag(text: str) -> str | None:
+    # Read once per distinct value: a corpus holds a handful of codes in millions of records.
+    match = _TAG.fullmatch(text)
+    if match is None:
+        return None
+    lang = match.group("lang").lower()
+    if language_problem(lang) is not None:
+        return None
+    region = match.group("region")
+    return f"{lang}-{region.upper()}" if region else lang
+
+
+# What people write instead of an ISO 639-1 code: names, ISO 639-2 codes, country codes.
+_CODE_FOR = {
+    "english": "en", "eng": "en", "german": "de", "deutsch": "de", "ger": "de", "deu": "de",
+    "french": "fr", "fra": "fr", "fre": "fr", "spanish": "es", "español": "es", "spa": "es",
+    "sp": "es", "portuguese": "pt", "por": "pt", "italian": "it", "ita": "it", "dutch": "nl",
+    "nld": "nl", "dut": "nl", "japanese": "ja", "jpn": "ja", "jp": "ja", "chinese": "zh",
+    "zho": "zh", "chi": "zh", "cn": "zh", "korean": "ko", "kor": "ko", "kr": "ko",
+    "hungarian": "hu", "magyar": "hu", "hun": "hu", "dk": "da", "gr": "el", "cz": "cs",
+    "ua": "uk",
+}  # fmt: skip
+
+
+def language_tag_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a suite's ``documents.language``, or None when it can."""
+    if language_tag(text) is not None:
+        return None
+    word = text.strip().lower()
+    match = _TAG.fullmatch(text)
+    lang = match.group("lang").lower() if match is not None else word
+    guess = _CODE_FOR.get(word) or _CODE_FOR.get(lang)
+    if guess is None and word[2:3] in ("-", "_") and language_tag(word[:2]) is not None:
+        guess = word[:2]  # 'en-USA', 'de_DE_x': the language part alone is usable
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    if match is None:
+        return (
+            f"{text!r} is not a language code: use an ISO 639-1 code, optionally with a "
+            f"region, such as 'es', 'es-ES' or 'en_US'{hint}"
+        )
+    if not hint:
+        from dateparser.data.languages_info import language_order
+
+        from .errors import did_you_mean
+
+        hint = did_you_mean(lang, sorted({*_MONTH_NAMES, *(c for c in language_order)}))
+    shown = f"{lang!r}" if lang == word else f"{lang!r} in {text!r}"
+    return (
+        f"unknown language {shown}: use an ISO 639-1 code that dateparser knows, "
+        f"such as {', '.join(map(repr, DEFAULT_LANGUAGES))}{hint}"
+    )
+
+
+def day_first_for_language(tag: str) -> bool:
+    """Whether a numeric ``a/b/yyyy`` date on a page in language ``tag`` reads day first."""
+    lang, _, region = tag.partition("-")
+    if lang != "en":
+        return True
+    return bool(region) and region.upper() not in _MONTH_FIRST_REGIONS
+
+
 @dataclass(frozen=True)
 class DateParser:
     """Settings for parsing dates; instances are hashable and key the result cache.
@@ -366,8 +497,11 @@ class DateParser:
     ``languages`` restrict month names (empty: en, de, fr, es, pt, it, nl). ``day_first=None``
     reads ``a/b/yyyy`` month-first when the first language is English (or none is given) and
     day-first otherwise, unless one part is over 12; ``dd.mm.yyyy`` is always day-first unless
-    ``day_first=False``. Relative dates ("3 hours ago") parse only with ``allow_relative``,
-    against ``reference`` (default: the current time, and such values are then not cached).
+    ``day_first=False``. ``document_language`` (a tag from :func:`language_tag`, the page's
+    language) decides ambiguous ``a/b/yyyy`` dates before ``languages`` does, by
+    :func:`day_first_for_language`; ``day_first`` still wins. Relative dates ("3 hours ago")
+    parse only with ``allow_relative``, against ``reference`` (default: the current time, and
+    such values are then not cached).
     """
 
     formats: tuple[str, ...] = ()
@@ -375,6 +509,7 @@ class DateParser:
     day_first: bool | None = None
     allow_relative: bool = False
     reference: datetime | None = None
+    document_language: str | None = None
 
     def __post_init__(self) -> None:
         # YAML hands over lists; tuples keep the instance hashable for the cache.
@@ -415,8 +550,10 @@ def _parse(value: str, parser: DateParser) -> ParsedDate | DateError:
         return _parse_formats(value, parser.formats)
 
     # Every shape the fast regex knows has digits; skipping it for prose saves the scan.
+    scan = value if value.isascii() or not _WIDE_CHAR.search(value) else value.translate(_WIDE)
     has_digit = _DIGIT.search(stripped) is not None
-    found = _fast(value, parser) if has_digit else None
+    wide_digit = not has_digit and scan is not value and _DIGIT.search(scan) is not None
+    found = _fast(value, parser, scan) if has_digit or wide_digit else None
     if isinstance(found, ParsedDate | DateError):
         return found
 
@@ -429,8 +566,12 @@ def _parse(value: str, parser: DateParser) -> ParsedDate | DateError:
         # Month names of other languages are dateparser's business: any word may be one.
         has_month = _WORD.search(stripped) is not None
     if not relative:
+        # ASCII digits only: full-width ones were for the fast path, which found no date in
+        # them, and must not send more values to the slow parsers than before.
         if not has_digit:
             why = "a month name but no day or year" if has_month else "no digits or month name"
+            if wide_digit and not has_month:
+                why = "only numbers, no month or day-month-year pattern"
             return DateError(f"no date in {q} ({why})")
         if not has_month:
             if _BARE_YEAR.fullmatch(stripped):
@@ -462,11 +603,18 @@ def _quote(value: str) -> str:
     return f"{value[:_MAX_QUOTED]!r}... ({len(value)} chars)"
 
 
-def _fast(value: str, parser: DateParser) -> ParsedDate | DateError | str | None:
-    """Scan with the shape regex: a date, an impossible-date error, a foreign month, or None."""
+def _fast(
+    value: str, parser: DateParser, scan: str | None = None
+) -> ParsedDate | DateError | str | None:
+    """Scan with the shape regex: a date, an impossible-date error, a foreign month, or None.
+
+    ``scan`` is ``value`` with full-width digits made ASCII, character for character.
+    """
+    if scan is None:
+        scan = value if _WIDE_CHAR.search(value) is None else value.translate(_WIDE)
     first_error: str | None = None
     foreign: str | None = None
-    for match in _FAST.finditer(value):
+    for match in _FAST.finditer(scan):
         kind = match.lastgroup or ""
         month_name = match.group(f"{kind}_mon") if kind in ("dmy", "mdy") else None
         if month_name is not None:
@@ -479,38 +627,44 @@ def _fast(value: str, parser: DateParser) -> ParsedDate | DateError | str | None
                 foreign = foreign or month_name
                 continue
         try:
-            built = _build(value, match, kind, parser)
+            built = _build(scan, match, kind, parser, value)
         except ValueError as exc:
             if first_error is None:
-                piece = match.group(kind)
+                piece = value[match.start(kind) : match.end(kind)]
                 where = "" if piece == value.strip() else f" {_quote(piece)} in"
                 first_error = f"impossible date{where} {_quote(value)} ({exc})"
             continue
         if built is not None:
-            moment, start, end = built
-            return ParsedDate(moment, value[start:end], start, end)
+            moment, start, end, ambiguity = built
+            return ParsedDate(moment, value[start:end], start, end, ambiguity)
     if first_error is not None:
         return DateError(first_error)
     return foreign
 
 
 def _build(
-    value: str, match: Match[str], kind: str, parser: DateParser
-) -> tuple[datetime, int, int] | None:
-    """Turn one shape match into (datetime, start, end); ValueError for impossible dates."""
+    value: str, match: Match[str], kind: str, parser: DateParser, original: str | None = None
+) -> tuple[datetime, int, int, str] | None:
+    """Turn one shape match into (datetime, start, end, ambiguity); ValueError for impossible
+    dates."""
     group = match.group
-    if kind == "iso":
-        if group("iso_s1") != group("iso_s2"):
+    ambiguity = ""
+    if kind == "ymd":
+        if not _year_first_separators(group("ymd_s1"), group("ymd_s2"), group("ymd_cjk")):
             return None
-        day = date(int(group("iso_y")), int(group("iso_mo")), int(group("iso_d")))
-        date_end = match.end("iso_d")
+        day = date(int(group("ymd_y")), int(group("ymd_mo")), int(group("ymd_d")))
+        date_end = match.end("ymd_cjk" if group("ymd_cjk") is not None else "ymd_d")
     elif kind == "num":
         if group("num_s1") != group("num_s2"):
             return None
-        month, dom = int(group("num_a")), int(group("num_b"))
-        if _day_first(month, dom, group("num_s1"), parser):
-            month, dom = dom, month
-        day = date(_year(group("num_y")), month, dom)
+        a, b = int(group("num_a")), int(group("num_b"))
+        year = _year(group("num_y"))
+        day_first, why = _day_first(a, b, group("num_s1"), parser)
+        day = date(year, b, a) if day_first else date(year, a, b)
+        if why:
+            # Quoted as written: ``value`` may have had its full-width digits made ASCII.
+            text = (original or value)[match.start("num") : match.end("num")]
+            ambiguity = _ambiguity(text, a, b, year, day_first, why)
         date_end = match.end("num_y")
     elif kind == "dmy":
         month = _MONTH_NUMBER[group("dmy_mon").casefold()]
@@ -525,7 +679,11 @@ def _build(
     clock: time | None = None
     zone: tzinfo | None = None
     end = date_end
-    if group(f"{kind}_h") is not None:
+    if kind == "ymd" and group("cjk_kh") is not None:
+        clock = _clock(group("cjk_kh"), group("cjk_km") or "0", group("cjk_ks"), None, None)
+        if clock is not None:
+            end = match.end("cjk_k")
+    elif group(f"{kind}_h") is not None:
         clock = _clock(
             group(f"{kind}_h"),
             group(f"{kind}_m"),
@@ -537,6 +695,8 @@ def _build(
         if clock is not None:
             end = match.end(f"{kind}_t")
             zone = _zone(group(f"{kind}_tz")) if group(f"{kind}_tz") else None
+    if kind == "ymd" and clock is not None and clock.hour < 12 and group("ymd_kap") in _CJK_PM:
+        clock = clock.replace(hour=clock.hour + 12)
     lead = _TIME_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
     if lead is not None:
         lead_clock = _clock(lead.group(1), lead.group(2), None, None, lead.group(3))
@@ -546,23 +706,50 @@ def _build(
     weekday = _WEEKDAY_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
     if weekday is not None:
         start = weekday.start()
-    return datetime.combine(day, time() if clock is None else clock, zone), start, end
+    return datetime.combine(day, time() if clock is None else clock, zone), start, end, ambiguity
 
 
-def _day_first(a: int, b: int, separator: str, parser: DateParser) -> bool:
-    """Whether the numeric date ``a<sep>b<sep>year`` reads day first."""
+def _year_first_separators(first: str, second: str, cjk: str | None) -> bool:
+    """Whether a year-first match is one shape: 2025-07-04 (one separator twice), 2020. 06. 04.
+    (dots, spaces or not), or 2021年3月5日 (年/년, then 月/월, then 日)."""
+    if cjk is None:
+        if first == second:
+            return first in ("-", "/", ".", ". ", ".  ")
+        return first.strip() == "." == second.strip()
+    return first.strip() in ("年", "년") and second.strip() in ("月", "월")
+
+
+def _day_first(a: int, b: int, separator: str, parser: DateParser) -> tuple[bool, str]:
+    """Whether the numeric date ``a<sep>b<sep>year`` reads day first, and why when both
+    readings are possible ("" when the values decide)."""
+    if a > 12 >= b or b > 12 >= a or a == b:
+        # The values decide (or both readings are the same day), unless day_first says
+        # otherwise, which then makes a day over 12 an impossible date.
+        return (a > 12 if parser.day_first is None else parser.day_first), ""
+    if a > 12 or b > 12:
+        return bool(parser.day_first), ""
     if parser.day_first is not None:
-        day_first = parser.day_first
-    elif a > 12 >= b:
-        day_first = True
-    elif b > 12 >= a:
-        day_first = False
-    elif separator == ".":
-        day_first = True
-    else:
-        first = parser.languages[0] if parser.languages else DEFAULT_LANGUAGES[0]
-        day_first = not first.startswith("en")
-    return day_first
+        return parser.day_first, f"from day_first: {str(parser.day_first).lower()}"
+    if separator == ".":
+        return True, "as dotted dates are"
+    if parser.document_language is not None:
+        return day_first_for_language(parser.document_language), (
+            f"from document language {parser.document_language!r}"
+        )
+    if parser.languages:
+        first = parser.languages[0]
+        return not first.startswith("en"), f"from the first of languages, {first!r}"
+    return False, "by default (no document language, languages or day_first)"
+
+
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _ambiguity(text: str, a: int, b: int, year: int, day_first: bool, why: str) -> str:
+    """``'02/11/2023' is ambiguous (2 Nov 2023 or 11 Feb 2023); read day-first from ...``."""
+    readings = f"{a} {_MONTH_ABBR[b - 1]} {year} or {b} {_MONTH_ABBR[a - 1]} {year}"
+    order = "day-first" if day_first else "month-first"
+    return f"{text!r} is ambiguous ({readings}); read {order} {why}"
 
 
 def _year(text: str) -> int:

@@ -35,7 +35,7 @@ from .result import (
     Failure,
     RunResult,
 )
-from .suite import DerivedField, Expectation, Suite, Where, json_equal
+from .suite import DerivedField, DocumentLanguage, Expectation, Suite, Where, json_equal
 from .textnorm import snippet
 from .wording import plural, verb
 
@@ -209,6 +209,22 @@ class _SourceOrder:
         return len(self.inputs)
 
 
+def language_field_warning(
+    language: DocumentLanguage | None, seen: FieldNames, documents: int, where: str
+) -> str | None:
+    """A warning when ``documents.language`` names a field no document has (a typo, most
+    likely): every ambiguous date was then read without a document language."""
+    if language is None or language.field is None or not documents or seen.full:
+        return None
+    top = language.field.split(".", 1)[0]
+    if top in seen:
+        return None
+    return (
+        f"{where}: documents.language reads field {language.field!r}, which no document has; "
+        f"numeric dates were read without a document language{seen.hint_and_shown(top)}"
+    )
+
+
 def _missing(field_name: str, derived: dict[str, str]) -> Violation:
     if field_name in derived:
         return Violation(
@@ -231,6 +247,7 @@ class Engine:
         self.ctx = CheckContext(now or datetime.now(UTC))
         self.derivation = _Derivation(suite.documents.fields)
         self.derived = {d.name: d.source for d in suite.documents.fields}
+        self.language = suite.documents.language
 
     def _prepare(self, follows_earlier_slice: bool) -> list[_Running]:
         ctx = replace(self.ctx, follows_earlier_slice=follows_earlier_slice)
@@ -402,6 +419,14 @@ class Engine:
                     source=str(spec.location),
                 )
             )
+        note = language_field_warning(
+            self.suite.documents.language,
+            partial.field_names,
+            partial.documents,
+            self.suite.path or "suite",
+        )
+        if note is not None:
+            warnings.append(note)
         if partial.ids is not None:
             warnings.extend(partial.ids.warnings())
         if partial.documents == 0:
@@ -459,6 +484,8 @@ class Engine:
         self, doc: Document, running: list[_Running], origins: dict[str, tuple[str, int]]
     ) -> None:
         ref: DocRef | None = None
+        language: str | None = None
+        language_read = self.language is None
         for r in running:
             if r.where is not None and not r.where.applies(doc):
                 continue
@@ -481,6 +508,11 @@ class Engine:
                 violations = [
                     Violation(f"field {field_name!r} is {a_type_name(value)}, expected text")
                 ]
+            elif check.document_language:
+                if not language_read:
+                    language = self.language.of(doc) if self.language is not None else None
+                    language_read = True
+                violations = r.evaluator(value, language)
             else:
                 violations = r.evaluator(value)
             if violations:

@@ -36,6 +36,9 @@ def _suite_names(suite: Suite) -> dict[str, list[str]]:
         names.setdefault(derived.name, []).append(f"documents.fields.{derived.name}")
     if suite.documents.id:
         names.setdefault(suite.documents.id, []).append("documents.id")
+    language = suite.documents.language
+    if language is not None and language.field is not None:
+        names.setdefault(language.field, []).append("documents.language")
     for spec in suite.expectations:
         if spec.field is not None:
             names.setdefault(spec.field, []).append(repr(spec.name))
@@ -54,6 +57,7 @@ def field_name_warnings(suite: Suite, doc: MarkedDocument) -> list[Problem]:
     """
     names = _suite_names(suite)
     derived = {d.name for d in suite.documents.fields}
+    language = suite.documents.language.field if suite.documents.language is not None else None
     out: list[Problem] = []
     for index, spec in enumerate(suite.expectations):
         places: list[tuple[KeyPath, str | None]] = [(("expectations", index, "field"), spec.field)]
@@ -65,7 +69,7 @@ def field_name_warnings(suite: Suite, doc: MarkedDocument) -> list[Problem]:
             # Compared only with names the suite relies on, so two one-off names (one of
             # them a typo of the other) do not point at each other.
             established = [n for n, users in names.items() if n != name and len(users) > 1]
-            established += [n for n in (*derived, suite.documents.id) if n and n != name]
+            established += [n for n in (*derived, suite.documents.id, language) if n and n != name]
             hint = did_you_mean(name, established)
             if not hint:
                 continue

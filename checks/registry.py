@@ -61,7 +61,12 @@ class CorpusViolation:
 
 
 class RowCheck(Protocol):
-    """Evaluates one field value; returns the violations (empty when it passes)."""
+    """Evaluates one field value; returns the violations (empty when it passes).
+
+    The evaluator of a check registered with ``document_language=True`` is called as
+    ``evaluator(value, language)`` instead: ``language`` is the document's language tag from
+    the suite's ``documents.language`` (``es``, ``en-US``), or None when it is not known.
+    """
 
     def __call__(self, value: Any, /) -> list[Violation]: ...
 
@@ -140,6 +145,8 @@ class CheckType:
     text_only: bool = True
     # Whether a missing or null value is simply a failure (True) or passed to the check.
     missing_fails: bool = True
+    # Whether the row evaluator also takes the document's language (see RowCheck).
+    document_language: bool = False
     module: str = ""
     doc: str = field(default="", compare=False)
 
@@ -161,6 +168,7 @@ def check(
     corpus: bool = False,
     text_only: bool = True,
     missing_fails: bool = True,
+    document_language: bool = False,
 ) -> Callable[[Factory], Factory]:
     """Register the decorated factory as check type ``name``."""
 
@@ -182,6 +190,7 @@ def check(
             corpus=corpus,
             text_only=text_only,
             missing_fails=missing_fails,
+            document_language=document_language,
             module=module,
             doc=doc,
         )

@@ -68,6 +68,28 @@ DOCUMENTS_SCHEMA: dict[str, Any] = {
         },
         "id": {"type": "string", "description": "Field that names a document in messages."},
         "format": {"enum": list(FORMATS), "description": "Input format; default by extension."},
+        "language": {
+            "type": ["string", "object"],
+            "description": (
+                "The documents' language, which decides whether an ambiguous numeric date "
+                "(02/11/2023) reads day-first or month-first: one code for every document "
+                "('es', 'en-US', 'en_GB'), or {field: name} for a field that holds each "
+                "document's code. An expectation's day_first still wins."
+            ),
+            "examples": ["es", "en-US", {"field": "lang"}],
+            "additionalProperties": False,
+            "required": ["field"],
+            "properties": {
+                "field": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": (
+                        "Field holding a document's language code ('es', 'es-ES', 'en_US'); "
+                        "missing or not a known code: the language is unknown."
+                    ),
+                },
+            },
+        },
         "fields": {
             "type": "object",
             "description": "Derived fields: a regex group 'value' captured from another field.",

@@ -20,6 +20,8 @@ import jsonschema
 # A suite holds CleanerSpecs; they are defined with the cleaners and still importable from here.
 from .cleaners import CleanerSpec as CleanerSpec
 from .cleaners import validate_pipeline
+from .dates import language_tag, language_tag_problem
+from .documents import Document
 from .errors import ConfigError, Location, Problem, did_you_mean
 from .finite import FiniteValidator, nonfinite_error
 from .regex import PatternError, compile_pattern
@@ -112,6 +114,27 @@ def json_equal(a: Any, b: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class DocumentLanguage:
+    """``documents.language``: one language for every document, or a field that holds it.
+
+    ``fixed`` is a normalised tag (``es``, ``en-US``). A ``field`` value is read per document
+    with :func:`~scrapegate.dates.language_tag`: a missing field, or one that holds no known
+    language code, means the language is unknown for that document.
+    """
+
+    fixed: str | None = None
+    field: str | None = None
+
+    def of(self, doc: Document) -> str | None:
+        """The language tag of ``doc``, or None when it is not known."""
+        if self.fixed is not None:
+            return self.fixed
+        if self.field is None:
+            return None
+        return language_tag(doc.get(self.field))
+
+
+@dataclass(frozen=True)
 class DocumentsSpec:
     """Default inputs and how to read them."""
 
@@ -119,6 +142,7 @@ class DocumentsSpec:
     id: str | None = None
     format: str | None = None
     fields: tuple[DerivedField, ...] = ()
+    language: DocumentLanguage | None = None
 
 
 @dataclass(frozen=True)
@@ -305,6 +329,22 @@ def _derived_fields(
     return out, problems
 
 
+def _document_language(
+    doc: MarkedDocument, documents: dict[str, Any]
+) -> tuple[DocumentLanguage | None, list[Problem]]:
+    """``documents.language``: a code is checked here; its shape was checked by the schema."""
+    raw = documents.get("language")
+    if isinstance(raw, str):
+        problem = language_tag_problem(raw)
+        if problem is not None:
+            where = ("documents", "language")
+            return None, [Problem(doc.locate(where), problem, format_path(where))]
+        return DocumentLanguage(fixed=language_tag(raw)), []
+    if isinstance(raw, dict) and isinstance(raw.get("field"), str) and raw["field"]:
+        return DocumentLanguage(field=raw["field"]), []
+    return None, []  # absent, or a wrong shape the schema has reported
+
+
 def _where(
     doc: MarkedDocument, raw: dict[str, Any] | None, path: KeyPath
 ) -> tuple[Where | None, list[Problem]]:
@@ -380,6 +420,10 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             problems.extend(more)
         except (KeyError, TypeError, AttributeError):
             pass  # already reported by the schema
+    language: DocumentLanguage | None = None
+    if isinstance(documents, dict):
+        language, more = _document_language(doc, documents)
+        problems.extend(more)
     expectations: list[Expectation] = []
     seen_names: dict[str, int] = {}
     raw_items = data.get("expectations")
@@ -476,6 +520,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             id=documents.get("id") if isinstance(documents, dict) else None,
             format=documents.get("format") if isinstance(documents, dict) else None,
             fields=tuple(derived),
+            language=language,
         ),
         cleaners=tuple(cleaners),
         expectations=tuple(expectations),

@@ -22,9 +22,17 @@ def suite_from_yaml(text: str, path: str = "suite.yaml") -> Suite:
     return parse_suite(load_marked(text, path), now=NOW)
 
 
-def one_expectation_suite(check: str, keys: Mapping[str, Any], name: str = "case") -> Suite:
-    """A suite holding one expectation."""
-    body = {"suite": "cases", "expectations": [{"name": name, "check": check, **keys}]}
+def one_expectation_suite(
+    check: str,
+    keys: Mapping[str, Any],
+    name: str = "case",
+    documents: Mapping[str, Any] | None = None,
+) -> Suite:
+    """A suite holding one expectation (and the suite's ``documents`` keys, if given)."""
+    body: dict[str, Any] = {"suite": "cases"}
+    if documents:
+        body["documents"] = dict(documents)
+    body["expectations"] = [{"name": name, "check": check, **keys}]
     return suite_from_yaml(yaml.safe_dump(body, allow_unicode=True))
 
 

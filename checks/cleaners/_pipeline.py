@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,6 +39,8 @@ class Step:
     target: Target
     fields: tuple[str, ...] | None
     location: Location | None = None
+    # fn also takes the document's language: fn(value, language).
+    document_language: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,9 +199,16 @@ def _set(fields: dict[str, Any], name: str, value: str) -> None:
 class Pipeline:
     """Cleaners in order; ``clean_text`` for one string, ``apply`` for a document."""
 
-    def __init__(self, steps: Sequence[Step], id_field: str | None = None) -> None:
+    def __init__(
+        self,
+        steps: Sequence[Step],
+        id_field: str | None = None,
+        language_of: Callable[[Document], str | None] | None = None,
+    ) -> None:
         self.steps = tuple(steps)
         self.id_field = id_field
+        # The suite's documents.language, read from the document as it came in.
+        self.language_of = language_of
 
     def clean_text(self, text: str) -> str:
         """Run every text step on ``text`` (field cleaners are skipped; refusals keep it)."""
@@ -233,7 +242,12 @@ class Pipeline:
         fields = dict(doc.fields)
         problems: list[DocProblem] = []
         changes: list[tuple[int, int] | None] = []
+        language: str | None = None
+        language_read = self.language_of is None
         for step in self.steps:
+            if step.document_language and not language_read:
+                language = self.language_of(doc) if self.language_of is not None else None
+                language_read = True
             chars = lines = 0
             touched = False
             for name in self._targets(step, doc, fields):
@@ -245,7 +259,11 @@ class Pipeline:
                     problems.append(DocProblem(doc.source, step.name, name, message))
                     continue
                 try:
-                    cleaned = step.fn(value)
+                    if step.document_language:
+                        with_language: Any = step.fn
+                        cleaned = with_language(value, language)
+                    else:
+                        cleaned = step.fn(value)
                 except CleanerError as exc:
                     problems.append(DocProblem(doc.source, step.name, name, str(exc)))
                     continue
@@ -268,8 +286,16 @@ def step_targets(spec_params: dict[str, Any], target: Target) -> tuple[str, ...]
     return tuple(str(f) for f in explicit) if explicit is not None else None
 
 
-def build_pipeline(specs: Sequence[CleanerSpec], id_field: str | None = None) -> Pipeline:
-    """Build the steps of a validated ``cleaners:`` list (unknown names raise)."""
+def build_pipeline(
+    specs: Sequence[CleanerSpec],
+    id_field: str | None = None,
+    language_of: Callable[[Document], str | None] | None = None,
+) -> Pipeline:
+    """Build the steps of a validated ``cleaners:`` list (unknown names raise).
+
+    ``language_of`` gives a document's language to the cleaners that take one
+    (``normalize_date``); the suite's ``documents.language``.
+    """
     steps = []
     for spec in specs:
         cleaner_type = get_cleaner(spec.name)
@@ -281,9 +307,10 @@ def build_pipeline(specs: Sequence[CleanerSpec], id_field: str | None = None) ->
                 target=cleaner_type.target,
                 fields=step_targets(spec.params, cleaner_type.target),
                 location=spec.location,
+                document_language=cleaner_type.document_language,
             )
         )
-    return Pipeline(steps, id_field)
+    return Pipeline(steps, id_field, language_of)
 
 
 @dataclass

@@ -5,7 +5,9 @@ params into a pure ``str -> str`` function. Text cleaners apply to the text fiel
 document (or the ``fields`` the suite names); field cleaners such as ``normalize_date`` apply
 to the one ``field`` they are given. Third-party packages register theirs through the
 ``scrapegate.cleaners`` entry-point group: the entry point names a module, importing it runs
-its ``@cleaner`` decorators.
+its ``@cleaner`` decorators. A cleaner registered with ``document_language=True`` returns a
+function that also takes the document's language (``fn(value, language)``, see
+:data:`LanguageCleanFunction`); called with the value alone, it cleans as for an unknown one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ BUILTIN_MODULES = (
 )
 
 CleanFunction = Callable[[str], str]
+# What a document_language cleaner's function also accepts: the value and the document's
+# language tag (``es``, ``en-US``) or None when it is not known.
+LanguageCleanFunction = Callable[[str, str | None], str]
 Factory = Callable[[Any], CleanFunction]
 Target = Literal["text", "field"]
 
@@ -64,6 +69,8 @@ class CleanerType:
     # delete: nothing is invented, reordered or changed inside a line (strip_boilerplate's
     # inline phrases excepted; see scrapegate.strategies.deletion_only_problem).
     deletion_only: bool = False
+    # Whether the function also takes the document's language (see the module docstring).
+    document_language: bool = False
     module: str = ""
     doc: str = field(default="", compare=False)
 
@@ -110,6 +117,7 @@ def cleaner(
     target: Target = "text",
     removing: bool = False,
     deletion_only: bool = False,
+    document_language: bool = False,
 ) -> Callable[[Factory], Factory]:
     """Register the decorated factory as cleaner ``name``."""
 
@@ -130,6 +138,7 @@ def cleaner(
             target=target,
             removing=removing or deletion_only,
             deletion_only=deletion_only,
+            document_language=document_language,
             module=module,
             doc=doc,
         )

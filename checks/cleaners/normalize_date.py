@@ -6,7 +6,11 @@ go (``Veröffentlicht am: 04.07.2025, 11:39 Uhr`` -> ``2025-07-04T11:39:00``), a
 without a time becomes ``YYYY-MM-DD``, a time with a zone keeps its offset. A value that
 does not parse is left unchanged and reported with the document's location, and a value
 that is already in the ISO form this cleaner writes is left alone. Relative dates
-(``3 hours ago``) are never rewritten: cleaning must not depend on when it runs.
+(``3 hours ago``) are never rewritten: cleaning must not depend on when it runs. With the
+suite's ``documents.language`` set, an ambiguous ``02/11/2023`` is read in each document's
+language, as ``date_parses`` reads it (the pipeline passes the language in; ``day_first``
+still wins). Year-first CJK, Korean and Hungarian dates (``2021年3月5日``, ``2021년 3월 5일``,
+``2020. 06. 04. 11:27``, full-width digits) are read too.
 
 Properties: idempotent; an ISO value it writes parses back to the same date and time.
 
@@ -19,7 +23,7 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +64,7 @@ def is_iso_output(value: str) -> bool:
     schema=SCHEMA,
     required=("field",),
     target="field",
+    document_language=True,
 )
 def normalize_date(params: NormalizeDateParams) -> CleanFunction:
     """Build the cleaner."""
@@ -70,11 +75,16 @@ def normalize_date(params: NormalizeDateParams) -> CleanFunction:
     parser = DateParser(
         formats=params.formats, languages=params.languages, day_first=params.day_first
     )
+    # As in date_parses: one parser per document language seen.
+    by_language: dict[str | None, DateParser] = {None: parser}
 
-    def clean(value: str) -> str:
+    def clean(value: str, language: str | None = None) -> str:
         if is_iso_output(value):
             return value
-        parsed = parser.parse(value)
+        chosen = by_language.get(language)
+        if chosen is None:
+            chosen = by_language[language] = replace(parser, document_language=language)
+        parsed = chosen.parse(value)
         if isinstance(parsed, DateError):
             raise CleanerError(parsed.message)
         return to_iso(parsed.value)

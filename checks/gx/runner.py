@@ -27,6 +27,7 @@ from ..engine import (
     _SourceOrder,
     _WhereFilter,
     a_type_name,
+    language_field_warning,
     run_suite,
     take_transform_problems,
 )
@@ -35,7 +36,7 @@ from ..library.count import CountState
 from ..library.unique import UniqueState
 from ..registry import CheckContext, DocRef, Violation, get_check
 from ..result import READABLE_CHECK, READABLE_NAME, ExpectationResult, Failure, RunResult
-from ..suite import DerivedField, Suite
+from ..suite import DerivedField, DocumentLanguage, Suite
 from .compile import compile_suite
 from .plan import ROW_COLUMN, Mapped, Plan
 from .session import import_gx, validate
@@ -51,6 +52,7 @@ class _Corpus:
     records: int
     fields: tuple[DerivedField, ...]
     inputs: tuple[str, ...]
+    language: DocumentLanguage | None = None
 
 
 def _load(
@@ -73,7 +75,15 @@ def _load(
         docs.append(doc)
         origins.append(found)
     unreadable.sort(key=_SourceOrder(inputs).key)
-    return _Corpus(docs, origins, unreadable, count, suite.documents.fields, tuple(inputs))
+    return _Corpus(
+        docs,
+        origins,
+        unreadable,
+        count,
+        suite.documents.fields,
+        tuple(inputs),
+        suite.documents.language,
+    )
 
 
 def _unique_evidence(
@@ -97,7 +107,7 @@ def _unique_evidence(
 
 
 def _row_violations(
-    mapped: Mapped, evaluator: Any, value: Any, derived: dict[str, str]
+    mapped: Mapped, evaluator: Any, value: Any, derived: dict[str, str], language: str | None
 ) -> list[Violation]:
     spec = mapped.spec
     check = get_check(spec.check)
@@ -106,7 +116,10 @@ def _row_violations(
         return [_missing(field, derived)]
     if check.text_only and not isinstance(value, str):
         return [Violation(f"field {field!r} is {a_type_name(value)}, expected text")]
-    found: list[Violation] = evaluator(value)
+    # As the native engine calls it: with the document's language when the check takes it.
+    found: list[Violation] = (
+        evaluator(value, language) if check.document_language else evaluator(value)
+    )
     return found
 
 
@@ -131,7 +144,13 @@ def _column_result(
         violations = (
             []
             if check.corpus and value is not None
-            else _row_violations(mapped, evaluator, value, derived)
+            else _row_violations(
+                mapped,
+                evaluator,
+                value,
+                derived,
+                corpus.language.of(doc) if corpus.language is not None else None,
+            )
         )
         violations = violations or [
             # GX decides; our check is only asked for evidence, and has none to give.
@@ -182,6 +201,9 @@ def _warnings(suite: Suite, plan: Plan, corpus: _Corpus) -> list[str]:
             note = missing_note(spec, missing, len(applying), seen, derived)
             if note is not None:
                 out.append(note)
+    note = language_field_warning(corpus.language, seen, len(corpus.docs), suite.path or "suite")
+    if note is not None:
+        out.append(note)
     if not corpus.docs:
         out.append("no documents were checked; is the input empty?")
     # The reasons are in the result's "gx" key and in `scrapegate export-gx`; keep this short.

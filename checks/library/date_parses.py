@@ -4,10 +4,14 @@ Catches selectors that grab the wrong element for the date (``Tweet of the Week 
 pages whose date format changed. With ``formats`` (strftime patterns or ``iso8601``) only those
 are accepted; otherwise a multilingual parser copes with prefix words (``Updated:``,
 ``Veröffentlicht am:``), month names in English, German, French, Spanish, Portuguese, Italian
-and Dutch, and numeric dates whose day/month order follows ``languages`` or ``day_first``.
-Strings of numbers without a date shape are rejected, and relative dates (``3 hours ago``)
-only count with ``allow_relative: true``. Bounds take ``today``, ``now`` or a date; the
-failure quotes the value.
+and Dutch, year-first Japanese, Chinese, Korean and Hungarian dates (``2021年3月5日``,
+``2021년 3월 5일``, ``2020. 06. 04. 11:27``, full-width digits), and numeric dates whose
+day/month order follows ``day_first``, then the suite's ``documents.language`` for each
+document, then ``languages``. Strings of numbers without a date shape are rejected, and
+relative dates (``3 hours ago``) only count with ``allow_relative: true``. Bounds take
+``today``, ``now`` or a date; the failure quotes the value, and says so when the date could
+be read day-first or month-first (``'02/11/2023' is ambiguous (2 Nov 2023 or 11 Feb 2023);
+read day-first from document language 'es'``).
 
 Passes::
 
@@ -24,13 +28,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ..dates import (
     DateError,
     DateParser,
+    ParsedDate,
     is_after,
     is_before,
     language_problem,
@@ -54,11 +59,17 @@ PARSER_SCHEMA: dict[str, Any] = {
     "languages": {
         "type": "array",
         "items": {"type": "string", "pattern": "^[a-z]{2}$"},
-        "description": "Languages of month names and day/month order, e.g. [en, de].",
+        "description": (
+            "Languages of month names, e.g. [en, de]; the first also sets the day/month order "
+            "of 04/07/2025 when the document's language (documents.language) is not known."
+        ),
     },
     "day_first": {
         "type": "boolean",
-        "description": "Read 04/07/2025 as 4 July (true) or April 7 (false); default by language.",
+        "description": (
+            "Read 04/07/2025 as 4 July (true) or April 7 (false); wins over documents.language "
+            "and languages, which decide by default."
+        ),
     },
 }
 
@@ -128,7 +139,7 @@ def parser_problems(formats: Sequence[str], languages: Sequence[str]) -> list[Pa
     return errors
 
 
-@check("date_parses", params=DateParsesParams, schema=SCHEMA)
+@check("date_parses", params=DateParsesParams, schema=SCHEMA, document_language=True)
 def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
     """Build the evaluator."""
     errors = parser_problems(params.formats, params.languages)
@@ -149,29 +160,30 @@ def date_parses(params: DateParsesParams, ctx: CheckContext) -> RowCheck:
         reference=ctx.now,
     )
     low, high = bounds.get("not_before"), bounds.get("not_after")
+    # One parser per document language seen (a handful), each with its own cached results.
+    by_language: dict[str | None, DateParser] = {None: parser}
 
-    def evaluate(value: str) -> list[Violation]:
-        parsed = parser.parse(value)
+    def evaluate(value: str, language: str | None = None) -> list[Violation]:
+        chosen = by_language.get(language)
+        if chosen is None:
+            chosen = by_language[language] = replace(parser, document_language=language)
+        parsed = chosen.parse(value)
         if isinstance(parsed, DateError):
             return [Violation(parsed.message, 0, len(value))]
         if low is not None and is_before(parsed.value, low):
-            return [
-                Violation(
-                    f"date {value!r} ({to_iso(parsed.value)}) is before {params.not_before}"
-                    f" ({to_iso(low)})",
-                    parsed.start,
-                    parsed.end,
-                )
-            ]
+            return [_outside(value, parsed, f"before {params.not_before}", low)]
         if high is not None and is_after(parsed.value, high):
-            return [
-                Violation(
-                    f"date {value!r} ({to_iso(parsed.value)}) is after {params.not_after}"
-                    f" ({to_iso(high)})",
-                    parsed.start,
-                    parsed.end,
-                )
-            ]
+            return [_outside(value, parsed, f"after {params.not_after}", high)]
         return []
 
     return evaluate
+
+
+def _outside(value: str, parsed: ParsedDate, where: str, bound: datetime) -> Violation:
+    """A date past a bound; an ambiguous one says which reading was taken, and why."""
+    ambiguity = f"; {parsed.ambiguity}" if parsed.ambiguity else ""
+    return Violation(
+        f"date {value!r} ({to_iso(parsed.value)}) is {where} ({to_iso(bound)}){ambiguity}",
+        parsed.start,
+        parsed.end,
+    )

@@ -22,6 +22,7 @@ class Judge:
 
     def __init__(self, suite: Suite, names: frozenset[str] | None = None) -> None:
         ctx = CheckContext(datetime.now(UTC))
+        self.language = suite.documents.language
         self.derived = [
             (d.name, d.source, compile_pattern(d.pattern)) for d in suite.documents.fields
         ]
@@ -59,7 +60,11 @@ class Judge:
             elif check.text_only and not isinstance(value, str):
                 failed[spec.name] = [f"field {spec.field!r} is not text"]
             else:
-                violations = evaluate(value)
+                if check.document_language:
+                    language = self.language.of(view) if self.language is not None else None
+                    violations = evaluate(value, language)
+                else:
+                    violations = evaluate(value)
                 if violations:
                     failed[spec.name] = [v.message for v in violations]
         return failed

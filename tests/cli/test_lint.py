@@ -58,3 +58,26 @@ def test_lint_reports_a_duplicate_key_and_the_other_problems_at_once(
     assert err[0].startswith("s.yaml:7:5: duplicate key 'min'")
     assert err[1].startswith("s.yaml:8:22: unknown check 'not_emty'; did you mean 'not_empty'?")
     assert err[2] == "2 problems in 1 suite file"
+
+
+def test_lint_reports_a_bad_documents_language_and_a_where_on_a_misspelt_language_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bad.yaml").write_text(
+        "suite: s\ndocuments: {language: jp}\nexpectations:\n"
+        "  - {name: a, check: date_parses, field: date}\n",
+        encoding="utf-8",
+    )
+    assert main(["lint", "bad.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml:2:23: unknown language 'jp'" in err
+    assert "did you mean 'ja'? in documents.language" in err
+    Path("typo.yaml").write_text(
+        "suite: s\ndocuments: {language: {field: lang}}\nexpectations:\n"
+        "  - {name: a, check: date_parses, field: date, where: {field: lnag, equals: es}}\n",
+        encoding="utf-8",
+    )
+    assert main(["lint", "typo.yaml"]) == 0
+    err = capsys.readouterr().err
+    assert "field 'lnag' appears only here, and 'lang' is named in documents.language" in err

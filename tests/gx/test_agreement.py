@@ -323,3 +323,64 @@ def test_where_compares_json_types_so_1_never_selects_true_in_both_engines() -> 
         assert (one.evaluated, one.failed, one.passed) == (2, 0, True)
         assert (yes.evaluated, yes.failed, yes.passed) == (1, 1, False)
         assert (zero.evaluated, zero.failed, zero.passed) == (1, 0, True)
+
+
+DATE_SHAPES = [
+    "2021年3月5日",
+    "2021年03月05日",
+    "2020年7月1日 10時00分",
+    "2020年7月1日(水) 10:00",
+    "２０２１年３月５日",
+    "2021年3月5日 星期五",
+    "2021년 3월 5일",
+    "2021. 3. 5.",
+    "2020. 06. 04.",
+    "2020. 06. 04. 11:27",
+    "2020.06.04.",
+    "2021年13月5日",
+    "02/11/2023",
+    "13/11/2023",
+    "Tweet of the Week #67",
+]
+LANGS = ["es", "en-US", "en_GB", "ja", "hu", "ko", "zh-Hant-TW", "xx", None]
+
+LANGUAGE_SUITE = suite_from_yaml(
+    """
+suite: languages
+documents: {id: url, language: {field: lang}}
+expectations:
+  - {name: any, check: date_parses, field: date}
+  - {name: bounded, check: date_parses, field: date, not_after: '2023-06-01'}
+  - {name: day first wins, check: date_parses, field: date, not_after: '2023-06-01',
+     day_first: false}
+  - {name: kanji format, check: date_parses, field: date, formats: ['%Y年%m月%d日']}
+  - {name: dotted format, check: date_parses, field: date, formats: ['%Y. %m. %d.']}
+"""
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(records=[{"url": f"u{i}", "date": d, "lang": "es"} for i, d in enumerate(DATE_SHAPES)])
+@given(
+    records=st.lists(
+        st.fixed_dictionaries(
+            {"url": st.sampled_from(["u1", "u2", "u3"]), "date": st.sampled_from(DATE_SHAPES)},
+            optional={"lang": st.sampled_from(LANGS)},
+        ),
+        max_size=10,
+    )
+)
+def test_engines_agree_on_cjk_dotted_and_language_dependent_dates(
+    records: list[dict[str, Any]],
+) -> None:
+    assert_same_verdicts(*both(LANGUAGE_SUITE, records))
+
+
+def test_the_document_language_reaches_both_engines() -> None:
+    records = [{"url": "a", "date": "02/11/2023", "lang": "es"}, {"url": "b", "date": "02/11/2023"}]
+    native, gx = both(LANGUAGE_SUITE, records)
+    assert_same_verdicts(native, gx)
+    bounded = gx.expectation("bounded")
+    assert bounded is not None
+    assert [f.doc for f in bounded.failures] == ["a"]
+    assert "read day-first from document language 'es'" in bounded.failures[0].message

@@ -398,3 +398,75 @@ def test_dates_written_in_a_suite_format_normalise_to_the_same_moment(
     normalize = make_cleaner("normalize_date", field="date", formats=[fmt])
     assert datetime.fromisoformat(normalize(text)) == moment
     assert normalize(normalize(text)) == normalize(text)
+
+
+# --- CJK, dotted and language-dependent dates -------------------------------------------------
+
+_WIDE_DIGITS = str.maketrans({str(i): chr(0xFF10 + i) for i in range(10)})
+CJK_TEMPLATES = (
+    ("{Y}年{m}月{d}日", False),
+    ("{Y}年{mm}月{dd}日 {H}時{MM}分", True),
+    ("{Y}年{m}月{d}日(水) {HH}:{MM}", True),
+    ("{Y}년 {m}월 {d}일", False),
+    ("{Y}. {mm}. {dd}.", False),
+    ("{Y}. {mm}. {dd}. {HH}:{MM}", True),
+    ("{Y}.{mm}.{dd}.", False),
+)
+
+
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.sampled_from(CJK_TEMPLATES),
+    st.booleans(),
+    st.sampled_from([None, "ja", "ko", "hu", "en-US"]),
+)
+def test_cjk_and_dotted_dates_normalise_to_the_same_moment_and_are_idempotent(
+    moment: datetime, template: tuple[str, bool], wide: bool, language: str | None
+) -> None:
+    shape, has_time = template
+    moment = moment.replace(second=0, microsecond=0)
+    if not has_time:
+        moment = moment.replace(hour=0, minute=0)
+    text = shape.format(
+        Y=moment.year,
+        m=moment.month,
+        d=moment.day,
+        mm=f"{moment.month:02d}",
+        dd=f"{moment.day:02d}",
+        H=moment.hour,
+        HH=f"{moment.hour:02d}",
+        MM=f"{moment.minute:02d}",
+    )
+    if wide:
+        text = text.translate(_WIDE_DIGITS)
+    fn: Any = get_cleaner("normalize_date").factory(
+        get_cleaner("normalize_date").params(field="date")
+    )
+    iso = fn(text, language)
+    assert iso == to_iso(moment)
+    assert fn(iso, language) == iso
+    assert CLEANERS["normalize_date"](text) == iso
+
+
+@given(
+    st.integers(1, 12),
+    st.integers(1, 12),
+    st.integers(1970, 2068),
+    st.sampled_from(["/", "-", "."]),
+    st.sampled_from([None, "es", "en", "en-US", "en-GB", "ja", "hu"]),
+)
+def test_numeric_dates_in_any_document_language_normalise_idempotently(
+    a: int, b: int, year: int, separator: str, language: str | None
+) -> None:
+    fn: Any = get_cleaner("normalize_date").factory(
+        get_cleaner("normalize_date").params(field="date")
+    )
+    text = f"{a:02d}{separator}{b:02d}{separator}{year}"
+    iso = fn(text, language)
+    assert fn(iso, language) == iso
+    parsed = DateParser(document_language=language).parse(text)
+    assert to_iso(parsed.value) == iso  # type: ignore[union-attr]
+    day_first = separator == "." or (
+        language is not None and not (language == "en" or language == "en-US")
+    )
+    assert iso == (f"{year}-{b:02d}-{a:02d}" if day_first else f"{year}-{a:02d}-{b:02d}")

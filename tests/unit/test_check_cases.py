@@ -1,7 +1,8 @@
 """Every check type's case file, run through the engine, plus the meta-test of completeness.
 
 Case files live beside the checks (``checks/library/cases/<check>.yaml``): named documents
-that must pass or fail, with a fragment of the expected message.
+that must pass or fail, with a fragment of the expected message. A case's ``suite_documents``
+are the suite's ``documents:`` keys (``language``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _load_cases() -> list[Any]:
 
 @pytest.mark.parametrize(("check", "case"), _load_cases())
 def test_check_case(check: str, case: dict[str, Any]) -> None:
-    suite = one_expectation_suite(check, case["expectation"])
+    suite = one_expectation_suite(check, case["expectation"], documents=case.get("suite_documents"))
     records = case.get("documents") or [case["document"]]
     result = run(suite, records)
     er = result.expectation("case")

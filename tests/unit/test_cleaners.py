@@ -316,3 +316,37 @@ def test_removed_lines_counts_input_lines_without_a_counterpart(
     before: str, after: str, removed: int
 ) -> None:
     assert removed_lines(before, after) == removed
+
+
+def test_normalize_date_reads_each_documents_language_through_the_pipeline() -> None:
+    from scrapegate.cleaning import pipeline_transform
+    from tests.helpers import docs, suite_from_yaml
+
+    suite = suite_from_yaml(
+        "suite: s\ndocuments: {language: {field: lang}}\n"
+        "cleaners:\n  - normalize_date: {field: date}\n  - normalize_date: {field: other, "
+        "day_first: false}\n"
+        "expectations:\n  - {name: d, check: date_parses, field: date}\n"
+    )
+    transform = pipeline_transform(suite)
+    records = [
+        {"date": "02/11/2023", "other": "02/11/2023", "lang": "es"},
+        {"date": "02/11/2023", "lang": "en-US"},
+        {"date": "02/11/2023"},
+        {"date": "２０２１年３月５日 10時", "lang": "ja"},
+    ]
+    cleaned = [transform(doc).fields for doc in docs(records)]
+    assert [c["date"] for c in cleaned] == [
+        "2023-11-02",
+        "2023-02-11",
+        "2023-02-11",
+        "2021-03-05T10:00:00",
+    ]
+    # The cleaner's own day_first still wins.
+    assert cleaned[0]["other"] == "2023-02-11"
+
+
+def test_normalize_date_alone_is_still_a_str_to_str_function() -> None:
+    normalize = make_cleaner("normalize_date", field="date")
+    assert normalize("02/11/2023") == "2023-02-11"
+    assert normalize("2021년 3월 5일") == "2021-03-05"

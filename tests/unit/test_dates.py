@@ -427,3 +427,178 @@ def test_parse_never_raises_on_date_like_text(value: str, parser: DateParser) ->
     assert isinstance(result, ParsedDate | DateError)
     if isinstance(result, ParsedDate):
         assert value[result.start : result.end] == result.matched
+
+
+# --- CJK, Hungarian and Korean dates -------------------------------------------------------
+
+CJK_AND_DOTTED = [
+    ("2021年3月5日", datetime(2021, 3, 5), "2021年3月5日"),
+    ("2021年03月05日", datetime(2021, 3, 5), "2021年03月05日"),
+    ("2020年7月1日 10時00分", datetime(2020, 7, 1, 10, 0), "2020年7月1日 10時00分"),
+    ("2020年7月1日(水) 10:00", datetime(2020, 7, 1, 10, 0), "2020年7月1日(水) 10:00"),
+    ("公開日：2020年7月1日（水）", datetime(2020, 7, 1), "2020年7月1日（水）"),
+    ("２０２１年３月５日", datetime(2021, 3, 5), "２０２１年３月５日"),
+    (
+        "２０２１年３月５日 １０：３０",
+        datetime(2021, 3, 5, 10, 30),
+        "２０２１年３月５日 １０：３０",
+    ),
+    ("2021年3月5日 星期五", datetime(2021, 3, 5), "2021年3月5日 星期五"),
+    ("发布时间：2021年3月5日 下午2:05", datetime(2021, 3, 5, 14, 5), "2021年3月5日 下午2:05"),
+    ("2020年7月1日 午後3時30分", datetime(2020, 7, 1, 15, 30), "2020年7月1日 午後3時30分"),
+    ("2021년 3월 5일", datetime(2021, 3, 5), "2021년 3월 5일"),
+    ("2021년 3월 5일 (금) 오후 3:00", datetime(2021, 3, 5, 15, 0), "2021년 3월 5일 (금) 오후 3:00"),
+    ("2021. 3. 5.", datetime(2021, 3, 5), "2021. 3. 5"),
+    ("2020. 06. 04.", datetime(2020, 6, 4), "2020. 06. 04"),
+    ("2020. 06. 04. 11:27", datetime(2020, 6, 4, 11, 27), "2020. 06. 04. 11:27"),
+    ("2020.06.04.", datetime(2020, 6, 4), "2020.06.04"),
+    ("Frissítve: 2020. 06. 04. 11:27", datetime(2020, 6, 4, 11, 27), "2020. 06. 04. 11:27"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected", "matched"), CJK_AND_DOTTED)
+def test_cjk_and_year_first_dotted_dates_parse_on_the_fast_path(
+    value: str, expected: datetime, matched: str
+) -> None:
+    found = dates._fast(value, DateParser(languages=("ja",)))
+    assert isinstance(found, ParsedDate), found
+    assert (found.value, found.matched) == (expected, matched)
+    assert value[found.start : found.end] == matched
+    assert parsed(value).value == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("2021年13月5日", "impossible date '2021年13月5日' (month must be in 1..12)"),
+        ("２０２１年２月３０日", "impossible date '２０２１年２月３０日' (day is out of range"),
+        ("2021년 2월 30일", "impossible date"),
+        ("2020. 13. 04.", "impossible date"),
+        ("2021年3月", "no date"),
+        ("第2021号", "no date"),
+    ],
+)
+def test_impossible_or_incomplete_cjk_dates_fail_with_the_value_quoted(
+    value: str, fragment: str
+) -> None:
+    assert fragment in rejected(value)
+
+
+def test_hungarian_month_names_parse_with_the_hungarian_language() -> None:
+    assert parsed("2020. június 4.", DateParser(languages=("hu",))).value == datetime(2020, 6, 4)
+
+
+def test_full_width_digits_without_a_date_shape_never_reach_the_lenient_parsers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("lenient parser called")
+
+    monkeypatch.setattr(dates, "_lenient", boom)
+    assert "only numbers" in rejected("ＸＵＭ１５４１")
+    # A month name beside full-width digits was "no day or year" before: it still is.
+    assert "a month name but no day or year" in rejected("２ März")
+    assert "a month name but no day or year" in rejected("Jul(水)２")
+    # Full-width dates of the known shapes are read on the fast path.
+    assert parsed("Jul ４, ２０２５").value == datetime(2025, 7, 4)
+
+
+# --- day order from the document's language ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("es", "es"),
+        ("es-ES", "es-ES"),
+        ("en_us", "en-US"),
+        ("EN-gb", "en-GB"),
+        ("en_US.UTF-8", "en-US"),
+        ("zh-Hant-TW", "zh-TW"),
+        ("es-419", "es-419"),
+        ("ja", "ja"),
+        ("hu", "hu"),
+        ("ko", "ko"),
+        ("xx", None),
+        ("spanish", None),
+        ("", None),
+        (None, None),
+        (3, None),
+    ],
+)
+def test_language_tags_are_normalised_or_refused(tag: object, expected: str | None) -> None:
+    assert dates.language_tag(tag) == expected
+
+
+@pytest.mark.parametrize(
+    ("tag", "day_first"),
+    [
+        ("en", False),
+        ("en-US", False),
+        ("en-PH", False),
+        ("en-CA", False),
+        ("en-GB", True),
+        ("en-AU", True),
+        ("en-IN", True),
+        ("es", True),
+        ("es-US", True),
+        ("de", True),
+        ("ja", True),
+        ("hu", True),
+    ],
+)
+def test_day_order_table_by_language(tag: str, day_first: bool) -> None:
+    assert dates.day_first_for_language(tag) is day_first
+
+
+@pytest.mark.parametrize(
+    ("parser", "expected", "why"),
+    [
+        (DateParser(document_language="es"), date(2023, 11, 2), "day-first from document "),
+        (DateParser(document_language="en-US"), date(2023, 2, 11), "month-first from document"),
+        (DateParser(document_language="en-GB"), date(2023, 11, 2), "day-first from document"),
+        (DateParser(languages=("en",), document_language="es"), date(2023, 11, 2), "'es'"),
+        (DateParser(document_language="es", day_first=False), date(2023, 2, 11), "day_first"),
+        (DateParser(languages=("de",)), date(2023, 11, 2), "first of languages, 'de'"),
+        (DateParser(), date(2023, 2, 11), "month-first by default"),
+    ],
+)
+def test_ambiguous_numeric_date_follows_day_first_then_document_then_languages(
+    parser: DateParser, expected: date, why: str
+) -> None:
+    found = parsed("02/11/2023", parser)
+    assert found.value.date() == expected
+    assert found.ambiguity.startswith("'02/11/2023' is ambiguous (2 Nov 2023 or 11 Feb 2023)")
+    assert why in found.ambiguity
+
+
+@pytest.mark.parametrize("value", ["13/11/2023", "11/13/2023", "05/05/2023", "2023-02-11"])
+def test_dates_with_one_possible_reading_are_not_ambiguous(value: str) -> None:
+    assert parsed(value, DateParser(document_language="es")).ambiguity == ""
+
+
+def test_a_day_over_12_decides_whatever_the_document_language() -> None:
+    assert parsed("11/13/2023", DateParser(document_language="es")).value == datetime(2023, 11, 13)
+    assert parsed("13/11/2023", DateParser(document_language="en-US")).value == datetime(
+        2023, 11, 13
+    )
+
+
+@pytest.mark.parametrize(
+    "piece", ["2021年3月", "2020. 06. ", "2021년 3월 5일 (금) 오후 ", "年  月  ", "１２."]
+)
+def test_new_shapes_scan_near_misses_in_linear_time(piece: str) -> None:
+    import time
+
+    value = piece * 20_000
+    started = time.perf_counter()
+    DateParser().parse(value)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_an_ambiguous_full_width_date_is_quoted_as_written() -> None:
+    found = parsed("０２/１１/２０２３", DateParser(document_language="es"))
+    assert found.value == datetime(2023, 11, 2)
+    assert found.ambiguity.startswith(
+        "'０２/１１/２０２３' is ambiguous (2 Nov 2023 or 11 Feb 2023)"
+    )
