@@ -5,8 +5,10 @@ normalised view (case, no-break spaces and zero-width characters do not hide a m
 match that covers whole lines removes those lines. A phrase that only ever appears in page
 chrome (``match: inline``, such as ``comments powered by Disqus``) removes its whole line
 when fewer than ``min_words_left`` words would be left around it (a widget line), and
-otherwise only the phrase itself (a page flattened into one long line). Matching repeats
-until nothing matches, so text left after a removal is judged again.
+otherwise only the phrase itself (a page flattened into one long line). A run of chrome that
+``no_boilerplate`` flags (at least ``min_run`` items in a row inside a line, or an ambiguous
+word such as ``Share`` next to other chrome) is removed the same way, whole run at once.
+Matching repeats until nothing matches, so text left after a removal is judged again.
 
 Properties: idempotent; deletion-only: whole lines go (the output's lines are a subsequence
 of the input's), except that a phrase is cut out of a line that keeps at least
@@ -19,6 +21,8 @@ Example::
     cleaners:
       - strip_boilerplate: {packs: [comment_widgets, portal_chrome]}
     "Rain fell.\\nComments\\ncomments powered by Disqus\\nLoading..."  ->  "Rain fell."
+    "Rain fell on the city all day and the rivers rose. Comments Actions Loading... CLOSE"
+        ->  "Rain fell on the city all day and the rivers rose. "
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..library.rules import PATTERN_ITEM_SCHEMA, build_rules
+from ..library.no_boilerplate import run_segments
+from ..library.rules import PATTERN_ITEM_SCHEMA, build_rules, pack_rule_names
+from ..library.runs import DEFAULT_MIN_RUN
 from ..packs import available_packs
 from ..regex import PatternSet, compile_pattern
 from ..registry import ParamError, raise_all
@@ -53,6 +59,13 @@ SCHEMA: dict[str, Any] = {
         "description": "An inline match removes its whole line when fewer words than this "
         "would be left; otherwise only the match is cut out of the line.",
     },
+    "min_run": {
+        "type": "integer",
+        "minimum": 2,
+        "default": DEFAULT_MIN_RUN,
+        "description": "How many chrome items in a row count as chrome inside a line; "
+        "the same as no_boilerplate's min_run.",
+    },
 }
 
 _WORD = re.compile(r"\w+")
@@ -65,10 +78,13 @@ class StripBoilerplateParams:
     packs: tuple[str, ...] = ()
     patterns: tuple[Any, ...] = ()
     min_words_left: int = 12
+    min_run: int = DEFAULT_MIN_RUN
 
 
-def _spans(text: str, patterns: PatternSet) -> list[tuple[int, int]]:
-    """Every non-empty match of every pattern, as spans of the original text."""
+def _spans(
+    text: str, patterns: PatternSet, own: frozenset[str], min_run: int
+) -> list[tuple[int, int]]:
+    """Every non-empty match of every pattern and every run, as spans of the original text."""
     view = matching_view(text)
     spans = []
     for index in patterns.hits(view.text):
@@ -76,12 +92,16 @@ def _spans(text: str, patterns: PatternSet) -> list[tuple[int, int]]:
             start, end = view.to_original(span.start), view.to_original(span.end)
             if end > start:
                 spans.append((start, end))
+    if own:
+        spans.extend((s.start, s.end) for s in run_segments(text, own, min_run))
     return sorted(spans)
 
 
-def _one_pass(text: str, patterns: PatternSet, min_words: int) -> str | None:
+def _one_pass(
+    text: str, patterns: PatternSet, min_words: int, own: frozenset[str], min_run: int
+) -> str | None:
     """Remove what matches now; None when nothing matches."""
-    spans = _spans(text, patterns)
+    spans = _spans(text, patterns, own, min_run)
     if not spans:
         return None
     lines = text.split("\n")
@@ -143,11 +163,12 @@ def strip_boilerplate(params: StripBoilerplateParams) -> CleanFunction:
     )
     patterns = PatternSet([rule.source for rule in rules])
     min_words = params.min_words_left
+    own, min_run = pack_rule_names(params.packs), params.min_run
 
     def clean(text: str) -> str:
         # Each pass removes at least one character, so the loop ends; it stops when nothing
         # matches any more, which is what no_boilerplate then sees.
-        while (cleaned := _one_pass(text, patterns, min_words)) is not None:
+        while (cleaned := _one_pass(text, patterns, min_words, own, min_run)) is not None:
             if cleaned == text:
                 break
             text = cleaned

@@ -72,7 +72,10 @@ def build_rules(packs: Sequence[str], patterns: Sequence[Any], key: str = "packs
             errors.append(ParamError((key, index), str(exc)))
             continue
         label = pack_label(pack_name)
-        rules.extend(Rule(r.qualified_name, label, r.compiled_source) for r in pack.rules)
+        # Ambiguous words count only next to other chrome: scrapegate.library.runs finds them.
+        rules.extend(
+            Rule(r.qualified_name, label, r.compiled_source) for r in pack.rules if not r.ambiguous
+        )
     for index, item in enumerate(patterns):
         if isinstance(item, str):
             name, pattern, match = f"patterns[{index}]", item, "inline"
@@ -93,6 +96,17 @@ def build_rules(packs: Sequence[str], patterns: Sequence[Any], key: str = "packs
         rules.append(rule)
     raise_all(errors)
     return rules
+
+
+def pack_rule_names(packs: Sequence[str]) -> frozenset[str]:
+    """``pack/rule`` of every rule of the given packs (unknown names are skipped)."""
+    names: set[str] = set()
+    for pack_name in packs:
+        try:
+            names.update(r.qualified_name for r in load_pack(pack_name).rules)
+        except UnknownPackError:
+            continue
+    return frozenset(names)
 
 
 class SharedScan:

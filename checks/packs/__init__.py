@@ -3,8 +3,14 @@
 Each pack is a YAML data file beside this module. A rule matches either a whole line
 (``match: line``, the default, for generic words such as ``Comments`` or ``CLOSE`` that prose
 also uses) or anywhere (``match: inline``, for phrases no article contains, such as
-``comments powered by Disqus``). Every rule carries at least one real-looking example, and a
-test proves each example matches its rule.
+``comments powered by Disqus``). A whole-line rule marked ``ambiguous: true`` matches a word
+or symbol that prose also uses alone on a line (a heading ``Twitter``, a variable ``x``): it
+counts only next to other chrome (see :mod:`scrapegate.library.runs`). Every rule carries at
+least one real-looking example, and a test proves each example matches its rule.
+
+A rule with ``in_runs: false`` stays out of runs (a list rule whose items form runs on their
+own). A pack with ``in_runs: false`` (``legal_footer``) is opt-in: its rules match only where it is
+listed and never make up a run of chrome or lend context to an ambiguous word.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ class PackRule:
     match: str
     description: str
     examples: tuple[str, ...]
+    ambiguous: bool = False
+    in_runs: bool = True
 
     @property
     def qualified_name(self) -> str:
@@ -57,6 +65,7 @@ class Pack:
     name: str
     description: str
     rules: tuple[PackRule, ...]
+    in_runs: bool = True
 
 
 def available_packs() -> tuple[str, ...]:
@@ -93,7 +102,14 @@ def load_pack(name: str) -> Pack:
             match=str(rule.get("match", "line")),
             description=str(rule.get("description", "")),
             examples=tuple(str(e) for e in rule.get("examples", ())),
+            ambiguous=bool(rule.get("ambiguous", False)),
+            in_runs=bool(rule.get("in_runs", True)),
         )
         for rule in data["rules"]
     )
-    return Pack(name=name, description=str(data.get("description", "")), rules=rules)
+    return Pack(
+        name=name,
+        description=str(data.get("description", "")),
+        rules=rules,
+        in_runs=bool(data.get("in_runs", True)),
+    )

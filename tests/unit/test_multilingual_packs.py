@@ -153,14 +153,37 @@ def test_junk_record_is_well_formed(record: dict[str, Any]) -> None:
     assert len(lines) > len(record["junk"]), "a page needs article lines"
 
 
+def _flagged_lines(text: str) -> set[int]:
+    """Numbers of the lines the check flags, each judged with its neighbours as context.
+
+    The check reports the first match of each rule, so each line is judged alone and in a
+    window of three lines: a lone "Partager" counts only next to other chrome.
+    """
+    lines = text.split("\n")
+    flagged = set()
+    for n in range(len(lines)):
+        if NO_BOILERPLATE(lines[n]):
+            flagged.add(n)
+            continue
+        low = max(0, n - 1)
+        window = "\n".join(lines[low : n + 2])
+        first = len("\n".join(lines[low:n])) + (1 if n > low else 0)
+        last = first + len(lines[n])
+        if any(
+            v.start is not None and first <= v.start <= last and v.end is not None
+            for v in NO_BOILERPLATE(window)
+        ):
+            flagged.add(n)
+    return flagged
+
+
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: str(r["id"]))
 def test_every_junk_line_is_flagged(record: dict[str, Any]) -> None:
-    missed = [junk for junk in record["junk"] if not NO_BOILERPLATE(junk)]
-    assert not missed, f"{record['id']}: not flagged: {missed}"
     text = record["text"]
-    flagged = {text.count("\n", 0, v.start) for v in NO_BOILERPLATE(text) if v.start is not None}
+    flagged = _flagged_lines(text)
     lines = text.split("\n")
     junk_lines = {n for n, line in enumerate(lines) if line in record["junk"]}
+    assert not junk_lines - flagged, [lines[n] for n in sorted(junk_lines - flagged)]
     assert flagged <= junk_lines, [lines[n] for n in sorted(flagged - junk_lines)]
 
 
@@ -188,7 +211,16 @@ def language_scores() -> list[Score]:
     """Per-language recall on the junk pages and false positives on prose and article lines."""
     scores = []
     for lang in LANGS:
-        junk = [j for r in RECORDS if r["lang"] == lang for j in r["junk"]]
+        pages = [r for r in RECORDS if r["lang"] == lang]
+        junk_flagged = 0
+        for r in pages:
+            flagged = _flagged_lines(r["text"])
+            junk_flagged += sum(
+                1
+                for n, line in enumerate(r["text"].split("\n"))
+                if line in r["junk"] and n in flagged
+            )
+        junk = [j for r in pages for j in r["junk"]]
         clean = [line for line in _prose(lang).split("\n") if line.strip()]
         clean += [
             line
@@ -200,7 +232,7 @@ def language_scores() -> list[Score]:
         scores.append(
             Score(
                 lang,
-                sum(1 for j in junk if NO_BOILERPLATE(j)),
+                junk_flagged,
                 len(junk),
                 sum(1 for line in clean if NO_BOILERPLATE(line)),
                 len(clean),

@@ -61,7 +61,9 @@ def test_expected_packs_are_shipped() -> None:
 @pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.name)
 def test_pack_has_description_and_rules(pack: Pack) -> None:
     assert pack.description.strip(), f"pack {pack.name} has no description"
-    assert len(pack.rules) >= 8, f"pack {pack.name} has only {len(pack.rules)} rules"
+    # An opt-in pack (legal_footer) may be small; a page-chrome pack covers its widget.
+    minimum = 8 if pack.in_runs else 1
+    assert len(pack.rules) >= minimum, f"pack {pack.name} has only {len(pack.rules)} rules"
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.name)
@@ -77,6 +79,7 @@ def test_rule_is_well_formed(rule: PackRule) -> None:
     assert rule.description.strip(), "rule needs a description"
     assert "\n" not in rule.description.strip(), "description must be one line"
     assert rule.match in MATCH_KINDS
+    assert not (rule.ambiguous and rule.match == "inline"), "only whole-line rules are ambiguous"
     assert rule.examples, "rule needs at least one example"
     assert all(ex.strip() for ex in rule.examples), "examples must not be blank"
 
