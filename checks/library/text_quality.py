@@ -86,7 +86,7 @@ def _signal_schema(description: str, bounds: Mapping[str, Any]) -> dict[str, Any
         "type": ["object", "boolean"],
         "additionalProperties": False,
         "properties": dict(bounds),
-        "description": description + " `false` turns it off; `true` keeps the defaults.",
+        "description": description + " false turns it off; true keeps the defaults.",
     }
 
 
@@ -128,7 +128,7 @@ SCHEMA: dict[str, Any] = {
     "min_words": {
         "type": ["integer", "boolean"],
         "minimum": 0,
-        "description": "Fewest words (default 50, Gopher); `false` turns it off.",
+        "description": "Fewest words (default 50, Gopher); false turns it off.",
     },
     "min_lines": {
         "type": "integer",
