@@ -54,6 +54,7 @@ Fails::
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -238,8 +239,6 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _is_symbol(ch: str) -> bool:
-    import unicodedata
-
     return ch in _MARKUP or unicodedata.category(ch).startswith("S")
 
 
