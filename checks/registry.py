@@ -32,6 +32,7 @@ BUILTIN_MODULES = (
     "scrapegate.library.no_html",
     "scrapegate.library.unique",
     "scrapegate.library.count",
+    "scrapegate.library.text_quality",
 )
 
 

@@ -65,16 +65,19 @@ class Builder:
         missing: str | int,
         strftime: str | None = None,
         patterns: tuple[str, ...] = (),
+        settings: str = "",
     ) -> Prepared:
         """The prepared column of the expectation's field, shared by equal requests."""
         assert spec.field is not None
         # Occurrence numbers depend on which documents take part.
         where = self.where_column(spec.where) if kind == "occurrence" else None
-        key = (spec.field, kind, missing, strftime, where, patterns)
+        key = (spec.field, kind, missing, strftime, where, patterns, settings)
         if key not in self.columns:
             taken = {c.name for c in self.columns.values()}
             name = _unique_name(f"{_slug(spec.field)}__{kind}", taken)
-            self.columns[key] = Prepared(name, spec.field, kind, missing, strftime, where, patterns)
+            self.columns[key] = Prepared(
+                name, spec.field, kind, missing, strftime, where, patterns, settings
+            )
         return self.columns[key]
 
     def re2_decides(

@@ -82,6 +82,16 @@ def re2_found(column: Prepared, values: Sequence[Any]) -> list[int]:
     return out
 
 
+def quality_failures(column: Prepared, values: Sequence[Any]) -> list[int]:
+    """How many text_quality signals each text fails (its own code measures); missing: -1."""
+    from ..library.text_quality import Settings, measure
+
+    settings = Settings.from_json(column.settings)
+    return [
+        len(measure(v, settings)) if isinstance(v, str) else int(column.missing) for v in values
+    ]
+
+
 def occurrences(values: Sequence[Any], applies: Sequence[bool]) -> list[int]:
     """1 for the first applicable document with a value, 2 for the next...; 0 when missing."""
     seen: dict[int, int] = {}
@@ -112,6 +122,8 @@ def build_batch(plan: Plan, docs: Sequence[Document]) -> Batch:
         if column.kind == "occurrence":
             mask = applies[column.where] if column.where else [True] * len(docs)
             data[column.name] = pd.Series(occurrences(values, mask), dtype="int64")
+        elif column.kind == "text_quality":
+            data[column.name] = pd.Series(quality_failures(column, values), dtype="int64")
         elif column.patterns:
             data[column.name] = pd.Series(re2_found(column, values), dtype="int64")
         else:

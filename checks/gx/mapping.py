@@ -15,6 +15,7 @@ from ..library.rules import Rule, build_rules
 from ..suite import Expectation
 from ..yamlsource import KeyPath
 from .builder import (
+    RE2_MISSING,
     VIEW_MISSING,
     VIEW_MISSING_RULE,
     WORDS_MISSING_UNIT,
@@ -261,6 +262,25 @@ def count(b: Builder, index: int, spec: Expectation) -> Result:
     return "expect_table_row_count_to_be_between", bounds, None, "one corpus-level evaluation"
 
 
+def text_quality(b: Builder, index: int, spec: Expectation) -> Result:
+    """0 failing signals: a column of text_quality's own count, between 0 and 0.
+
+    The signals (line shares, symbols, word length and count) have no GX expectation; the
+    batch builder measures them with the check's own code, so the verdicts cannot drift.
+    """
+    from ..library.text_quality import resolve
+
+    settings = resolve(spec.params).to_json()
+    column = b.column(spec, "text_quality", RE2_MISSING, settings=settings)
+    notes = (
+        "the column counts the text_quality signals outside their bounds (listed as "
+        f"'settings' in the plan), measured by scrapegate's own code; {RE2_MISSING} for a "
+        "missing or non-text value, which fails"
+    )
+    kwargs: dict[str, Any] = {"min_value": 0, "max_value": 0}
+    return "expect_column_values_to_be_between", kwargs, column, notes
+
+
 HANDLERS: dict[str, Handler] = {
     "not_empty": not_empty,
     "length": length,
@@ -272,4 +292,5 @@ HANDLERS: dict[str, Handler] = {
     "not_matches": not_matches,
     "unique": unique,
     "count": count,
+    "text_quality": text_quality,
 }

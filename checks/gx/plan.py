@@ -6,6 +6,7 @@ The data model shared by the compiler (:mod:`scrapegate.gx.compile`), the batch 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,9 @@ class Prepared:
     ``presence`` (not_empty's notion of a value), ``date_text`` (the text a strftime format
     must match), ``occurrence`` (1 for the first document with a value, 2 for the next...),
     ``text_match`` / ``view_match`` (1 when RE2 finds one of ``patterns`` in the text or the
-    view, else 0: patterns that pandas would hand to Python's backtracking ``re``).
+    view, else 0: patterns that pandas would hand to Python's backtracking ``re``),
+    ``text_quality`` (how many signals of the ``settings`` JSON are outside their bounds,
+    measured by text_quality's own code).
     ``missing`` replaces a missing, null or non-text value; it always fails the expectation.
     """
 
@@ -33,6 +36,7 @@ class Prepared:
     strftime: str | None = None
     where: str | None = None
     patterns: tuple[str, ...] = ()
+    settings: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Plan:
                     **({"strftime": c.strftime} if c.strftime else {}),
                     **({"where": c.where} if c.where else {}),
                     **({"re2_patterns": list(c.patterns)} if c.patterns else {}),
+                    **({"settings": json.loads(c.settings)} if c.settings else {}),
                 }
                 for c in self.columns
             ],

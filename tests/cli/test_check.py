@@ -382,3 +382,44 @@ def test_a_document_in_a_file_named_in_non_utf8_bytes_is_the_same_document_in_th
     assert "no regression against the baseline" in out
     assert "documents: 1 → 1 (0 added, 0 removed)" in out
     assert main(["diff", "base.json", "head.json"]) == 0
+
+
+QUALITY_SUITE = """\
+suite: quality
+documents: {id: url}
+expectations:
+  - name: article text
+    check: text_quality
+    field: body
+"""
+ARTICLE = " ".join(
+    ["The harbour bridge reopens next month after repairs to two steel supports."] * 6
+)
+NAV_PAGE = "\n".join(
+    f"* [{s}](https://n.example/{s.lower()})"
+    for s in ("Home", "World", "Business", "Politics", "Sport", "Weather")
+)
+
+
+@pytest.mark.parametrize("engine", ["native", "gx"])
+def test_a_page_of_navigation_links_fails_text_quality_with_the_signal_named(
+    project: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    if engine == "gx":
+        pytest.importorskip("great_expectations")
+    (project / "quality.yaml").write_text(QUALITY_SUITE, encoding="utf-8")
+    records = [
+        {"url": "https://n.example/a", "body": ARTICLE},
+        {"url": "https://n.example/nav", "body": NAV_PAGE},
+    ]
+    write_jsonl(project / "q" / "docs.jsonl", records)
+    code = main(["check", "q", "--suite", "quality.yaml", "--engine", engine])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert (
+        "q/docs.jsonl:2 (https://n.example/nav) [body]: link lines 1.00 > 0.40 (link_lines): "
+        in out
+    )
+    assert "6 of 6 lines are links or link list items" in out
+    assert "words 6 < 50 (min_words)" in out
+    assert "'article text' (text_quality on body): 1 of 2 failed" in out

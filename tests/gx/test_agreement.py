@@ -51,11 +51,15 @@ expectations:
   - {name: no tracking, check: not_matches, field: url, pattern: 'utm_\w+=\S*$'}
   - {name: some documents, check: count, min: 2}
   - {name: a few news, check: count, min: 1, max: 3, where: {field: kind, equals: news}}
+  - {name: body quality, check: text_quality, field: body, min_words: 3, min_lines: 2}
+  - {name: body links, check: text_quality, field: body, min_words: false, symbols: false,
+     link_lines: {max: 0.2}, min_lines: 1, mostly: 0.5}
 """
 )
 
 FRAGMENTS = [
     "Markets rallied on Friday.",
+    "* [World](https://news.example/world)",
     "Comments",
     "comments powered by Disqus",
     "--Reuters--",
@@ -178,6 +182,26 @@ def test_engines_agree_on_the_fixtures(
     assert_same_verdicts(native, gx)
 
 
+def test_engines_agree_on_text_quality_over_its_labelled_fixtures(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    suite_file = tmp_path / "quality.yaml"
+    suite_file.write_text(
+        "suite: quality\ndocuments: {id: id}\nexpectations:\n"
+        "  - {name: defaults, check: text_quality, field: text}\n"
+        "  - {name: tuned, check: text_quality, field: text, min_words: 20, symbols: false,\n"
+        "     short_lines: {max: 0.5, chars: 20}, where: {field: label, equals: junk}}\n",
+        encoding="utf-8",
+    )
+    paths = ["fixtures/web/text_quality/docs.jsonl"]
+    suite = load_suite(str(suite_file), now=NOW)
+    native = run_paths(suite, paths, now=NOW)
+    gx = run_gx(suite, paths, now=NOW)
+    assert native.expectation("defaults").failed > 10  # type: ignore[union-attr]
+    assert_same_verdicts(native, gx)
+
+
 def _one(check: str, keys: str) -> Any:
     return suite_from_yaml(
         f"suite: edge\ndocuments: {{id: url}}\nexpectations:\n"
@@ -212,6 +236,8 @@ EDGE_RECORDS = [
         ("unique", "field: text"),
         ("unique", "field: url"),
         ("count", "max: 3"),
+        ("text_quality", "field: text"),
+        ("text_quality", "field: text, min_words: false, min_lines: 1"),
     ],
 )
 def test_null_missing_and_non_text_values_fail_in_both_engines(check: str, keys: str) -> None:

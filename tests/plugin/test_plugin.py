@@ -267,3 +267,24 @@ def test_hostile_names_and_text_are_escaped_in_test_ids_and_failure_text(
     assert not any(ch in output for ch in "\x1b\x07\u202e\u2067\u202a")
     assert "title \\u202e present \\x1b]0;pwned\\x07 FAILED" in output
     assert "a\\u2067.jsonl:1" in output
+
+
+def test_text_quality_failure_names_the_signal_in_the_pytest_report(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(
+        ".yaml",
+        quality=(
+            "suite: quality\ndocuments: {paths: [docs/], id: url}\nexpectations:\n"
+            "  - {name: article text, check: text_quality, field: body, min_words: 5}\n"
+        ),
+    )
+    nav = "\n".join(f"* [{s}](https://n.example/{s})" for s in ("a", "b", "c", "d", "e"))
+    (pytester.mkdir("docs") / "a.jsonl").write_text(
+        json.dumps({"url": "https://n.example/nav", "body": nav}) + "\n"
+    )
+    result = pytester.runpytest("quality.yaml")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*docs/a.jsonl:1 (https://n.example/nav) ?body?: link lines 1.00 > 0.40 (link_lines)*"]
+    )
