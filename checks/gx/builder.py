@@ -23,6 +23,9 @@ from .regex_compat import IncompatiblePattern, Translated, example_match, transl
 # The matching view drops zero-width spaces, so no view text can contain this sentinel.
 VIEW_MISSING = "\u200b<missing>"
 VIEW_MISSING_RULE = "\u200b"
+# Appended to the view, one line per run of chrome the native run finder counts; the
+# zero-width space makes VIEW_MISSING_RULE match it.
+RUN_MARKER = "\u200b<chrome run>"
 WORDS_MISSING_UNIT = "x "
 # A missing or non-text value in a column RE2 computed: neither 'found' (1) nor 'not found' (0).
 RE2_MISSING = -1
@@ -81,7 +84,12 @@ class Builder:
         return self.columns[key]
 
     def re2_decides(
-        self, spec: Expectation, base: str, translated: Sequence[Translated], found: bool
+        self,
+        spec: Expectation,
+        base: str,
+        translated: Sequence[Translated],
+        found: bool,
+        settings: str = "",
     ) -> tuple[str, dict[str, Any], Prepared, str] | None:
         """GX's check of a column RE2 computed, when a pattern would reach Python's ``re``.
 
@@ -94,12 +102,15 @@ class Builder:
         if not any(t.python_only for t in translated):
             return None
         sources = tuple(t.source for t in translated)
-        column = self.column(spec, f"{base}_match", RE2_MISSING, patterns=sources)
+        column = self.column(
+            spec, f"{base}_match", RE2_MISSING, patterns=sources, settings=settings
+        )
         notes = (
             f"the column is 1 where RE2 finds one of the patterns in the {base}, 0 where it "
             f"finds none and {RE2_MISSING} for a missing or non-text value, which fails; a "
             "pattern here needs look-around in Python's re, which can backtrack exponentially, "
             "so RE2 decides it while the batch is built"
+            + (" (a run of chrome counts as found)" if settings else "")
         )
         kwargs: dict[str, Any] = {"value_set": [1 if found else 0]}
         return "expect_column_values_to_be_in_set", kwargs, column, notes

@@ -8,6 +8,7 @@ Rows keep document order; ``sg_row`` is the position GX reports back for every f
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +16,10 @@ from typing import Any
 from ..dates import _LABEL, _PLACEHOLDERS
 from ..documents import Document
 from ..engine import _WhereFilter
+from ..library.no_boilerplate import run_segments
 from ..library.unique import digest
 from ..textnorm import matching_view
+from .builder import RUN_MARKER
 from .plan import ROW_COLUMN, Plan, Prepared
 
 
@@ -59,11 +62,25 @@ def _text_column(column: Prepared, values: Sequence[Any]) -> list[Any]:
         return [v if isinstance(v, str) else missing for v in values]
     if column.kind == "view":
         return [matching_view(v).text if isinstance(v, str) else missing for v in values]
+    if column.kind == "chrome_view":
+        own, min_run = _run_settings(column)
+        return [
+            matching_view(v).text + f"\n{RUN_MARKER}" * len(run_segments(v, own, min_run))
+            if isinstance(v, str)
+            else missing
+            for v in values
+        ]
     if column.kind == "presence":
         return [presence(v) for v in values]
     if column.kind == "date_text":
         return [date_text(v) for v in values]
     raise ValueError(f"unknown column kind {column.kind!r}")
+
+
+def _run_settings(column: Prepared) -> tuple[frozenset[str], int]:
+    """The pack rules and min_run of a no_boilerplate column (``settings`` JSON)."""
+    settings = json.loads(column.settings)
+    return frozenset(settings["own"]), int(settings["min_run"])
 
 
 def re2_found(column: Prepared, values: Sequence[Any]) -> list[int]:
@@ -78,7 +95,10 @@ def re2_found(column: Prepared, values: Sequence[Any]) -> list[int]:
             out.append(int(column.missing))
             continue
         text = matching_view(value).text if view else value
-        out.append(1 if any(c.search(text) for c in compiled) else 0)
+        found = any(c.search(text) for c in compiled)
+        if not found and column.settings:
+            found = bool(run_segments(value, *_run_settings(column)))
+        out.append(1 if found else 0)
     return out
 
 

@@ -7,15 +7,17 @@ expectation fails it: that is how a missing value fails in GX as it does in our 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
-from ..library.rules import Rule, build_rules
+from ..library.rules import Rule, build_rules, pack_rule_names
 from ..suite import Expectation
 from ..yamlsource import KeyPath
 from .builder import (
     RE2_MISSING,
+    RUN_MARKER,
     VIEW_MISSING,
     VIEW_MISSING_RULE,
     WORDS_MISSING_UNIT,
@@ -128,16 +130,26 @@ def no_boilerplate(b: Builder, index: int, spec: Expectation) -> Result:
         rules.extend((rule, ("packs", k)) for rule in build_rules((pack,), ()))
     rules.extend(_pattern_rules(p.patterns))
     translated = translate_rules(b, index, spec, rules)
-    decided = b.re2_decides(spec, "view", translated, found=False)
+    own = pack_rule_names(p.packs)
+    runs = json.dumps({"own": sorted(own), "min_run": p.min_run}) if own else ""
+    decided = b.re2_decides(spec, "view", translated, found=False, settings=runs)
     if decided is not None:
         return decided
-    column = b.column(spec, "view", VIEW_MISSING)
+    if not runs:
+        column = b.column(spec, "view", VIEW_MISSING)
+    else:
+        column = b.column(spec, "chrome_view", VIEW_MISSING, settings=runs)
     regexes = [t.python for t in translated] + [VIEW_MISSING_RULE]
     notes = (
         "the column holds the normalised matching view; the last pattern matches only the "
         f"placeholder {VIEW_MISSING!r} (the view never holds a zero-width space), so a "
         "missing or non-text value fails"
     )
+    if runs:
+        notes += (
+            f", and the line {RUN_MARKER!r} that scrapegate's run finder appends for every run "
+            "of chrome (or ambiguous word next to chrome) holding a rule of these packs"
+        )
     return "expect_column_values_to_not_match_regex_list", {"regex_list": regexes}, column, notes
 
 

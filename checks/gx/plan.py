@@ -20,7 +20,9 @@ class Prepared:
     """A column of the batch, computed from one field of every document.
 
     ``kind``: ``text`` (the string itself), ``view`` (its normalised matching view),
-    ``presence`` (not_empty's notion of a value), ``date_text`` (the text a strftime format
+    ``chrome_view`` (the view plus one marker line per run of chrome that no_boilerplate's
+    run finder counts for the packs in ``settings``), ``presence`` (not_empty's notion of a
+    value), ``date_text`` (the text a strftime format
     must match), ``occurrence`` (1 for the first document with a value, 2 for the next...),
     ``text_match`` / ``view_match`` (1 when RE2 finds one of ``patterns`` in the text or the
     view, else 0: patterns that pandas would hand to Python's backtracking ``re``),

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..packs import available_packs
-from ..textnorm import matching_view
 from ..registry import CheckContext, ParamError, RowCheck, Violation, check
+from ..textnorm import matching_view
 from .rules import PATTERN_ITEM_SCHEMA, RuleScanner, build_rules, pack_label, pack_rule_names
 from .runs import DEFAULT_MIN_RUN, Segment, segments, shipped_runs
 
@@ -95,7 +95,7 @@ class BoilerplateEvaluator:
         hits = self.scanner.scan(value)
         found = run_segments(value, self.own, self.min_run) if self.own else []
         violations = [_run_violation(value, segment, self.own) for segment in found]
-        covered = [(v.start, v.end) for v in violations]
+        covered = [(segment.start, segment.end) for segment in found]
         violations.extend(
             Violation(f"{hit.rule.label} text {hit.text!r} ({hit.rule.name})", hit.start, hit.end)
             for hit in hits

@@ -4,13 +4,17 @@ Extractors often join a page into one line, so a comment widget, a portlet menu 
 form end up as ``... --Reuters-- Comments Actions Loading... CLOSE Your Name:* Submit``. Each
 word alone is ordinary prose; together they are chrome. A *run* is a sequence of chrome items
 (whole-line rules of the shipped packs, matched anywhere, and inline phrases) with nothing
-between them but whitespace, line breaks and menu separators (``| · • / » › >``). Commas and
-full stops end a run, so a list in a sentence ("Facebook, Twitter and LinkedIn") never is one.
+between them but whitespace, line breaks, menu separators (``| · • / » › > * – —``) and the
+markup of a markdown link list (``* [Comments](#comments)``, as html2text writes a menu).
+Commas and full stops end a run, so a list in a sentence ("Facebook, Twitter and LinkedIn")
+never is one. A chrome word alone on its line in markdown link dress counts as if it stood
+alone on a plain line.
 
 Which items count:
 
 * an inline phrase (``comments powered by Disqus``) and an unambiguous word alone on its line
   (``Comments``) count on their own, as they always did;
+* a last word followed by a lower-case word opens the prose after the run and is left out;
 * every item of a run of at least ``min_run`` items (default 3) counts, inside a line too;
   when only spaces join them (no line break, no menu separator, no inline phrase), one more
   item is needed, since a Title Case headline ("Print Advertising Close") has three;
@@ -27,6 +31,7 @@ finds the runs, and only their text is split into items.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -39,16 +44,28 @@ from ..packs import PackRule, available_packs, load_pack
 from ..regex import PatternSet
 
 DEFAULT_MIN_RUN = 3
-SEPARATORS = " \t\r\n|·•/»›>"
-_SEP_CLASS = r"[ \t\r\n|·•/»›>]"
+# What may stand between two items of a run: whitespace, line breaks, menu separators, and the
+# markup of a markdown link list as html2text writes it ("* [World](https://...)").
+SEPARATORS = " \t\r\n|·•/»›>*–—"
+_BOUNDARY = SEPARATORS + "[]"
+_BOUNDARY_CLASS = r"[ \t\r\n|·•/»›>*–—\[\]]"
+_LINK_TARGET = r"\([^()\s]{0,500}\)"
+_GAP = rf"(?:[ \t\r\n|·•/»›>*–—\[]|\]|\]{_LINK_TARGET}|\n[ \t]*[-+][ \t])+"
 _LINE_SPACE = " \t\r"
+# A line that holds one item in markdown dress: "* [Comments](#comments)".
+_LINE_PREFIX = r"[ \t]*(?:[-*+•][ \t]+)?(?:\[[ \t]*)?"
+_LINE_SUFFIX = rf"[ \t]*(?:\][ \t]*(?:{_LINK_TARGET})?)?[ \t\r]*"
 # A long bounded class ({1,60} and up) reads free text: "Follow us on <anything>".
 _FREE_TEXT = re.compile(r"\[\^|\]\{\d*,\d{2,}\}")
 
 
 @dataclass(frozen=True)
 class Item:
-    """One chrome item of a run: its span in the view and what it is."""
+    """One chrome item of a run: its span in the view and what it is.
+
+    ``alone``: nothing else on its line but markdown list or link markup; ``plain``: nothing
+    but whitespace (the whole-line rule scan sees those items itself).
+    """
 
     start: int
     end: int
@@ -56,6 +73,7 @@ class Item:
     ambiguous: bool
     phrase: bool
     alone: bool
+    plain: bool
     line: int
 
     @property
@@ -111,60 +129,76 @@ class RunFinder:
         alternatives = "|".join(f"(?:{r.pattern})" for r in self.rules)
         token = f"(?:{alternatives})"
         options = _longest_options()
-        self._run = re2.compile(
-            rf"(?i)(?:\A|{_SEP_CLASS}){token}(?:{_SEP_CLASS}+{token})+(?:{_SEP_CLASS}|\z)",
-            options,
-        )
-        self._token = re2.compile(f"(?i){token}", options)
+        run = rf"(?:\A|{_BOUNDARY_CLASS}){token}(?:{_GAP}{token})+(?:{_BOUNDARY_CLASS}|\z)"
+        link_line = rf"(?m:^){_LINE_PREFIX}{token}{_LINE_SUFFIX}(?m:$)"
+        self._run = re2.compile(rf"(?i){run}|{link_line}", options)
+        # The boundary after a token belongs to the match, so that the longest match cannot
+        # end inside a word ("Submit Comment|s"); _split trims it off again.
+        self._token = re2.compile(rf"(?i){token}(?:{_BOUNDARY_CLASS}|\z)", options)
         self._identify = PatternSet([rf"(?i)\A(?:{r.pattern})\z" for r in self.rules])
+        self._gap = re2.compile(_GAP, options)
+        self._prefix = re2.compile(_LINE_PREFIX, options)
+        self._suffix = re2.compile(_LINE_SUFFIX, options)
         self._last_text: str | None = None
         self._last_runs: list[Run] = []
 
     def runs(self, text: str) -> list[Run]:
-        """Every run of two or more adjacent items, in text order (memoised for the last text)."""
+        """Every run of adjacent items (and lone markdown link items), in text order.
+
+        Memoised for the last text: every expectation on a field asks for the same runs.
+        """
         if text is self._last_text:
             return self._last_runs
         runs: list[Run] = []
+        line_starts: list[int] | None = None
         for match in self._run.finditer(text):
-            runs.extend(self._split(text, match.start(), match.end()))
+            if line_starts is None:
+                line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+            runs.extend(self._split(text, match.start(), match.end(), line_starts))
         self._last_text, self._last_runs = text, runs
         return runs
 
-    def _split(self, text: str, start: int, end: int) -> list[Run]:
-        while start < end and text[start] in SEPARATORS:
-            start += 1
-        while end > start and text[end - 1] in SEPARATORS:
-            end -= 1
+    def _split(self, text: str, start: int, end: int, line_starts: list[int]) -> list[Run]:
         groups: list[Run] = []
         current: list[Item] = []
         separated = False
         previous_end = start
         for match in self._token.finditer(text[start:end]):
-            item = self._item(text, start + match.start(), start + match.end())
+            low, high = start + match.start(), start + match.end()
+            if high > low + 1 and text[high - 1] in _BOUNDARY:
+                high -= 1
+            while low < high and text[low] in " \t":
+                low += 1
+            while high > low and text[high - 1] in " \t":
+                high -= 1
+            item = self._item(text, low, high, line_starts)
             inside_word = not _bounded(text, item.start, item.end)
             gap = text[previous_end : item.start]
-            joined = all(c in SEPARATORS for c in gap)
+            joined = not current or self._gap.fullmatch(gap) is not None
             if inside_word or not joined:
-                if len(current) >= 2:
-                    groups.append(Run(tuple(current), separated))
+                _close(text, current, separated, groups)
                 current, separated = [], False
             if not inside_word:
                 if current and gap.strip(" \t"):
                     separated = True
                 current.append(item)
             previous_end = item.end
-        if len(current) >= 2:
-            groups.append(Run(tuple(current), separated))
+        _close(text, current, separated, groups)
         return groups
 
-    def _item(self, text: str, start: int, end: int) -> Item:
+    def _item(self, text: str, start: int, end: int, line_starts: list[int]) -> Item:
         piece = text[start:end]
         matched = [self.rules[i] for i in self._identify.hits(piece)]
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
-        alone = not text[line_start:start].strip(_LINE_SPACE) and not text[end:line_end].strip(
-            _LINE_SPACE
+        line = bisect.bisect_right(line_starts, start) - 1
+        line_start = line_starts[line]
+        line_end = line_starts[line + 1] - 1 if line + 1 < len(line_starts) else len(text)
+        before, after = text[line_start:start], text[end:line_end]
+        plain = not before.strip(_LINE_SPACE) and not after.strip(_LINE_SPACE)
+        alone = plain or (
+            len(before) <= 64
+            and len(after) <= 600
+            and self._prefix.fullmatch(before) is not None
+            and self._suffix.fullmatch(after) is not None
         )
         return Item(
             start=start,
@@ -173,15 +207,31 @@ class RunFinder:
             ambiguous=bool(matched) and all(r.ambiguous for r in matched),
             phrase=any(r.match == "inline" for r in matched),
             alone=alone,
-            line=text.count("\n", 0, start),
+            plain=plain,
+            line=line,
         )
+
+
+def _close(text: str, items: list[Item], separated: bool, into: list[Run]) -> None:
+    """Add ``items`` to ``into`` as a run, without a last word that starts a sentence.
+
+    A capitalised chrome word followed by a lower-case word opens the prose after the run
+    ("... CLOSE Actions taken by the officers were lawful"), so it is not part of the run.
+    A single item is kept only when markdown link markup surrounds it on its own line.
+    """
+    if items and not items[-1].alone:
+        rest = text[items[-1].end : items[-1].end + 2]
+        if len(rest) == 2 and rest[0] == " " and rest[1].islower():
+            items = items[:-1]
+    if len(items) >= 2 or (len(items) == 1 and items[0].alone and not items[0].plain):
+        into.append(Run(tuple(items), separated or len(items) == 1))
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
     """An item starts and ends at a separator or the edge of the text (not inside a word)."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    return before in SEPARATORS and after in SEPARATORS
+    return before in _BOUNDARY and after in _BOUNDARY
 
 
 def counted(run: Run, min_run: int = DEFAULT_MIN_RUN) -> list[Item]:
@@ -203,8 +253,8 @@ def segments(
 ) -> list[Segment]:
     """Per run and line, the counted items as one span, where they hold a rule of ``own``.
 
-    A segment that is a single item counting on its own is left out: the plain rule scan
-    already reports and removes it.
+    A segment that is a single item alone on a plain line and counting on its own is left
+    out: the whole-line rule scan already reports and removes it.
     """
     out: list[Segment] = []
     for run in runs:
@@ -214,7 +264,7 @@ def segments(
         for items in by_line.values():
             if not any(item.rules & own for item in items):
                 continue
-            if len(items) == 1 and items[0].counts_alone:
+            if len(items) == 1 and items[0].plain and items[0].counts_alone:
                 continue
             out.append(Segment(items[0].start, items[-1].end, tuple(items)))
     return out

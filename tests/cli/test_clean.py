@@ -420,3 +420,58 @@ def test_check_clean_reports_values_a_cleaner_left_unchanged_once_each(
     assert [w.split(": normalize_date")[0] for w in warnings] == ["d.jsonl:2", "d.jsonl:4"]
     assert all("left unchanged" in w for w in warnings)
     assert shown.count("warning: d.jsonl:2: normalize_date") == 1
+
+
+KYIV_JUNK = (
+    "Comments",
+    "comments powered by Disqus",
+    "Web Content Viewer (JSR 286)",
+    "Actions",
+    "Loading...",
+    "Complementary Content",
+    "CLOSE",
+    "Your Name:*",
+    "Your Email:*",
+    "Your Message:*",
+    "Enter Captcha:*",
+    "Submit",
+)
+
+
+def test_the_kyiv_page_flattened_to_one_line_is_flagged_with_every_junk_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suite = str(ROOT / "expectations" / "news.yaml")
+    page = str(RAW / "kyiv-flattened.txt")
+    assert main(["check", page, "--suite", suite, "--json", str(tmp_path / "r.json")]) == 1
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    by_name = {e["name"]: e for e in result["expectations"]}
+    for name in ("no comment widgets", "no contact forms", "no portal chrome"):
+        assert not by_name[name]["passed"]
+        (failure,) = by_name[name]["failures"]
+        assert "run of 12 chrome items" in failure["message"]
+        # The evidence quotes the whole run: every junk item of the page.
+        assert all(junk in failure["message"] for junk in KYIV_JUNK), failure["message"]
+    capsys.readouterr()
+
+
+def test_the_kyiv_page_flattened_to_one_line_cleans_to_the_article_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suite = str(ROOT / "expectations" / "news.yaml")
+    shutil.copy(RAW / "kyiv-flattened.txt", tmp_path / "kyiv-flattened.txt")
+    out = tmp_path / "clean"
+    assert (
+        main(["clean", str(tmp_path / "kyiv-flattened.txt"), "--suite", suite, "-o", str(out)]) == 0
+    )
+    cleaned = (out / "kyiv-flattened.txt").read_text(encoding="utf-8")
+    raw = (RAW / "kyiv-flattened.txt").read_text(encoding="utf-8")
+    article = raw.split(" Comments comments powered by Disqus")[0]
+    assert cleaned.rstrip("\n") == article
+    assert article.endswith("in the spring. --Reuters--")
+    capsys.readouterr()
+    names = ["no comment widgets", "no contact forms", "no portal chrome"]
+    assert main(["check", str(out), "--suite", suite, "--json", str(tmp_path / "r.json")]) == 1
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    verdicts = {e["name"]: e["passed"] for e in result["expectations"]}
+    assert all(verdicts[name] for name in names), verdicts

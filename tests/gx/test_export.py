@@ -63,7 +63,7 @@ def test_export_writes_one_native_gx_expectation_per_mapped_check(tmp_path: Path
     assert by_name["urls unique"]["kwargs"]["row_condition"]  # the where, as a GX condition
     plan = data["meta"]["scrapegate"]
     columns = {c["name"]: c for c in plan["columns"]}
-    assert columns[by_name["no widgets"]["kwargs"]["column"]]["kind"] == "view"
+    assert columns[by_name["no widgets"]["kwargs"]["column"]]["kind"] == "chrome_view"
     credited = columns[by_name["credited"]["kwargs"]["column"]]
     assert credited["kind"] == "view_match" and credited["re2_patterns"]
     assert plan["unmapped"] == [

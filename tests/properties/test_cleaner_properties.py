@@ -22,8 +22,10 @@ from scrapegate.cleaners import Pipeline, build_pipeline, get_cleaner, make_clea
 from scrapegate.cleaners.strip_html import find_markup
 from scrapegate.cleaning import pipeline_transform
 from scrapegate.dates import DateParser, to_iso
+from scrapegate.registry import get_check
 from scrapegate.strategies import (
     ALL_PACKS,
+    FIXTURE_CHROME,
     DateSample,
     Page,
     article_text,
@@ -324,6 +326,46 @@ def _flattened(draw: st.DrawFn) -> tuple[str, str]:
 def test_inline_chrome_in_a_page_flattened_to_one_line_is_cut_out(pair: tuple[str, str]) -> None:
     bare, polluted = pair
     assert full_clean(polluted) == full_clean(bare)
+
+
+# A widget block that an extractor flattened into the article's line: generic words that
+# count only as a run (fixtures/news/raw/kyiv-drones.txt joined into one line).
+RUN_SEPARATORS = (" ", " ", "  ", " | ", " · ", " • ", " / ")
+NEWS_PACKS_NAMES = ("comment_widgets", "contact_forms", "portal_chrome")
+
+
+@st.composite
+def _flattened_run(draw: st.DrawFn) -> tuple[str, str]:
+    sentences = " ".join(draw(article_text(min_paragraphs=3)).split()).split(". ")
+    items = draw(st.lists(st.sampled_from(FIXTURE_CHROME), min_size=4, max_size=12))
+    cased = [draw(st.sampled_from((i, i.upper(), i.title()))) for i in items]
+    run = cased[0]
+    for item in cased[1:]:
+        run += draw(st.sampled_from(RUN_SEPARATORS)) + item
+    at = draw(st.integers(1, len(sentences)))
+    before, after = ". ".join(sentences[:at]), ". ".join(sentences[at:])
+    polluted = f"{before}. {run} {after}" if after else f"{before} {run}"
+    return ". ".join(sentences), polluted
+
+
+@given(_flattened_run())
+@example(
+    (
+        "Rain fell all day in the north. The river rose by a metre",
+        "Rain fell all day in the north. Comments Actions Loading... CLOSE "
+        "The river rose by a metre",
+    )
+)
+def test_a_run_of_chrome_in_a_flattened_page_cleans_away_and_the_page_passes(
+    pair: tuple[str, str],
+) -> None:
+    bare, polluted = pair
+    cleaned = full_clean(polluted)
+    assert cleaned == full_clean(bare)
+    check = get_check("no_boilerplate")
+    evaluator = check.factory(check.params(packs=NEWS_PACKS_NAMES), None)
+    assert evaluator(polluted), "the run must be flagged before cleaning"
+    assert evaluator(cleaned) == []
 
 
 # --- agreement: after a suite's own pipeline its no_boilerplate expectations pass ----------
