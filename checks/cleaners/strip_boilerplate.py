@@ -69,6 +69,14 @@ SCHEMA: dict[str, Any] = {
 }
 
 _WORD = re.compile(r"\w+")
+# Chinese and Japanese write no spaces: each ideograph or kana counts as a word, or a
+# flattened Japanese page would count as a handful of words and lose its whole line.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _word_count(text: str) -> int:
+    """Words in ``text``, each CJK character counted as one."""
+    return len(_CJK.findall(text)) + len(_WORD.findall(_CJK.sub(" ", text)))
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,7 @@ def _one_pass(
             pos = max(pos, end - base)
         kept.append(block[pos:])
         left = "".join(kept)
-        if len(_WORD.findall(left)) >= min_words:
+        if _word_count(left) >= min_words:
             out.append(left)
     out.extend(lines[done:])
     return "\n".join(out)

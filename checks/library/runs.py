@@ -16,8 +16,9 @@ Which items count:
   (``Comments``) count on their own, as they always did;
 * a last word followed by a lower-case word opens the prose after the run and is left out;
 * every item of a run of at least ``min_run`` items (default 3) counts, inside a line too;
-  when only spaces join them (no line break, no menu separator, no inline phrase), one more
-  item is needed, since a Title Case headline ("Print Advertising Close") has three;
+  when only spaces join them (no line break, no menu separator) and every item is a single
+  word, one more item is needed, since a Title Case headline ("Print Advertising Close") has
+  three;
 * an *ambiguous* word alone on its line (``Twitter``, ``x``, ``×``, ``Reset``, ``Search``,
   ``Share``) counts only in a run that also holds an item that counts on its own, so the
   heading ``Twitter`` in an article about Twitter passes.
@@ -75,6 +76,12 @@ class Item:
     alone: bool
     plain: bool
     line: int
+    text_is_word: bool = False
+
+    @property
+    def word(self) -> bool:
+        """A single word of letters (a Title Case headline is made of these)."""
+        return self.text_is_word
 
     @property
     def counts_alone(self) -> bool:
@@ -209,6 +216,7 @@ class RunFinder:
             alone=alone,
             plain=plain,
             line=line,
+            text_is_word=piece.isalpha(),
         )
 
 
@@ -237,7 +245,7 @@ def _bounded(text: str, start: int, end: int) -> bool:
 def counted(run: Run, min_run: int = DEFAULT_MIN_RUN) -> list[Item]:
     """The items of ``run`` that count as chrome (see the module docstring)."""
     items = run.items
-    loose = not run.separated and not any(item.phrase for item in items)
+    loose = not run.separated and all(item.word for item in items)
     if len(items) >= min_run + (1 if loose else 0):
         return list(items)
     anchors = [item for item in items if item.counts_alone]

@@ -16,7 +16,8 @@ FineWeb: Penedo et al. 2024, "The FineWeb Datasets"; as implemented in huggingfa
   (``. ! ? …`` and ``。！？``, before closing quotes or brackets). C4 keeps only such lines;
   FineWeb's ``line_punct_thr`` 0.12 is the document-level form used here.
 - ``short_lines`` max 0.67, ``chars`` 30: share of lines of at most 30 characters (FineWeb's
-  ``short_line_thr`` and ``short_line_length``).
+  ``short_line_thr`` and ``short_line_length``); a Chinese or Japanese character counts as
+  three, or every line of a CJK article would be short.
 - ``link_lines`` max 0.4: share of lines that are links or list items of links (markdown
   ``[..](..)`` and bare URLs hold at least half of the line's words). Our own signal in the
   spirit of Gopher's bullet-line limit (at most 90% of lines start with a bullet); 0.4 is
@@ -330,6 +331,15 @@ class Finding:
     end: int | None
 
 
+def _display_length(line: str) -> int:
+    """Characters of ``line``, a CJK character counted as three.
+
+    One ideograph carries about as much as a short word, so a 20-character Japanese sentence
+    is not a short line; FineWeb 2 likewise tunes line thresholds per language.
+    """
+    return len(line) + 2 * sum(1 for ch in line if _is_cjk(ch))
+
+
 def _lines(text: str, short_chars: int) -> list[_Line]:
     out = []
     seen: set[str] = set()
@@ -350,7 +360,7 @@ def _lines(text: str, short_chars: int) -> list[_Line]:
             _Line(
                 start + lead,
                 start + lead + len(line),
-                len(line) <= short_chars,
+                _display_length(line) <= short_chars,
                 _ends_sentence(line),
                 _is_link_line(line),
                 duplicate,
