@@ -137,10 +137,14 @@ def corpus_name(count: int, malformed: float = 0.0) -> str:
 
 
 def widget_examples() -> list[list[str]]:
-    """Per pack, every example of every rule (each is detected by its rule)."""
+    """Per pack, every example of every rule that is chrome alone on a line (each is detected
+    by its rule; an ambiguous word such as ``Reset`` counts only next to other chrome)."""
     from scrapegate.packs import load_pack
 
-    return [[ex for rule in load_pack(name).rules for ex in rule.examples] for name in PACKS]
+    return [
+        [ex for rule in load_pack(name).rules if not rule.ambiguous for ex in rule.examples]
+        for name in PACKS
+    ]
 
 
 @dataclass

@@ -28,7 +28,7 @@ import yaml
 
 from scrapegate.cleaners import CleanerType
 from scrapegate.cleaners import registry as cleaner_registry
-from scrapegate.packs import Pack, available_packs, load_pack
+from scrapegate.packs import Pack, PackRule, available_packs, load_pack
 from scrapegate.registry import CheckType
 from scrapegate.registry import registry as check_registry
 from scrapegate.schema import COMMON_PROPERTIES, suite_schema
@@ -331,13 +331,24 @@ MATCH_NOTE = """\
     scanned as `(?im)^[ \\t]*(?:PATTERN)[ \\t]*$`, so the line may hold nothing but the
     pattern, with spaces or tabs around it. "Comments" alone on a line fails a
     `no_boilerplate` check; "The minister declined to comment on the comments." does not.
-    A line rule cannot fire inside a longer line, such as a page an extractor flattened
-    into one line. A rule with `match: inline` matches **anywhere**, also inside a long
-    line; only phrases no article contains (`comments powered by Disqus`) are inline rules.
+    Inside a longer line (a page an extractor flattened into one line, a markdown link
+    list) a line rule counts only as part of a **run**: at least `min_run` (3) chrome items
+    in a row with nothing but spaces, line breaks, menu separators or link markup between
+    them; the failure quotes the whole run. A rule marked **ambiguous** (a word prose also
+    puts alone on a line: `Twitter`, `x`, `×`, `Reset`) counts only next to other chrome.
+    A rule with `match: inline` matches **anywhere**, also inside a long line; only phrases
+    no article contains (`comments powered by Disqus`) are inline rules.
     Every rule is case-insensitive and runs on RE2 over a normalised view of the text (NFKC,
     zero-width characters and soft hyphens removed, no-break spaces as spaces); the failure
     quotes the original text.
 """
+
+
+def _where(rule: PackRule) -> str:
+    """How a rule matches, in a few words."""
+    if rule.match == "inline":
+        return "anywhere"
+    return "whole line, next to other chrome" if rule.ambiguous else "whole line"
 
 
 def pack_page(pack: Pack) -> str:
@@ -351,13 +362,19 @@ def pack_page(pack: Pack) -> str:
         f"{len(pack.rules) - line_rules} anywhere (inline). Use it with "
         f"{code(f'packs: [{pack.name}]')} in a [`no_boilerplate`](../checks/no_boilerplate.md) "
         "expectation or a [`strip_boilerplate`](../cleaners/strip_boilerplate.md) cleaner.\n",
+        (
+            "Opt-in: its rules never take part in runs of chrome, and it is not one of the "
+            "page-chrome packs a suite lists by habit.\n"
+            if not pack.in_runs
+            else ""
+        ),
         MATCH_NOTE,
         table(
             ("rule", "matches", "description"),
             (
                 [
                     f"[{r.name}](#{r.name})",
-                    "whole line" if r.match == "line" else "anywhere",
+                    _where(r),
                     cell(r.description),
                 ]
                 for r in pack.rules
@@ -366,7 +383,7 @@ def pack_page(pack: Pack) -> str:
     ]
     for rule in pack.rules:
         out.append(f"## {rule.name} {{#{rule.name}}}\n")
-        where = "whole line" if rule.match == "line" else "anywhere (inline)"
+        where = _where(rule)
         out.append(
             f"{cell(rule.description)} Matches: **{where}**. "
             f"Reported as {code(rule.qualified_name)}.\n"

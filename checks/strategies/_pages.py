@@ -50,8 +50,18 @@ HTML_WRAPPERS = (
 
 @functools.cache
 def pack_examples(packs: tuple[str, ...]) -> tuple[str, ...]:
-    """Every example line of the given packs, in pack order."""
-    return tuple(ex for name in packs for rule in load_pack(name).rules for ex in rule.examples)
+    """Every example line of the given packs that is chrome on its own, in pack order.
+
+    Examples of ambiguous rules (``Reset``, ``Twitter``) are left out: alone on a line they
+    are prose, and count only next to other chrome.
+    """
+    return tuple(
+        ex
+        for name in packs
+        for rule in load_pack(name).rules
+        if not rule.ambiguous
+        for ex in rule.examples
+    )
 
 
 def boilerplate_lines(packs: Sequence[str] = ALL_PACKS) -> st.SearchStrategy[str]:

@@ -288,3 +288,25 @@ def test_text_quality_failure_names_the_signal_in_the_pytest_report(
     result.stdout.fnmatch_lines(
         ["*docs/a.jsonl:1 (https://n.example/nav) ?body?: link lines 1.00 > 0.40 (link_lines)*"]
     )
+
+
+def test_the_flattened_kyiv_page_fails_through_pytest_and_its_cleaned_copy_passes(
+    pytester: pytest.Pytester,
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    raw = (root / "fixtures" / "news" / "raw" / "kyiv-flattened.txt").read_text("utf-8")
+    news = (root / "expectations" / "news.yaml").read_text("utf-8")
+    pytester.makefile(".yaml", news=news.replace("../fixtures/news/", "pages/"))
+    pages = pytester.mkdir("pages")
+    (pages / "kyiv-flattened.txt").write_text(raw, encoding="utf-8")
+    result = pytester.runpytest("news.yaml", "-k", "widgets or forms or chrome")
+    result.assert_outcomes(failed=3, deselected=4)
+    result.stdout.fnmatch_lines(
+        ["*contact form text in a run of 12 chrome items 'Comments comments powered by Disqus*"]
+    )
+    assert main(["clean", "pages", "--suite", "news.yaml", "-o", "out", "-q"]) == 0
+    (pages / "kyiv-flattened.txt").write_text(
+        (pytester.path / "out" / "kyiv-flattened.txt").read_text("utf-8"), encoding="utf-8"
+    )
+    result = pytester.runpytest("news.yaml", "-k", "widgets or forms or chrome")
+    result.assert_outcomes(passed=3, deselected=4)
