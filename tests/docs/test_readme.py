@@ -21,7 +21,7 @@ from scrapegate.registry import builtin_names
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
-RUN = "scrapegate check fixtures/news --suite expectations/news.yaml"
+RUN = "scrapegate check fixtures/news --suite expectations/news.yaml --max-failures 2"
 RUN_BLOCK = re.compile(r"```text\n\$ " + re.escape(RUN) + r"\n(.*?)\n```", re.S)
 
 
