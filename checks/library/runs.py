@@ -141,7 +141,7 @@ class RunFinder:
         self._run = re2.compile(rf"(?i){run}|{link_line}", options)
         # The boundary after a token belongs to the match, so that the longest match cannot
         # end inside a word ("Submit Comment|s"); _split trims it off again.
-        self._token = re2.compile(rf"(?i){token}(?:{_BOUNDARY_CLASS}|\z)", options)
+        self._token = re2.compile(rf"(?i){token}({_BOUNDARY_CLASS}|\z)", options)
         self._identify = PatternSet([rf"(?i)\A(?:{r.pattern})\z" for r in self.rules])
         self._gap = re2.compile(_GAP, options)
         self._prefix = re2.compile(_LINE_PREFIX, options)
@@ -171,9 +171,7 @@ class RunFinder:
         separated = False
         previous_end = start
         for match in self._token.finditer(text[start:end]):
-            low, high = start + match.start(), start + match.end()
-            if high > low + 1 and text[high - 1] in _BOUNDARY:
-                high -= 1
+            low, high = start + match.start(), start + match.end() - len(match.group(1))
             while low < high and text[low] in " \t":
                 low += 1
             while high > low and text[high - 1] in " \t":

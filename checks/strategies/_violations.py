@@ -81,11 +81,29 @@ def _bad_value(
         if not lines:
             raise UnsupportedSuite(f"no pack example trips only {target.name!r}")
         return draw(_insert_line(str(value), draw(st.sampled_from(lines))))
+    if check == "text_quality":
+        return _link_list_page(target, str(value))
     if check == "matches":
         return draw(st.sampled_from(("http://news.example/1", "ftp://news.example/1", "n/a")))
     if check == "not_matches":
         return draw(st.from_regex(params.pattern).filter(lambda v: "\n" not in v))
     raise UnsupportedSuite(f"cannot generate a violation of check {check!r} ({target.name!r})")
+
+
+def _link_list_page(target: Expectation, value: str) -> str:
+    """``value`` followed by a menu of markdown links long enough to break ``link_lines``."""
+    from ..library.text_quality import resolve
+
+    bound = resolve(target.params).get("link_lines")
+    if bound is None:
+        raise UnsupportedSuite(f"{target.name!r} turns link_lines off; no violation to generate")
+    lines = sum(1 for line in value.split("\n") if line.strip())
+    share = bound["max"]
+    extra = int(share * lines / max(1e-9, 1 - share)) + 3
+    menu = "\n".join(
+        f"* [Section {n}](https://news.example/section/{n})" for n in range(1, extra + 1)
+    )
+    return f"{value}\n\n{menu}"
 
 
 def _first(patterns: tuple[Any, ...]) -> str:

@@ -356,6 +356,13 @@ def _flattened_run(draw: st.DrawFn) -> tuple[str, str]:
         "The river rose by a metre",
     )
 )
+@example(
+    (
+        "Rain fell all day in the north and the river rose by a metre overnight.",
+        "Rain fell all day in the north and the river rose by a metre overnight. "
+        "Comments Actions Loading... Your Name:*",
+    )
+)
 def test_a_run_of_chrome_in_a_flattened_page_cleans_away_and_the_page_passes(
     pair: tuple[str, str],
 ) -> None:
