@@ -24,6 +24,7 @@ from .dates import language_tag, language_tag_problem
 from .documents import Document
 from .errors import ConfigError, Location, Problem, did_you_mean
 from .finite import FiniteValidator, nonfinite_error
+from .grouping import GroupBy, parse_group_by
 from .regex import PatternError, compile_pattern
 from .registry import CheckContext, CheckType, ParamError, registry
 from .schema import suite_schema
@@ -143,6 +144,8 @@ class DocumentsSpec:
     format: str | None = None
     fields: tuple[DerivedField, ...] = ()
     language: DocumentLanguage | None = None
+    # documents.group_by: how checks that compare documents with their peers group them.
+    group_by: GroupBy | None = None
 
 
 @dataclass(frozen=True)
@@ -411,8 +414,14 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
         raise ConfigError(problems_sorted([*doc.problems, shape]))
     problems = _schema_problems(doc, suite_schema(checks))
     data: dict[str, Any] = doc.data
-    ctx = CheckContext(now or datetime.now(UTC))
     documents = data.get("documents") if isinstance(data.get("documents"), dict) else {}
+    # The schema has checked its shape; a wrong one is reported there and ignored here.
+    group_by = parse_group_by(documents.get("group_by")) if isinstance(documents, dict) else None
+    ctx = CheckContext(
+        now or datetime.now(UTC),
+        group_by=group_by,
+        base_dir=os.path.dirname(doc.path) or ".",
+    )
     derived: list[DerivedField] = []
     if isinstance(documents, dict) and isinstance(documents.get("fields"), dict):
         try:
@@ -521,6 +530,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             format=documents.get("format") if isinstance(documents, dict) else None,
             fields=tuple(derived),
             language=language,
+            group_by=group_by,
         ),
         cleaners=tuple(cleaners),
         expectations=tuple(expectations),
