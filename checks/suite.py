@@ -25,6 +25,7 @@ from .documents import Document
 from .errors import ConfigError, Location, Problem, did_you_mean
 from .finite import FiniteValidator, nonfinite_error
 from .grouping import GroupBy, parse_group_by
+from .packs import is_pack_path
 from .regex import PatternError, compile_pattern
 from .registry import CheckContext, CheckType, ParamError, registry
 from .schema import suite_schema
@@ -300,8 +301,24 @@ def _tuples(value: Any) -> Any:
     return value
 
 
-def _build_params(check: CheckType, raw: dict[str, Any]) -> Any:
+def resolve_pack_paths(raw: dict[str, Any], base_dir: str) -> dict[str, Any]:
+    """``packs`` entries that are paths, made relative to the suite's folder (as
+    ``documents.paths`` are); pack names and everything else are left as they are."""
+    packs = raw.get("packs")
+    if not isinstance(packs, list) or not any(
+        isinstance(p, str) and is_pack_path(p) for p in packs
+    ):
+        return raw
+    resolved = [
+        os.path.normpath(os.path.join(base_dir, p)) if isinstance(p, str) and is_pack_path(p) else p
+        for p in packs
+    ]
+    return {**raw, "packs": resolved}
+
+
+def _build_params(check: CheckType, raw: dict[str, Any], base_dir: str = ".") -> Any:
     names = {f.name for f in fields(check.params)}
+    raw = resolve_pack_paths(raw, base_dir) if "packs" in names else raw
     kwargs = {k: _tuples(v) for k, v in raw.items() if k in names}
     return check.params(**kwargs)
 
@@ -399,7 +416,8 @@ def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], l
                     format_path(path),
                 )
             ]
-        specs.append(CleanerSpec(str(name), params, doc.locate(path)))
+        base_dir = os.path.dirname(doc.path) or "."
+        specs.append(CleanerSpec(str(name), resolve_pack_paths(params, base_dir), doc.locate(path)))
     return specs, list(validate_pipeline(doc, specs))
 
 
@@ -457,7 +475,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
         if check is None:
             continue
         try:
-            params = _build_params(check, raw)
+            params = _build_params(check, raw, ctx.base_dir)
             check.factory(params, ctx)
         except ParamError as exc:
             reported = {p.location for p in problems}
