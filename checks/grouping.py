@@ -79,7 +79,7 @@ def host_of(url: str) -> str | None:
         host = urlsplit(text).hostname
     except ValueError:
         return None
-    if not host:
+    if not host or any(c.isspace() for c in host):
         return None
     host = host.rstrip(".")
     return host[4:] if host.startswith("www.") and len(host) > 4 else host or None
