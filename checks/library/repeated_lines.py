@@ -18,8 +18,10 @@ group, a table of 64-bit digest -> number of documents, capped at ``MAX_DISTINCT
 distinct units per group (about 100 MB at the cap; a warning says when it was reached: units
 first seen after it are not counted). The text of a unit is kept only once a second document
 holds it. Which documents hold a unit is known only at the end, so each document keeps the
-digests and spans of its own units (16 bytes a unit, in flat arrays; no text): about 640 MB for
-a million documents of 40 long lines each. Parallel workers' states merge by adding counts.
+digests and spans of its own units (16 bytes a unit, in flat arrays; no text) besides its
+reference (id and ``path:line``, shared with the engine's): about 640 MB of arrays for a million
+documents of 40 long lines each. Parallel workers' states merge by adding counts and
+concatenating the documents, so a run with ``--workers`` reports what a single pass does.
 
 Passes::
 
@@ -272,7 +274,7 @@ class RepeatedLinesState:
     def message(self, hit: Repeated) -> str:
         """``line '...' repeats in 18 of 20 documents (90%) of group 'x' (share > 50%)``."""
         text = hit.text if len(hit.text) <= 120 else hit.text[:117] + "..."
-        where = "the corpus" if self.group_by is None else f"group {_group_name(hit.group)!r}"
+        where = self._where(hit.group)
         return (
             f"{hit.kind} {text!r} repeats in {hit.documents} of {hit.group_documents} documents "
             f"({hit.percent}%) of {where} (share > {self.params.share * 100:g}%)"
@@ -281,11 +283,14 @@ class RepeatedLinesState:
     def warnings(self) -> list[str]:
         """One warning per group whose table of distinct units reached the cap."""
         return [
-            f"repeated_lines counted at most {MAX_DISTINCT:,} distinct lines in group "
-            f"{_group_name(group)!r}; lines first seen after that were not counted"
+            f"repeated_lines counted at most {MAX_DISTINCT:,} distinct lines in "
+            f"{self._where(group)}; lines first seen after that were not counted"
             for group, state in self.groups.items()
             if state.full
         ]
+
+    def _where(self, group: str | None) -> str:
+        return "the corpus" if self.group_by is None else f"group {_group_name(group)!r}"
 
 
 def _group_name(group: str | None) -> str:
