@@ -182,7 +182,8 @@ class Partial:
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
     if cv.doc is None:
         return Failure(None, corpus_source, None, cv.violation.message)
-    return Failure(cv.doc.id, cv.doc.source, field_name, cv.violation.message)
+    v = cv.violation
+    return Failure(cv.doc.id, cv.doc.source, field_name, v.message, v.start, v.end)
 
 
 class _SourceOrder:
@@ -244,7 +245,11 @@ class Engine:
         # Reports break failures down by this field's value (opt-in: it costs a string a
         # document until the end of the run).
         self.group_by = group_by
-        self.ctx = CheckContext(now or datetime.now(UTC))
+        self.ctx = CheckContext(
+            now or datetime.now(UTC),
+            group_by=suite.documents.group_by,
+            base_dir=suite.base_dir,
+        )
         self.derivation = _Derivation(suite.documents.fields)
         self.derived = {d.name: d.source for d in suite.documents.fields}
         self.language = suite.documents.language
@@ -388,9 +393,18 @@ class Engine:
         for spec, tally in zip(self.suite.expectations, partial.tallies, strict=True):
             check = get_check(spec.check)
             if tally.state is not None:
+                # A document failing for several reasons (repeated_lines: several template
+                # lines) is one failed document, as for row checks.
+                failed_docs: set[DocRef] = set()
                 for cv in tally.state.finish():
-                    tally.failed += 1
+                    if cv.doc is None or cv.doc not in failed_docs:
+                        tally.failed += 1
+                        if cv.doc is not None:
+                            failed_docs.add(cv.doc)
                     tally.failures.append(_corpus_failure(cv, spec.field, corpus_source))
+                take = getattr(tally.state, "warnings", None)
+                if callable(take):
+                    warnings.extend(f"{spec.location}: {w}" for w in take())
                 if not check.needs_field:
                     tally.evaluated = 1
             if spec.where is not None and not tally.where_seen and partial.documents:
@@ -500,7 +514,11 @@ class Engine:
                 else:
                     if ref is None:
                         ref = DocRef(doc.id, doc.source)
-                    violations = r.evaluator.observe(value, ref)
+                    violations = (
+                        r.evaluator.observe(value, ref, doc)
+                        if check.sees_document
+                        else r.evaluator.observe(value, ref)
+                    )
             elif value is None and check.missing_fails:
                 r.missing += 1
                 violations = [_missing(field_name or "", self.derived)]

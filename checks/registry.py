@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from typing import Any, Protocol
 
 from .errors import did_you_mean
+from .grouping import GroupBy
 
 ENTRY_POINT_GROUP = "scrapegate.checks"
 
@@ -32,6 +33,7 @@ BUILTIN_MODULES = (
     "scrapegate.library.no_html",
     "scrapegate.library.unique",
     "scrapegate.library.count",
+    "scrapegate.library.repeated_lines",
     "scrapegate.library.text_quality",
 )
 
@@ -73,7 +75,13 @@ class RowCheck(Protocol):
 
 
 class CorpusCheck(Protocol):
-    """Sees every document once, then reports corpus-level violations at the end."""
+    """Sees every document once, then reports corpus-level violations at the end.
+
+    A check registered with ``sees_document=True`` is called as ``observe(value, doc,
+    document)``: ``document`` is the whole :class:`~scrapegate.documents.Document` (to read
+    its group, say); it must not be kept. A state may also have ``warnings() -> list[str]``:
+    the engine adds them to the run's warnings (a bound on memory that was reached).
+    """
 
     def observe(self, value: Any, doc: DocRef, /) -> list[Violation]:
         """Record a value; return violations of this document found now."""
@@ -97,6 +105,10 @@ class CheckContext:
     # merged after an earlier slice's, so it must keep what it needs to report its own
     # documents should the merge find them failing (unique keeps its first occurrences).
     follows_earlier_slice: bool = False
+    # The suite's documents.group_by (a check's own group_by param overrides it).
+    group_by: GroupBy | None = None
+    # The suite file's folder: suite-relative paths (packs given by path) start here.
+    base_dir: str = "."
 
 
 class ParamError(ValueError):
@@ -148,6 +160,8 @@ class CheckType:
     missing_fails: bool = True
     # Whether the row evaluator also takes the document's language (see RowCheck).
     document_language: bool = False
+    # Whether the corpus evaluator's observe also takes the whole document (see CorpusCheck).
+    sees_document: bool = False
     module: str = ""
     doc: str = field(default="", compare=False)
 
@@ -170,6 +184,7 @@ def check(
     text_only: bool = True,
     missing_fails: bool = True,
     document_language: bool = False,
+    sees_document: bool = False,
 ) -> Callable[[Factory], Factory]:
     """Register the decorated factory as check type ``name``."""
 
@@ -192,6 +207,7 @@ def check(
             text_only=text_only,
             missing_fails=missing_fails,
             document_language=document_language,
+            sees_document=sees_document,
             module=module,
             doc=doc,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .grouping import GROUP_BY_SCHEMA
 from .registry import CheckType
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ DOCUMENTS_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "group_by": GROUP_BY_SCHEMA,
         "fields": {
             "type": "object",
             "description": "Derived fields: a regex group 'value' captured from another field.",

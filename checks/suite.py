@@ -24,6 +24,8 @@ from .dates import language_tag, language_tag_problem
 from .documents import Document
 from .errors import ConfigError, Location, Problem, did_you_mean
 from .finite import FiniteValidator, nonfinite_error
+from .grouping import GroupBy, parse_group_by
+from .packs import is_pack_path
 from .regex import PatternError, compile_pattern
 from .registry import CheckContext, CheckType, ParamError, registry
 from .schema import suite_schema
@@ -143,6 +145,8 @@ class DocumentsSpec:
     format: str | None = None
     fields: tuple[DerivedField, ...] = ()
     language: DocumentLanguage | None = None
+    # documents.group_by: how checks that compare documents with their peers group them.
+    group_by: GroupBy | None = None
 
 
 @dataclass(frozen=True)
@@ -297,8 +301,24 @@ def _tuples(value: Any) -> Any:
     return value
 
 
-def _build_params(check: CheckType, raw: dict[str, Any]) -> Any:
+def resolve_pack_paths(raw: dict[str, Any], base_dir: str) -> dict[str, Any]:
+    """``packs`` entries that are paths, made relative to the suite's folder (as
+    ``documents.paths`` are); pack names and everything else are left as they are."""
+    packs = raw.get("packs")
+    if not isinstance(packs, list) or not any(
+        isinstance(p, str) and is_pack_path(p) for p in packs
+    ):
+        return raw
+    resolved = [
+        os.path.normpath(os.path.join(base_dir, p)) if isinstance(p, str) and is_pack_path(p) else p
+        for p in packs
+    ]
+    return {**raw, "packs": resolved}
+
+
+def _build_params(check: CheckType, raw: dict[str, Any], base_dir: str = ".") -> Any:
     names = {f.name for f in fields(check.params)}
+    raw = resolve_pack_paths(raw, base_dir) if "packs" in names else raw
     kwargs = {k: _tuples(v) for k, v in raw.items() if k in names}
     return check.params(**kwargs)
 
@@ -396,7 +416,8 @@ def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], l
                     format_path(path),
                 )
             ]
-        specs.append(CleanerSpec(str(name), params, doc.locate(path)))
+        base_dir = os.path.dirname(doc.path) or "."
+        specs.append(CleanerSpec(str(name), resolve_pack_paths(params, base_dir), doc.locate(path)))
     return specs, list(validate_pipeline(doc, specs))
 
 
@@ -411,8 +432,14 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
         raise ConfigError(problems_sorted([*doc.problems, shape]))
     problems = _schema_problems(doc, suite_schema(checks))
     data: dict[str, Any] = doc.data
-    ctx = CheckContext(now or datetime.now(UTC))
     documents = data.get("documents") if isinstance(data.get("documents"), dict) else {}
+    # The schema has checked its shape; a wrong one is reported there and ignored here.
+    group_by = parse_group_by(documents.get("group_by")) if isinstance(documents, dict) else None
+    ctx = CheckContext(
+        now or datetime.now(UTC),
+        group_by=group_by,
+        base_dir=os.path.dirname(doc.path) or ".",
+    )
     derived: list[DerivedField] = []
     if isinstance(documents, dict) and isinstance(documents.get("fields"), dict):
         try:
@@ -448,7 +475,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
         if check is None:
             continue
         try:
-            params = _build_params(check, raw)
+            params = _build_params(check, raw, ctx.base_dir)
             check.factory(params, ctx)
         except ParamError as exc:
             reported = {p.location for p in problems}
@@ -521,6 +548,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             format=documents.get("format") if isinstance(documents, dict) else None,
             fields=tuple(derived),
             language=language,
+            group_by=group_by,
         ),
         cleaners=tuple(cleaners),
         expectations=tuple(expectations),

@@ -45,7 +45,8 @@ SCHEMA: dict[str, Any] = {
     "packs": {
         "type": "array",
         "items": {"type": "string"},
-        "description": f"Boilerplate packs to remove: {', '.join(available_packs())}.",
+        "description": f"Boilerplate packs to remove: {', '.join(available_packs())}; "
+        "or a pack file by path (./site-templates.yaml, relative to the suite's folder).",
     },
     "patterns": {
         "type": "array",

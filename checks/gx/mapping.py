@@ -274,6 +274,15 @@ def count(b: Builder, index: int, spec: Expectation) -> Result:
     return "expect_table_row_count_to_be_between", bounds, None, "one corpus-level evaluation"
 
 
+def repeated_lines(b: Builder, index: int, spec: Expectation) -> Result:
+    """No GX expectation counts lines across the documents of a group."""
+    raise no_mapping(
+        "a document fails for lines it shares with most documents of its group, counted over "
+        "the whole corpus; GX has no expectation for that, and a prepared column would only "
+        "copy scrapegate's own verdict"
+    )
+
+
 def text_quality(b: Builder, index: int, spec: Expectation) -> Result:
     """0 failing signals: a column of text_quality's own count, between 0 and 0.
 
@@ -304,5 +313,6 @@ HANDLERS: dict[str, Handler] = {
     "not_matches": not_matches,
     "unique": unique,
     "count": count,
+    "repeated_lines": repeated_lines,
     "text_quality": text_quality,
 }

@@ -42,7 +42,8 @@ SCHEMA: dict[str, Any] = {
     "packs": {
         "type": "array",
         "items": {"type": "string"},
-        "description": f"Boilerplate packs to look for: {', '.join(available_packs())}.",
+        "description": f"Boilerplate packs to look for: {', '.join(available_packs())}; "
+        "or a pack file by path (./site-templates.yaml, relative to the suite's folder).",
     },
     "patterns": {
         "type": "array",

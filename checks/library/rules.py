@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..packs import MATCH_KINDS, UnknownPackError, compile_source, load_pack
+from ..packs import (
+    MATCH_KINDS,
+    PackFileError,
+    UnknownPackError,
+    compile_source,
+    is_pack_path,
+    load_pack,
+    load_pack_file,
+)
 from ..regex import PatternError, PatternSet, compile_pattern
 from ..registry import ParamError, raise_all
 from ..textnorm import matching_view
@@ -67,11 +75,15 @@ def build_rules(packs: Sequence[str], patterns: Sequence[Any], key: str = "packs
     errors: list[ParamError] = []
     for index, pack_name in enumerate(packs):
         try:
-            pack = load_pack(pack_name)
+            # A path (the suite resolved it against its folder) is a user's own pack file.
+            pack = load_pack_file(pack_name) if is_pack_path(pack_name) else load_pack(pack_name)
         except UnknownPackError as exc:
             errors.append(ParamError((key, index), str(exc)))
             continue
-        label = pack_label(pack_name)
+        except PackFileError as exc:
+            errors.append(ParamError((key, index), f"pack file {pack_name}: {exc}"))
+            continue
+        label = pack_label(pack.name)
         # Ambiguous words count only next to other chrome: scrapegate.library.runs finds them.
         rules.extend(
             Rule(r.qualified_name, label, r.compiled_source) for r in pack.rules if not r.ambiguous
@@ -102,6 +114,8 @@ def pack_rule_names(packs: Sequence[str]) -> frozenset[str]:
     """``pack/rule`` of every rule of the given packs (unknown names are skipped)."""
     names: set[str] = set()
     for pack_name in packs:
+        if is_pack_path(pack_name):
+            continue  # a user's pack file takes no part in runs of chrome
         try:
             names.update(r.qualified_name for r in load_pack(pack_name).rules)
         except UnknownPackError:

@@ -16,6 +16,7 @@ listed and never make up a run of chrome or lend context to an ambiguous word.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from importlib import resources
 
@@ -113,3 +114,92 @@ def load_pack(name: str) -> Pack:
         rules=rules,
         in_runs=bool(data.get("in_runs", True)),
     )
+
+
+# --- Packs given by path (a user's own, such as one written by ``scrapegate templates``) ---
+
+
+def is_pack_path(entry: str) -> bool:
+    """Whether a ``packs`` entry names a file (has a ``/`` or ends in .yaml/.yml), not a pack."""
+    return "/" in entry or os.sep in entry or entry.endswith((".yaml", ".yml"))
+
+
+class PackFileError(ValueError):
+    """A pack file that cannot be used; the message says where in it (``file:line:col``)."""
+
+
+def load_pack_file(path: str) -> Pack:
+    """Load and validate a user's pack file; raise :class:`PackFileError` with every problem.
+
+    Parsed with the safe YAML loader the suites use (so problems have line and column), in the
+    shipped packs' format; each pattern must compile on RE2 and match each of its examples.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise PackFileError(
+            f"cannot read it: {exc.strerror or exc}; check the path (a relative one starts "
+            "at the suite's folder)"
+        ) from None
+    return _load_pack_file(path, info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_pack_file(path: str, mtime_ns: int, size: int) -> Pack:
+    from ..errors import ConfigError
+    from ..regex import PatternError, compile_pattern
+    from ..yamlsource import read_marked
+
+    try:
+        doc = read_marked(path)
+    except ConfigError as exc:
+        raise PackFileError("; ".join(str(p) for p in exc.problems)) from None
+    data = doc.data
+    problems: list[str] = []
+
+    def problem(where: tuple[str | int, ...], message: str) -> None:
+        problems.append(f"{doc.locate(where)}: {message}")
+
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise PackFileError(f"{doc.locate(())}: a pack file is a mapping with a 'rules' list")
+    name = data.get("pack")
+    if not isinstance(name, str) or not name:
+        problem(("pack",), "'pack' must name the pack")
+        name = os.path.splitext(os.path.basename(path))[0]
+    rules: list[PackRule] = []
+    for index, raw in enumerate(data["rules"]):
+        at: tuple[str | int, ...] = ("rules", index)
+        if not isinstance(raw, dict) or not isinstance(raw.get("pattern"), str):
+            problem(at, "a rule is a mapping with at least 'name' and 'pattern'")
+            continue
+        unknown = sorted(set(raw) - _RULE_KEYS)
+        if unknown:
+            problem((*at, unknown[0]), f"unknown key {unknown[0]!r} in a rule")
+        match = str(raw.get("match", "line"))
+        if match not in MATCH_KINDS:
+            problem((*at, "match"), f"match is 'line' or 'inline', got {match!r}")
+            continue
+        rule = PackRule(
+            pack=name,
+            name=str(raw.get("name", f"rules[{index}]")),
+            pattern=raw["pattern"],
+            match=match,
+            description=str(raw.get("description", "")),
+            examples=tuple(str(e) for e in raw.get("examples") or ()),
+        )
+        try:
+            compile_pattern(rule.pattern)
+            compiled = compile_pattern(rule.compiled_source)
+        except PatternError as exc:
+            problem((*at, "pattern"), str(exc))
+            continue
+        for k, example in enumerate(rule.examples):
+            if compiled.search(example) is None:
+                problem((*at, "examples", k), f"example {example!r} does not match the pattern")
+        rules.append(rule)
+    if problems:
+        raise PackFileError("; ".join(problems))
+    return Pack(name=name, description=str(data.get("description", "")), rules=tuple(rules))
+
+
+_RULE_KEYS = frozenset({"name", "description", "pattern", "match", "examples"})

@@ -12,7 +12,7 @@ import click
 from scrapegate.cli import LazyGroup, cli
 
 PACKAGE = Path(__file__).resolve().parents[2] / "checks"
-COMMANDS = ["check", "clean", "diff", "export-gx", "lint", "report", "schema"]
+COMMANDS = ["check", "clean", "diff", "export-gx", "lint", "report", "schema", "templates"]
 
 
 def _imports(path: Path) -> list[str]:

@@ -288,6 +288,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "digests",
             "dates",
             "documents",
+            "grouping",
             "docindex",
             "result",
             "resultfile",

@@ -1,0 +1,322 @@
+"""repeated_lines: no line repeats across most documents of a site (a template found from the data).
+
+Twenty pages of one site that all end with the same unlisted lines ("Follow us on Mastodon",
+"All rights reserved ...") pass every pattern list; the corpus itself shows what repeats. A
+*unit* is a line of the field, at least ``min_length`` characters once normalised (NFKC,
+case-folded, whitespace collapsed); in a document that is one flattened line, its sentences
+(split after ``.``, ``!``, ``?``, ``。``, ``！``, ``？``) are units too. Sentences rather than word
+shingles: a sentence reads as what a reviewer expects, and becomes a pack rule that
+``no_boilerplate`` and ``strip_boilerplate`` can use as is; a shingle is a fragment of one.
+
+Documents are grouped by the check's ``group_by``, else the suite's ``documents.group_by``,
+else the whole corpus is one group. In a group of at least ``min_documents`` documents, a unit
+found in more than ``share`` of them is template text: every document holding it fails, once
+per such unit, with the span of the unit in the field.
+
+Memory: one pass, as the engine is (a second pass over the inputs could not read stdin). Per
+group, a table of 64-bit digest -> number of documents, capped at ``MAX_DISTINCT`` (1,000,000)
+distinct units per group (about 100 MB at the cap; a warning says when it was reached: units
+first seen after it are not counted). The text of a unit is kept only once a second document
+holds it. Which documents hold a unit is known only at the end, so each document keeps the
+digests and spans of its own units (16 bytes a unit, in flat arrays; no text) besides its
+reference (id and ``path:line``, shared with the engine's): about 640 MB of arrays for a million
+documents of 40 long lines each. Parallel workers' states merge by adding counts and
+concatenating the documents, so a run with ``--workers`` reports what a single pass does.
+
+Passes::
+
+    expectation: {name: no site template, check: repeated_lines, field: text, min_documents: 2}
+    documents: [{text: "An article about the harbour.\\nFollow us on Mastodon today"},
+                {text: "An article about the weather.\\nSubscribe to the daily letter"}]
+
+Fails::
+
+    expectation: {name: no site template, check: repeated_lines, field: text, min_documents: 2}
+    documents: [{text: "An article about the harbour.\\nFollow us on Mastodon today"},
+                {text: "An article about the weather.\\nFollow us on Mastodon today"}]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..documents import Document
+from ..grouping import GROUP_BY_SCHEMA, NO_GROUP, GroupBy, parse_group_by
+from ..registry import CheckContext, CorpusViolation, DocRef, ParamError, Violation, check
+
+MAX_DISTINCT = 1_000_000
+
+SCHEMA: dict[str, Any] = {
+    "share": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 1,
+        "description": "A unit in more than this share of a group's documents is template "
+        "text (default 0.5).",
+    },
+    "min_documents": {
+        "type": "integer",
+        "minimum": 2,
+        "description": "Groups with fewer documents are not judged (default 5).",
+    },
+    "min_length": {
+        "type": "integer",
+        "minimum": 1,
+        "description": "Shortest unit counted, in characters after normalisation (default 20).",
+    },
+    "group_by": {
+        **GROUP_BY_SCHEMA,
+        "description": "Overrides the suite's documents.group_by for this check: "
+        "{field: name} or {host: url_field}.",
+    },
+}
+
+_SPACE = re.compile(r"\s+")
+# A sentence ends after . ! ? (or their CJK forms) followed by space, or after a CJK stop.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+
+
+@dataclass(frozen=True)
+class RepeatedLinesParams:
+    """Thresholds and grouping."""
+
+    share: float = 0.5
+    min_documents: int = 5
+    min_length: int = 20
+    group_by: Any = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A line or sentence of a value: its span, normalised text and kind."""
+
+    start: int
+    end: int
+    key: str
+    kind: str
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, whitespace collapsed and stripped: how units are compared."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def units(value: str, min_length: int) -> Iterator[Unit]:
+    """The units of a value: its lines, and the sentences of a one-line value."""
+    flattened = "\n" not in value.strip()
+    offset = 0
+    for line in value.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = offset + len(line) - len(line.lstrip())
+            key = normalise(stripped)
+            if len(key) >= min_length:
+                yield Unit(lead, lead + len(stripped), key, "line")
+            if flattened:
+                yield from _sentences(stripped, lead, min_length, key)
+        offset += len(line) + 1
+
+
+def _sentences(line: str, base: int, min_length: int, whole: str) -> Iterator[Unit]:
+    position = 0
+    for m in [*_SENTENCE_END.finditer(line), None]:
+        end = m.start() if m is not None else len(line)
+        piece = line[position:end].strip()
+        if piece:
+            start = base + position + len(line[position:end]) - len(line[position:end].lstrip())
+            key = normalise(piece)
+            if len(key) >= min_length and key != whole:
+                yield Unit(start, start + len(piece), key, "sentence")
+        if m is not None:
+            position = m.end()
+
+
+def digest(key: str) -> int:
+    """A 64-bit digest of a normalised unit."""
+    raw = key.encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """A template unit found by the check: its group, text, kind and document counts."""
+
+    group: str | None
+    text: str
+    kind: str
+    documents: int
+    group_documents: int
+
+    @property
+    def percent(self) -> int:
+        """Its share of the group, rounded down to a whole percent."""
+        return self.documents * 100 // self.group_documents
+
+
+class _Group:
+    def __init__(self) -> None:
+        self.documents = 0
+        self.counts: dict[int, int] = {}
+        # Text and kind of units that a second document holds (the only ones that can repeat).
+        self.texts: dict[int, tuple[str, str]] = {}
+        self.full = False
+
+
+class RepeatedLinesState:
+    """Per-group unit counts, plus each document's own unit digests and spans."""
+
+    def __init__(self, params: RepeatedLinesParams, group_by: GroupBy | None) -> None:
+        self.params = params
+        self.group_by = group_by
+        self.groups: dict[str | None, _Group] = {}
+        # One entry per observed document: its ref and group, and where its units are.
+        self.docs: list[tuple[DocRef, str | None]] = []
+        self.first_unit = array("Q")
+        self.unit_digests = array("Q")
+        self.unit_spans = array("Q")
+
+    def observe(self, value: Any, doc: DocRef, document: Document | None = None) -> list[Violation]:
+        """Count the units of one document in its group; remember its own digests."""
+        group = self.group_by.of(document) if self.group_by and document is not None else None
+        state = self.groups.get(group)
+        if state is None:
+            state = self.groups[group] = _Group()
+        state.documents += 1
+        self.docs.append((doc, group))
+        self.first_unit.append(len(self.unit_digests))
+        if not isinstance(value, str):
+            return []
+        seen: set[int] = set()
+        counts, texts = state.counts, state.texts
+        for unit in units(value, self.params.min_length):
+            key = digest(unit.key)
+            if key in seen:
+                continue
+            seen.add(key)
+            self.unit_digests.append(key)
+            self.unit_spans.append(unit.start << 32 | min(unit.end, 0xFFFFFFFF))
+            n = counts.get(key)
+            if n is None:
+                if len(counts) >= MAX_DISTINCT:
+                    state.full = True
+                    continue
+                counts[key] = 1
+            else:
+                counts[key] = n + 1
+                if key not in texts:
+                    texts[key] = (value[unit.start : unit.end], unit.kind)
+        return []
+
+    def merge(self, later: RepeatedLinesState) -> Iterable[CorpusViolation]:
+        """Add the next slice's counts and documents."""
+        for group, theirs in later.groups.items():
+            mine = self.groups.get(group)
+            if mine is None:
+                self.groups[group] = theirs
+                continue
+            mine.documents += theirs.documents
+            mine.full = mine.full or theirs.full
+            for key, n in theirs.counts.items():
+                had = mine.counts.get(key)
+                if had is None:
+                    if len(mine.counts) >= MAX_DISTINCT:
+                        mine.full = True
+                        continue
+                    mine.counts[key] = n
+                else:
+                    mine.counts[key] = had + n
+            for key, shown in theirs.texts.items():
+                mine.texts.setdefault(key, shown)
+        base = len(self.unit_digests)
+        self.docs.extend(later.docs)
+        self.first_unit.extend(base + i for i in later.first_unit)
+        self.unit_digests.extend(later.unit_digests)
+        self.unit_spans.extend(later.unit_spans)
+        return ()
+
+    def repeated(self) -> dict[tuple[str | None, int], Repeated]:
+        """Every template unit, by (group, digest)."""
+        p = self.params
+        found: dict[tuple[str | None, int], Repeated] = {}
+        for group, state in self.groups.items():
+            if state.documents < p.min_documents:
+                continue
+            for key, n in state.counts.items():
+                if n > p.share * state.documents and n >= 2:
+                    text, kind = state.texts.get(key, ("?", "line"))
+                    found[(group, key)] = Repeated(group, text, kind, n, state.documents)
+        return found
+
+    def finish(self) -> Iterable[CorpusViolation]:
+        """A violation on every document for every template unit it holds."""
+        found = self.repeated()
+        if not found:
+            return
+        total = len(self.unit_digests)
+        for index, (doc, group) in enumerate(self.docs):
+            low = self.first_unit[index]
+            high = self.first_unit[index + 1] if index + 1 < len(self.docs) else total
+            for i in range(low, high):
+                hit = found.get((group, self.unit_digests[i]))
+                if hit is None:
+                    continue
+                span = self.unit_spans[i]
+                yield CorpusViolation(
+                    doc, Violation(self.message(hit), span >> 32, span & 0xFFFFFFFF)
+                )
+
+    def message(self, hit: Repeated) -> str:
+        """``line '...' repeats in 18 of 20 documents (90%) of group 'x' (share > 50%)``."""
+        text = hit.text if len(hit.text) <= 120 else hit.text[:117] + "..."
+        where = self._where(hit.group)
+        return (
+            f"{hit.kind} {text!r} repeats in {hit.documents} of {hit.group_documents} documents "
+            f"({hit.percent}%) of {where} (share > {self.params.share * 100:g}%)"
+        )
+
+    def warnings(self) -> list[str]:
+        """One warning per group whose table of distinct units reached the cap."""
+        return [
+            f"repeated_lines counted at most {MAX_DISTINCT:,} distinct lines in "
+            f"{self._where(group)}; lines first seen after that were not counted"
+            for group, state in self.groups.items()
+            if state.full
+        ]
+
+    def _where(self, group: str | None) -> str:
+        return "the corpus" if self.group_by is None else f"group {_group_name(group)!r}"
+
+
+def _group_name(group: str | None) -> str:
+    return NO_GROUP if group is None else group
+
+
+def resolve_group_by(params: RepeatedLinesParams, ctx: CheckContext) -> GroupBy | None:
+    """The check's own group_by, else the suite's."""
+    if params.group_by is not None:
+        own = parse_group_by(params.group_by)
+        if own is None:
+            raise ParamError("group_by", "group_by is {field: name} or {host: url_field}")
+        return own
+    return ctx.group_by
+
+
+@check(
+    "repeated_lines",
+    params=RepeatedLinesParams,
+    schema=SCHEMA,
+    corpus=True,
+    text_only=False,
+    sees_document=True,
+)
+def repeated_lines(params: RepeatedLinesParams, ctx: CheckContext) -> RepeatedLinesState:
+    """Build a fresh state for one run."""
+    if not 0 < params.share <= 1:
+        raise ParamError("share", f"share {params.share} is not between 0 (excluded) and 1")
+    return RepeatedLinesState(params, resolve_group_by(params, ctx))
