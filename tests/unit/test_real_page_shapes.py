@@ -85,6 +85,7 @@ def test_the_fixture_file_is_up_to_date() -> None:
     assert (SHAPES / "pages.jsonl").read_text("utf-8") == module.render(), (
         "run: python fixtures/web/shapes/make_pages.py"
     )
+    assert (SHAPES.parent / "site" / "pages.jsonl").read_text("utf-8") == module.render_site()
 
 
 @pytest.mark.parametrize(
