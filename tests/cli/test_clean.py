@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scrapegate.cli import main
+from scrapegate.strategies import FIXTURE_CHROME
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "fixtures" / "news" / "raw"
@@ -242,11 +243,7 @@ def test_raw_news_fixtures_are_cleaned_into_passing_pages(
     raw_lines = (RAW / "kyiv-drones.txt").read_text(encoding="utf-8").split("--Reuters--")[0]
     assert kyiv.startswith(raw_lines), "every article line stays verbatim and in order"
     capsys.readouterr()
-    names = ["no comment widgets", "no contact forms", "no portal chrome"]
-    assert main(["check", str(out), "--suite", suite, "--json", str(tmp_path / "r.json")]) == 1
-    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    verdicts = {e["name"]: e["passed"] for e in result["expectations"]}
-    assert all(verdicts[name] for name in names), verdicts
+    _assert_no_chrome_left(out, suite, tmp_path)
 
 
 def test_check_clean_turns_a_failing_raw_fixture_into_a_pass(
@@ -422,20 +419,13 @@ def test_check_clean_reports_values_a_cleaner_left_unchanged_once_each(
     assert shown.count("warning: d.jsonl:2: normalize_date") == 1
 
 
-KYIV_JUNK = (
-    "Comments",
-    "comments powered by Disqus",
-    "Web Content Viewer (JSR 286)",
-    "Actions",
-    "Loading...",
-    "Complementary Content",
-    "CLOSE",
-    "Your Name:*",
-    "Your Email:*",
-    "Your Message:*",
-    "Enter Captcha:*",
-    "Submit",
-)
+def _assert_no_chrome_left(out: Path, suite: str, tmp_path: Path) -> None:
+    """The three no_boilerplate expectations of the news suite pass on the cleaned pages."""
+    names = ["no comment widgets", "no contact forms", "no portal chrome"]
+    assert main(["check", str(out), "--suite", suite, "--json", str(tmp_path / "r.json")]) == 1
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    verdicts = {e["name"]: e["passed"] for e in result["expectations"]}
+    assert all(verdicts[name] for name in names), verdicts
 
 
 def test_the_kyiv_page_flattened_to_one_line_is_flagged_with_every_junk_item(
@@ -451,7 +441,7 @@ def test_the_kyiv_page_flattened_to_one_line_is_flagged_with_every_junk_item(
         (failure,) = by_name[name]["failures"]
         assert "run of 12 chrome items" in failure["message"]
         # The evidence quotes the whole run: every junk item of the page.
-        assert all(junk in failure["message"] for junk in KYIV_JUNK), failure["message"]
+        assert all(junk in failure["message"] for junk in FIXTURE_CHROME), failure["message"]
     capsys.readouterr()
 
 
@@ -470,8 +460,4 @@ def test_the_kyiv_page_flattened_to_one_line_cleans_to_the_article_only(
     assert cleaned.rstrip("\n") == article
     assert article.endswith("in the spring. --Reuters--")
     capsys.readouterr()
-    names = ["no comment widgets", "no contact forms", "no portal chrome"]
-    assert main(["check", str(out), "--suite", suite, "--json", str(tmp_path / "r.json")]) == 1
-    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    verdicts = {e["name"]: e["passed"] for e in result["expectations"]}
-    assert all(verdicts[name] for name in names), verdicts
+    _assert_no_chrome_left(out, suite, tmp_path)
