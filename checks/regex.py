@@ -61,12 +61,18 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[list[Any], Any]:
     inherit compiled sets instead of compiling their own. RE2 objects are read-only once
     compiled, so sharing them is safe.
     """
-    compiled = [compile_pattern(p) for p in patterns]
     if len(patterns) < 2:
-        return compiled, None
+        return [compile_pattern(p) for p in patterns], None
+    # Each pattern alone is needed only to locate a hit (first/all); the set decides which
+    # patterns hit. Compiling all of them up front cost ~0.2 s per process for the packs.
+    compiled: list[Any] = [None] * len(patterns)
     rset = re2.Set.SearchSet(_OPTIONS)
     for pattern in patterns:
-        rset.Add(pattern)
+        try:
+            rset.Add(pattern)
+        except Exception:
+            compile_pattern(pattern)  # raises PatternError, which says what to change
+            raise
     rset.Compile()
     return compiled, rset
 
@@ -95,12 +101,18 @@ class PatternSet:
             return [0] if self._compiled[0].search(text) else []
         return sorted(self._set.Match(text) or ())
 
+    def _one(self, index: int) -> Any:
+        compiled = self._compiled[index]
+        if compiled is None:
+            compiled = self._compiled[index] = compile_pattern(self.patterns[index])
+        return compiled
+
     def first(self, text: str, index: int) -> Span | None:
         """The first match of pattern ``index`` in ``text``."""
-        m = self._compiled[index].search(text)
+        m = self._one(index).search(text)
         return Span(m.start(), m.end(), m.group(0)) if m else None
 
     def all(self, text: str, index: int) -> Iterator[Span]:
         """Every match of pattern ``index`` in ``text``."""
-        for m in self._compiled[index].finditer(text):
+        for m in self._one(index).finditer(text):
             yield Span(m.start(), m.end(), m.group(0))

@@ -160,7 +160,7 @@ class RunFinder:
         line_starts: list[int] | None = None
         for match in self._run.finditer(text):
             if line_starts is None:
-                line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+                line_starts = _line_starts(text)
             runs.extend(self._split(text, match.start(), match.end(), line_starts))
         self._last_text, self._last_runs = text, runs
         return runs
@@ -216,6 +216,16 @@ class RunFinder:
             line=line,
             text_is_word=piece.isalpha(),
         )
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets where each line of ``text`` starts (str.find runs in C; a char loop does not)."""
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
 
 
 def _close(text: str, items: list[Item], separated: bool, into: list[Run]) -> None:
