@@ -328,7 +328,7 @@ def cleaner_page(cleaner: CleanerType) -> str:
 MATCH_NOTE = """\
 !!! important "What a rule matches"
     A rule with `match: line` (the default) matches **only a whole line**: its pattern is
-    scanned as `(?im)^[ \\t]*(?:PATTERN)[ \\t]*$`, so the line may hold nothing but the
+    scanned as `(?im)^[ \\t]*(?:PATTERN)[ \\t\\r]*$`, so the line may hold nothing but the
     pattern, with spaces or tabs around it. "Comments" alone on a line fails a
     `no_boilerplate` check; "The minister declined to comment on the comments." does not.
     Inside a longer line (a page an extractor flattened into one line, a markdown link

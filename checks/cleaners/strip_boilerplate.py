@@ -7,12 +7,14 @@ chrome (``match: inline``, such as ``comments powered by Disqus``) removes its w
 when fewer than ``min_words_left`` words would be left around it (a widget line), and
 otherwise only the phrase itself (a page flattened into one long line). A run of chrome that
 ``no_boilerplate`` flags (at least ``min_run`` items in a row inside a line, or an ambiguous
-word such as ``Share`` next to other chrome) is removed the same way, whole run at once.
+word such as ``Share`` next to other chrome) is cut out whole, and its line stays as long as
+a word of it is left: the rest of a flattened line is the article.
 Matching repeats until nothing matches, so text left after a removal is judged again.
 
 Properties: idempotent; deletion-only: whole lines go (the output's lines are a subsequence
 of the input's), except that a phrase is cut out of a line that keeps at least
-``min_words_left`` words (there only characters are deleted); nothing is invented or
+``min_words_left`` words, and a run of chrome out of a line that keeps a word (there only
+characters are deleted); nothing is invented or
 reordered; never lengthens its input; after it, a ``no_boilerplate`` expectation with the
 same packs and patterns passes.
 
@@ -92,17 +94,21 @@ class StripBoilerplateParams:
 
 def _spans(
     text: str, patterns: PatternSet, own: frozenset[str], min_run: int
-) -> list[tuple[int, int]]:
-    """Every non-empty match of every pattern and every run, as spans of the original text."""
+) -> list[tuple[int, int, bool]]:
+    """Every non-empty match of every pattern and every run, as spans of the original text.
+
+    The flag is True for a run of chrome: it is cut out of any line that keeps a word, since
+    what is left of the line is whatever the run was not (an article flattened with it).
+    """
     view = matching_view(text)
     spans = []
     for index in patterns.hits(view.text):
         for span in patterns.all(view.text, index):
             start, end = view.to_original(span.start), view.to_original(span.end)
             if end > start:
-                spans.append((start, end))
+                spans.append((start, end, False))
     if own:
-        spans.extend((s.start, s.end) for s in run_segments(text, own, min_run))
+        spans.extend((s.start, s.end, True) for s in run_segments(text, own, min_run))
     return sorted(spans)
 
 
@@ -118,15 +124,15 @@ def _one_pass(
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
     # Group the spans into clusters of lines they touch (a match may span several lines).
-    clusters: list[tuple[int, int, list[tuple[int, int]]]] = []
-    for start, end in spans:
+    clusters: list[tuple[int, int, list[tuple[int, int, bool]]]] = []
+    for start, end, run in spans:
         first = bisect.bisect_right(starts, start) - 1
         last = bisect.bisect_right(starts, end - 1) - 1
         if clusters and first <= clusters[-1][1]:
             low, high, members = clusters[-1]
-            clusters[-1] = (low, max(high, last), [*members, (start, end)])
+            clusters[-1] = (low, max(high, last), [*members, (start, end, run)])
         else:
-            clusters.append((first, last, [(start, end)]))
+            clusters.append((first, last, [(start, end, run)]))
     out: list[str] = []
     done = 0
     for first, last, members in clusters:
@@ -136,13 +142,14 @@ def _one_pass(
         block = "\n".join(lines[first : last + 1])
         kept: list[str] = []
         pos = 0
-        for start, end in members:
+        for start, end, _run in members:
             if start - base > pos:
                 kept.append(block[pos : start - base])
             pos = max(pos, end - base)
         kept.append(block[pos:])
         left = "".join(kept)
-        if _word_count(left) >= min_words:
+        words = _word_count(left)
+        if words >= min_words or (words and all(run for _s, _e, run in members)):
             out.append(left)
     out.extend(lines[done:])
     return "\n".join(out)

@@ -170,7 +170,13 @@ def pack_text(name: str, found: list[Repeated], suite: Suite, file_name: str) ->
 
     taken: set[str] = set()
     rules: list[dict[str, Any]] = []
+    patterns: set[tuple[str, str]] = set()
     for hit in found:
+        # One rule per pattern: the same footer repeated on two sites is one rule, not two.
+        key = (line_pattern(hit.text).casefold(), hit.kind)
+        if key in patterns:
+            continue
+        patterns.add(key)
         where = "the corpus" if hit.group is None else f"group {hit.group!r}"
         rules.append(
             {

@@ -110,16 +110,23 @@ def run_segments(value: str, own: frozenset[str], min_run: int) -> list[Segment]
     """Segments of counted chrome holding a rule of ``own``, as spans of ``value`` itself."""
     view = matching_view(value)
     out = []
-    for segment in segments(shipped_runs().runs(view.text), own, min_run):
+    for segment in segments(view.text, shipped_runs().runs(view.text), own, min_run):
         start, end = view.to_original(segment.start), view.to_original(segment.end)
         out.append(Segment(start, end, segment.items))
     return out
+
+
+_MAX_QUOTE = 300
 
 
 def _run_violation(value: str, segment: Segment, own: frozenset[str]) -> Violation:
     rules = [rule for rule in segment.rules if rule in own]
     label = pack_label(rules[0].split("/")[0])
     text = value[segment.start : segment.end]
+    if len(text) > _MAX_QUOTE:
+        # A page that is one long run must not make a message of megabytes; the span still
+        # covers it all (reports show it, clean removes it).
+        text = f"{text[: _MAX_QUOTE - 30]}… ({len(text):,} characters)"
     if len(segment.items) == 1:
         return Violation(
             f"{label} text {text!r} ({rules[0]}, next to other chrome)", segment.start, segment.end

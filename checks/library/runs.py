@@ -136,7 +136,10 @@ class RunFinder:
         alternatives = "|".join(f"(?:{r.pattern})" for r in self.rules)
         token = f"(?:{alternatives})"
         options = _longest_options()
-        run = rf"(?:\A|{_BOUNDARY_CLASS}){token}(?:{_GAP}{token})+(?:{_BOUNDARY_CLASS}|\z)"
+        # A run may start where a markdown list line starts ("* [Comments](#c)"), so that a
+        # list of link lines is one run, not one lone item per line.
+        start = rf"(?:\A|{_BOUNDARY_CLASS}|(?m:^){_LINE_PREFIX})"
+        run = rf"{start}{token}(?:{_GAP}{token})+(?:{_BOUNDARY_CLASS}|\z)"
         link_line = rf"(?m:^){_LINE_PREFIX}{token}{_LINE_SUFFIX}(?m:$)"
         self._run = re2.compile(rf"(?i){run}|{link_line}", options)
         # The boundary after a token belongs to the match, so that the longest match cannot
@@ -264,8 +267,29 @@ def counted(run: Run, min_run: int = DEFAULT_MIN_RUN) -> list[Item]:
     ]
 
 
+_LINK_TAIL = re.compile(r"\](?:\([^()\s]{0,500}\))?")
+
+
+def _link_markup(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a segment over the markdown around its first and last item.
+
+    ``[Comments](#c) [Share](#s)`` is quoted and removed whole, with its list marker, rather
+    than as ``Comments](#c) [Share`` (which would leave ``[](#s)`` behind).
+    """
+    if start > 0 and text[start - 1] == "[":
+        start -= 1
+        marker = text[max(0, start - 2) : start]
+        if marker in ("* ", "- ", "+ ", "• ") and (start < 3 or text[start - 3] in " \t\n"):
+            start -= 2
+    if end < len(text) and text[end] == "]":
+        tail = _LINK_TAIL.match(text, end)
+        if tail is not None:
+            end = tail.end()
+    return start, end
+
+
 def segments(
-    runs: Sequence[Run], own: frozenset[str], min_run: int = DEFAULT_MIN_RUN
+    text: str, runs: Sequence[Run], own: frozenset[str], min_run: int = DEFAULT_MIN_RUN
 ) -> list[Segment]:
     """Per run and line, the counted items as one span, where they hold a rule of ``own``.
 
@@ -282,7 +306,8 @@ def segments(
                 continue
             if len(items) == 1 and items[0].plain and items[0].counts_alone:
                 continue
-            out.append(Segment(items[0].start, items[-1].end, tuple(items)))
+            start, end = _link_markup(text, items[0].start, items[-1].end)
+            out.append(Segment(start, end, tuple(items)))
     return out
 
 

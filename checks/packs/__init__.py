@@ -55,7 +55,8 @@ class PackRule:
 def compile_source(pattern: str, match: str) -> str:
     """Wrap a rule pattern for scanning (case-insensitive; whole-line rules anchored)."""
     if match == "line":
-        return rf"(?im)^[ \t]*(?:{pattern})[ \t]*$"
+        # A carriage return before the line end: files written with CRLF line endings.
+        return rf"(?im)^[ \t]*(?:{pattern})[ \t\r]*$"
     return rf"(?i)(?:{pattern})"
 
 

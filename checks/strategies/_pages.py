@@ -36,6 +36,8 @@ FIXTURE_CHROME = (
     "Enter Captcha:*",
     "Submit",
 )
+# The fixture lines that are chrome alone on a line; "CLOSE" counts only next to other chrome.
+FIXTURE_CHROME_ALONE = tuple(line for line in FIXTURE_CHROME if line != "CLOSE")
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 NO_BREAK = ("\u00a0", "\u202f", "\u2007")
 HTML_WRAPPERS = (
@@ -153,7 +155,8 @@ def raw_page(
         f"--{agency}--",
     ]
     article = "\n".join(head) + "\n"
-    lines = st.one_of(st.sampled_from(FIXTURE_CHROME), boilerplate_lines(packs))
+    # "CLOSE" alone is an ambiguous word: only the fixture lines that are chrome on their own.
+    lines = st.one_of(st.sampled_from(FIXTURE_CHROME_ALONE), boilerplate_lines(packs))
     if disguise:
         lines = disguised(lines)
     chrome = draw(st.lists(lines, min_size=1, max_size=12))

@@ -224,3 +224,24 @@ def test_gx_engine_gives_the_same_verdicts(
         ]
 
     assert verdicts("gx.json") == verdicts("native.json")
+
+
+def test_a_line_repeated_on_two_sites_is_one_rule(tmp_path: Path) -> None:
+    suite = tmp_path / "s.yaml"
+    suite.write_text(SUITE, encoding="utf-8")
+    shared = "The council will decide on the new harbour plan next week."
+    records = [
+        {
+            "id": f"{host}-{i}",
+            "url": f"https://{host}/{i}",
+            "text": f"Story {i} of {host}.\n{shared}",
+        }
+        for host in ("a.example", "b.example")
+        for i in range(5)
+    ]
+    docs = tmp_path / "d.jsonl"
+    docs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "pack.yaml"
+    assert main(["templates", str(docs), "--suite", str(suite), "-o", str(out)]) == 0
+    rules = yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]
+    assert [r["examples"] for r in rules] == [[shared]]

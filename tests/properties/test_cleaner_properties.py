@@ -51,8 +51,9 @@ TRAILER = r"^--[ \t]*(?:Reuters|AP|AFP)[ \t]*--$"
 
 # Parameters that make every cleaner do something on generated text.
 PARAMS: dict[str, dict[str, Any]] = {
-    # Beyond any line: every match takes its whole line, the strict deletion-only promise.
-    "strip_boilerplate": {"packs": list(ALL_PACKS), "min_words_left": 10**6},
+    # Beyond any line: every match takes its whole line, the strict deletion-only promise
+    # (no run inside a line is long enough to count, so none is cut out of one).
+    "strip_boilerplate": {"packs": list(ALL_PACKS), "min_words_left": 10**6, "min_run": 10**6},
     "truncate_after": {"pattern": TRAILER},
     "normalize_date": {"field": "date"},
 }

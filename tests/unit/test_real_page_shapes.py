@@ -43,7 +43,7 @@ CHECK = _CHECK.factory(_CHECK.params(packs=PACKS), None)
 def _caught(page: dict[str, Any]) -> list[bool]:
     """For each junk item of the page, whether a removal span covers it."""
     spans = _spans(page["text"], PATTERNS, OWN, 3)
-    return [any(s <= start and end <= e for s, e in spans) for start, end in page["junk_at"]]
+    return [any(s <= start and end <= e for s, e, _run in spans) for start, end in page["junk_at"]]
 
 
 def _score() -> dict[tuple[str, str], list[int]]:
