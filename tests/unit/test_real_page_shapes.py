@@ -133,3 +133,15 @@ def test_print_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print("\n" + table)
     assert "recall" in table
+
+
+PROSE_FILES = sorted((ROOT / "fixtures" / "prose").rglob("*.txt")) + sorted(
+    (ROOT / "fixtures" / "news" / "clean").glob("*.txt")
+)
+_QUALITY = get_check("text_quality")
+QUALITY = _QUALITY.factory(_QUALITY.params(), None)
+
+
+@pytest.mark.parametrize("path", PROSE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_clean_prose_in_every_language_passes_text_quality_defaults(path: Path) -> None:
+    assert [v.message for v in QUALITY(path.read_text("utf-8"))] == []
