@@ -60,6 +60,19 @@ def suite_option(func: F) -> F:
 RECORD_LIMIT_ENV = "SCRAPEGATE_MAX_RECORD_BYTES"
 
 
+def suite_format_option(func: F) -> F:
+    """``--format`` for commands that also read the suite's own ``documents.paths``."""
+    from ..loaders import FORMATS
+
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(FORMATS)),
+        help="Input format (default: from each file's extension; for the suite's own paths, "
+        "its documents.format).",
+    )(func)
+
+
 def max_record_bytes_option(func: F) -> F:
     """``--max-record-bytes``: the biggest record (line, text dump, object) read into memory."""
     return click.option(

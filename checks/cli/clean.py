@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import EXIT_FAILED, EXIT_OK
-from ..loaders import FORMATS
 from ..wording import plural
 from ._common import (
     HELP_OPTIONS,
@@ -17,6 +16,7 @@ from ._common import (
     max_record_bytes_option,
     quiet_option,
     record_limit,
+    suite_format_option,
     suite_option,
 )
 
@@ -45,13 +45,7 @@ configuration error.
 @click.argument("paths", nargs=-1, type=str)
 @suite_option
 @click.option("-o", "--output", "out_dir", required=True, metavar="DIR", help="Output folder.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    help="Input format (default: from each file's extension; for the suite's own paths, "
-    "its documents.format).",
-)
+@suite_format_option
 @max_record_bytes_option
 @quiet_option("Print only problems and the verdict line.")
 def clean_command(

@@ -17,9 +17,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import EXIT_OK
-from ..loaders import FORMATS
 from ..wording import plural
-from ._common import HELP_OPTIONS, console, max_record_bytes_option, record_limit, suite_option
+from ._common import (
+    HELP_OPTIONS,
+    console,
+    max_record_bytes_option,
+    record_limit,
+    suite_format_option,
+    suite_option,
+)
 
 if TYPE_CHECKING:
     from ..library.repeated_lines import Repeated
@@ -59,13 +65,7 @@ Exit codes: 0 pack written (possibly with no rules), 2 usage or configuration er
     help="Text field to read when the suite has no repeated_lines expectation "
     "(default: the field of its first no_boilerplate expectation, else 'text').",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(FORMATS)),
-    help="Input format (default: from each file's extension; for the suite's own paths, "
-    "its documents.format).",
-)
+@suite_format_option
 @max_record_bytes_option
 def templates_command(
     paths: tuple[str, ...],
