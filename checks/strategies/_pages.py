@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from ..packs import available_packs, load_pack
+from ..regex import PatternSet
+from ..textnorm import normalize_for_matching
 from ._prose import (
     AGENCIES,
     SECTIONS,
@@ -36,8 +38,6 @@ FIXTURE_CHROME = (
     "Enter Captcha:*",
     "Submit",
 )
-# The fixture lines that are chrome alone on a line; "CLOSE" counts only next to other chrome.
-FIXTURE_CHROME_ALONE = tuple(line for line in FIXTURE_CHROME if line != "CLOSE")
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 NO_BREAK = ("\u00a0", "\u202f", "\u2007")
 HTML_WRAPPERS = (
@@ -48,6 +48,15 @@ HTML_WRAPPERS = (
     "<h3>{}</h3>",
     '<button type="button">{}</button>',
 )
+
+
+@functools.cache
+def fixture_chrome_alone() -> tuple[str, ...]:
+    """The fixture lines that are chrome alone on a line: an unambiguous rule of the news
+    packs matches them ("CLOSE" is an ambiguous word and counts only next to other chrome)."""
+    rules = [r for name in NEWS_PACKS for r in load_pack(name).rules if not r.ambiguous]
+    found = PatternSet([r.compiled_source for r in rules])
+    return tuple(line for line in FIXTURE_CHROME if found.hits(normalize_for_matching(line)))
 
 
 @functools.cache
@@ -156,7 +165,7 @@ def raw_page(
     ]
     article = "\n".join(head) + "\n"
     # "CLOSE" alone is an ambiguous word: only the fixture lines that are chrome on their own.
-    lines = st.one_of(st.sampled_from(FIXTURE_CHROME_ALONE), boilerplate_lines(packs))
+    lines = st.one_of(st.sampled_from(fixture_chrome_alone()), boilerplate_lines(packs))
     if disguise:
         lines = disguised(lines)
     chrome = draw(st.lists(lines, min_size=1, max_size=12))

@@ -128,11 +128,21 @@ def test_every_junk_item_is_caught_but_the_known_misses(page: dict[str, Any]) ->
     assert missed == KNOWN_MISSES.get(page["id"], []), f"{page['id']}\n{render_table()}"
 
 
-def test_print_the_table(capsys: pytest.CaptureFixture[str]) -> None:
-    table = render_table()
+def test_recall_per_shape_meets_its_measured_floor_and_no_article_line_is_lost(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with capsys.disabled():
-        print("\n" + table)
-    assert "recall" in table
+        print("\n" + render_table())
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (shape, _lang), (hit, total, lost, _kept) in _score().items():
+        row = totals[shape]
+        row[0], row[1], row[2] = row[0] + hit, row[1] + total, row[2] + lost
+    # Measured 2026-12-07: flattened 67/80; the misses are the KNOWN_MISSES above.
+    floors = {"flattened": 0.83, "lines": 1.0, "markdown": 1.0}
+    for shape, floor in floors.items():
+        hit, total, _lost = totals[shape]
+        assert hit / total >= floor, f"{shape}: recall {hit}/{total} below {floor}"
+    assert all(lost == 0 for _hit, _total, lost in totals.values()), dict(totals)
 
 
 PROSE_FILES = sorted((ROOT / "fixtures" / "prose").rglob("*.txt")) + sorted(
