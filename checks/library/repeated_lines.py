@@ -281,13 +281,21 @@ class RepeatedLinesState:
         )
 
     def warnings(self) -> list[str]:
-        """One warning per group whose table of distinct units reached the cap."""
-        return [
+        """One warning per group whose table of distinct units reached the cap, and one when
+        no document had a usable ``group_by`` value (most often a misspelt field name)."""
+        out = [
             f"repeated_lines counted at most {MAX_DISTINCT:,} distinct lines in "
             f"{self._where(group)}; lines first seen after that were not counted"
             for group, state in self.groups.items()
             if state.full
         ]
+        if self.group_by is not None and list(self.groups) == [None]:
+            out.append(
+                f"no document has a usable value for group_by '{self.group_by.label}', so all "
+                f"{self.groups[None].documents:,} are in one group {NO_GROUP!r}; check the "
+                "field name"
+            )
+        return out
 
     def _where(self, group: str | None) -> str:
         return "the corpus" if self.group_by is None else f"group {_group_name(group)!r}"

@@ -245,3 +245,14 @@ def test_a_line_repeated_on_two_sites_is_one_rule(tmp_path: Path) -> None:
     assert main(["templates", str(docs), "--suite", str(suite), "-o", str(out)]) == 0
     rules = yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]
     assert [r["examples"] for r in rules] == [[shared]]
+
+
+def test_a_misspelt_group_by_field_is_named_in_a_warning(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("typo.yaml").write_text(SUITE.replace("{host: url}", "{host: urll}"), encoding="utf-8")
+    main(["check", "docs.jsonl", "--suite", "typo.yaml", "--json", "r.json", "-q"])
+    result = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    warnings = " ".join(str(w) for w in result["warnings"])
+    assert "no document has a usable value for group_by 'host: urll'" in warnings
+    assert "warning: typo.yaml:6:5: no document has a usable value" in capsys.readouterr().out
