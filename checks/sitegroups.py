@@ -220,3 +220,31 @@ def summarize(
         "unattributed": unattributed,
         "items": items,
     }
+
+
+# `check --group-by` values that group the HTML report's failures by where they come from,
+# not by a document field.
+PSEUDO = ("host", "file", "folder")
+
+
+def group_by_option(text: str) -> tuple[GroupBy | None, str | None]:
+    """``check --group-by``: the per-group views' grouping, and the field for the HTML
+    report's breakdown of failures (or its pseudo grouping ``host``, ``file``, ``folder``).
+
+    ``host:url`` groups by the host of the field ``url``; ``field:site`` or ``site`` by the
+    field ``site``. ValueError names what is wrong.
+    """
+    if text in PSEUDO:
+        return None, text
+    kind, sep, name = text.partition(":")
+    if not sep:
+        kind, name = "field", text
+    kind, name = kind.strip(), name.strip()
+    if kind not in ("host", "field"):
+        raise ValueError(
+            f"--group-by {text!r}: use FIELD, field:FIELD or host:FIELD (the host of a URL "
+            f"field), or one of {', '.join(PSEUDO)} for the HTML report only"
+        )
+    if not name:
+        raise ValueError(f"--group-by {text!r}: name the field after {kind + ':'!r}")
+    return GroupBy(name, host=kind == "host"), None if kind == "host" else name
