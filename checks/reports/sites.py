@@ -41,8 +41,8 @@ def _title(groups: SiteGroups, shown: int, failing: int) -> str:
     total = plural(groups.count, "group")
     if not failing:
         return f"per group ({by_words(groups)}): {total}, none with failures"
-    head = f"worst {shown} of " if shown < failing else ""
-    return f"per group ({by_words(groups)}): {head}{failing} of {total} with failures, worst first"
+    tail = f"the worst {shown} shown" if shown < failing else "worst first"
+    return f"per group ({by_words(groups)}): {failing} of {total} with failures, {tail}"
 
 
 def _worst(group: SiteGroup) -> tuple[str, str]:
