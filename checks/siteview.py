@@ -97,6 +97,11 @@ class SiteGroups:
     def notes(self) -> list[str]:
         """What a reader should know about the counts (folding, unattributed failures)."""
         out = []
+        if not self.count and any(g.kind == "none" for g in self.items):
+            out.append(
+                f"no document has a usable value for the grouping ({self.by}): every document "
+                "is in (none); is the field name right?"
+            )
         if self.folded:
             out.append(
                 f"{self.folded} smaller groups of {self.count} were folded into (other); "

@@ -181,3 +181,27 @@ def html_view(result: RunResult, diff: ResultDiff | None) -> dict[str, Any] | No
         "notes": [printable(n) for n in groups.notes()],
         "compared": diff is not None,
     }
+
+
+def worst_groups_line(result: RunResult, expectation: str, limit: int = 3) -> str:
+    """``worst groups (host of url): broken.example 20.0% (4 of 5 failed), ...``: the groups
+    where ``expectation`` fails most, for a failure text; empty without per-group counts.
+    """
+    groups = site_groups(result)
+    if groups is None:
+        return ""
+    failing = [
+        (g.expectations[expectation], g)
+        for g in groups.items
+        if expectation in g.expectations and g.expectations[expectation].failed
+    ]
+    if not failing:
+        return ""
+    failing.sort(key=lambda cg: (cg[0].pass_rate, -cg[0].evaluated, cg[1].name))
+    shown = ", ".join(
+        f"{g.name} {percent(c.pass_rate)} ({c.failed} of {c.evaluated} failed)"
+        for c, g in failing[:limit]
+    )
+    more = len(failing) - limit
+    tail = f" and {more} more" if more > 0 else ""
+    return printable(f"worst groups ({by_words(groups)}): {shown}{tail}")
