@@ -267,6 +267,10 @@ def test_the_baseline_diff_names_the_site_whose_rate_dropped(
     assert '<tr class="group regressed"><td data-value="broken.example">' in html
     assert '<tr class="group"><td data-value="good.example">' in html
 
+    # `scrapegate report` renders the same views again from the stored result.
+    assert main(["report", "head.json", "--markdown", "again.md"]) == 0
+    assert Path("again.md").read_text("utf-8") == md
+
     # `scrapegate diff` on the stored results says the same, and the tolerance applies.
     assert main(["diff", base, "head.json"]) == 1
     assert "broken.example: date parses 100.0% → 20.0%" in capsys.readouterr().out
