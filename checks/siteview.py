@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .result import RunResult
-from .sitegroups import KEY, worst_first
+from .sitegroups import KEY, TRACKED, worst_first
 
 # Rates are compared as floats derived from integer counts; this absorbs representation noise.
 _EPSILON = 1e-9
@@ -110,7 +110,7 @@ class SiteGroups:
         if self.untracked_documents:
             out.append(
                 f"{self.untracked_documents} documents of groups first seen after the first "
-                "50000 groups were counted in (other)"
+                f"{TRACKED} groups were counted in (other)"
             )
         for name, n in self.unattributed.items():
             out.append(
