@@ -35,6 +35,8 @@ from .result import (
     Failure,
     RunResult,
 )
+from .sitegroups import KEY as GROUPS_KEY
+from .sitegroups import LATE, ROW, SKIP, Expected, GroupTally, GroupViews, snapshot, summarize
 from .suite import DerivedField, DocumentLanguage, Expectation, Suite, Where, json_equal
 from .textnorm import snippet
 from .wording import plural, verb
@@ -177,6 +179,8 @@ class Partial:
     transform_problems: list[str] = field(default_factory=list)
     # The field names documents have (bounded), to suggest one for a misspelt field.
     field_names: FieldNames = field(default_factory=FieldNames)
+    # Per-group counts for the per-site views (documents.group_by or --group-by).
+    groups: GroupTally | None = None
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -239,9 +243,17 @@ class Engine:
     """Runs one suite over a stream of records."""
 
     def __init__(
-        self, suite: Suite, now: datetime | None = None, group_by: str | None = None
+        self,
+        suite: Suite,
+        now: datetime | None = None,
+        group_by: str | None = None,
+        views: GroupViews | None = None,
     ) -> None:
         self.suite = suite
+        # Per-group counts: the suite's documents.group_by unless overridden (--group-by).
+        if views is None and suite.documents.group_by is not None:
+            views = GroupViews(suite.documents.group_by)
+        self.views = views
         # Reports break failures down by this field's value (opt-in: it costs a string a
         # document until the end of the run).
         self.group_by = group_by
@@ -301,6 +313,7 @@ class Engine:
         group_values = partial.group_values
         group_counts = partial.group_counts
         field_names = partial.field_names
+        groups = partial.groups = self._group_tally()
         for item in records:
             partial.records += 1
             if progress is not None and partial.records % 1000 == 0:
@@ -322,7 +335,12 @@ class Engine:
             if self.derivation.fields:
                 self.derivation.apply(doc, origins)
             field_names.observe(doc.fields)
-            self._evaluate(doc, running, origins)
+            if groups is None:
+                self._evaluate(doc, running, origins)
+            else:
+                before = snapshot(running)
+                self._evaluate(doc, running, origins)
+                groups.observe(doc, running, before)
         if progress is not None:
             progress(partial.records)
         partial.transform_problems = take_transform_problems(transform)
@@ -339,6 +357,15 @@ class Engine:
         ]
         return partial
 
+    def _group_tally(self) -> GroupTally | None:
+        if self.views is None:
+            return None
+        modes = []
+        for spec in self.suite.expectations:
+            check = get_check(spec.check)
+            modes.append(ROW if not check.corpus else LATE if check.needs_field else SKIP)
+        return GroupTally(self.views.by, tuple(modes))
+
     def merge(self, partials: Sequence[Partial]) -> Partial:
         """Fold the partial results of consecutive slices of the input, in input order."""
         if not partials:
@@ -354,6 +381,8 @@ class Engine:
                 total.ids.merge(part.ids)
             total.doc_digests.extend(part.doc_digests)
             total.group_values.update(part.group_values)
+            if total.groups is not None and part.groups is not None:
+                total.groups.merge(part.groups)
             for value, n in part.group_counts.items():
                 total.group_counts[value] = total.group_counts.get(value, 0) + n
             for spec, mine, theirs in zip(
@@ -456,6 +485,11 @@ class Engine:
                     for v, n in sorted(partial.group_counts.items(), key=lambda kv: str(kv[0]))
                 },
             }
+        if partial.groups is not None and self.views is not None:
+            expected = [Expected(e.name, e.severity, e.failures) for e in results[1:]]
+            extra[GROUPS_KEY] = summarize(
+                partial.groups, self.views, expected, self.suite.documents.id
+            )
         return RunResult(
             suite=self.suite.name,
             suite_path=self.suite.path,
@@ -546,6 +580,7 @@ def run_suite(
     transform: Transform | None = None,
     progress: Progress | None = None,
     group_by: str | None = None,
+    views: GroupViews | None = None,
 ) -> RunResult:
     """Convenience: build an engine for ``suite`` and run it over ``records``."""
-    return Engine(suite, now, group_by).run(records, tuple(inputs), transform, progress)
+    return Engine(suite, now, group_by, views).run(records, tuple(inputs), transform, progress)

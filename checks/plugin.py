@@ -29,6 +29,7 @@ import yaml  # noqa: F401
 
 from .errors import ConfigError, ScrapegateError
 from .escaping import printable
+from .reports.sites import worst_groups_line
 from .reports.text import describe, failure_lines, summary_line
 from .result import READABLE_NAME, ExpectationResult, RunResult
 
@@ -50,9 +51,11 @@ class ScrapegateWarning(UserWarning):
 class ExpectationFailed(Exception):
     """Raised by an item whose error-severity expectation did not meet ``mostly``."""
 
-    def __init__(self, result: ExpectationResult) -> None:
+    def __init__(self, result: ExpectationResult, groups: str = "") -> None:
         super().__init__(result.name)
         self.result = result
+        # Where it fails most, with documents.group_by: one line naming the worst groups.
+        self.groups = groups
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -264,7 +267,8 @@ class ExpectationItem(pytest.Item):
         """Fail when the expectation's error-severity verdict is FAIL."""
         parent = self.parent
         assert isinstance(parent, SuiteFile)
-        result = parent.run_once().expectation(self.expectation)
+        run = parent.run_once()
+        result = run.expectation(self.expectation)
         if result is None:
             raise ScrapegateError(f"expectation {self.name!r} has no result")
         if result.passed:
@@ -274,7 +278,7 @@ class ExpectationItem(pytest.Item):
             # the suite was loaded (relative to the current folder, so the line is shown).
             warn_at(warn_message(result), parent.suite.path, self.line)
             return
-        raise ExpectationFailed(result)
+        raise ExpectationFailed(result, worst_groups_line(run, result.name))
 
     def repr_failure(
         self,
@@ -284,7 +288,11 @@ class ExpectationItem(pytest.Item):
         """The expectation's evidence, or our error's message, without a traceback."""
         if isinstance(excinfo.value, ExpectationFailed):
             limit = self.config.getoption("--scrapegate-max-failures") or None
-            return describe(excinfo.value.result, limit=limit, more_hint=MORE_HINT)
+            text = describe(excinfo.value.result, limit=limit, more_hint=MORE_HINT)
+            if not excinfo.value.groups:
+                return text
+            first, _, rest = text.partition("\n")
+            return "\n".join(line for line in (first, excinfo.value.groups, rest) if line)
         if isinstance(excinfo.value, ScrapegateError):
             return printable(f"error: {excinfo.value}", keep="\n")
         if isinstance(excinfo.value, ScrapegateWarning):

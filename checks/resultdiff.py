@@ -23,6 +23,7 @@ from .docindex import DocumentIndex
 from .escaping import utf8_safe
 from .result import ExpectationResult, RunResult
 from .resultfile import LEGACY_NOTE, BaselineError
+from .siteview import GroupDrop, group_drops, groups_compared
 
 # Rates are compared as floats derived from integer counts; this absorbs representation noise.
 _EPSILON = 1e-9
@@ -131,6 +132,9 @@ class ResultDiff:
     documents_added: int | None = None  # None: the results carry no document index
     documents_removed: int | None = None
     notes: tuple[str, ...] = ()
+    # Groups (sites) whose pass rate dropped beyond the tolerance, worst first. Information
+    # for the reports: the gate's verdict is the expectations' alone.
+    groups: tuple[GroupDrop, ...] = ()
 
     @property
     def regressed(self) -> bool:
@@ -167,6 +171,7 @@ class ResultDiff:
                 "removed": self.documents_removed,
             },
             "expectations": [e.to_json() for e in self.expectations],
+            "groups": [g.to_json() for g in self.groups],
         }
 
     @classmethod
@@ -183,6 +188,7 @@ class ResultDiff:
                 documents_added=docs.get("added"),
                 documents_removed=docs.get("removed"),
                 notes=tuple(map(str, data.get("notes", ()))),
+                groups=tuple(GroupDrop.from_json(g) for g in data.get("groups", ())),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BaselineError(
@@ -301,6 +307,9 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
     indexes = (base_index, head_index) if base_index and head_index else None
     head_sampled = "sample" in head.extra
     notes = list(_notes(base, head, indexes is not None))
+    uncompared = groups_compared(base, head)
+    if uncompared is not None:
+        notes.append(uncompared)
     out: list[ExpectationDiff] = []
     for name, h in head_by.items():
         if name in base_by:
@@ -344,6 +353,7 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
         documents_added=added,
         documents_removed=removed,
         notes=tuple(notes),
+        groups=group_drops(base, head, tolerance),
     )
 
 

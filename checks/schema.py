@@ -91,7 +91,17 @@ DOCUMENTS_SCHEMA: dict[str, Any] = {
                 },
             },
         },
-        "group_by": GROUP_BY_SCHEMA,
+        "group_by": {
+            **GROUP_BY_SCHEMA,
+            "description": (
+                "How documents are grouped (by site): {host: url} by the host of a URL field "
+                "(lower-cased, without 'www.'), {field: site} by a field's value. Gives "
+                "per-group counts and pass rates in the terminal, the result JSON, the "
+                "reports and the baseline diff, and the groups of checks that compare a "
+                "document with its peers (repeated_lines). check --group-by overrides it for "
+                "the views only."
+            ),
+        },
         "fields": {
             "type": "object",
             "description": "Derived fields: a regex group 'value' captured from another field.",

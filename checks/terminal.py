@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .escaping import printable
+from .reports.sites import SHOWN, render_sites
 from .reports.text import failure_lines, percent, summary_line, verdict
 from .result import RunResult
 from .wording import plural
@@ -93,9 +94,18 @@ def render_verdict(result: RunResult, console: Console) -> None:
     console.print(line + Text(f" ({tail})"))
 
 
-def render(result: RunResult, console: Console, limit: int = 10, quiet: bool = False) -> None:
-    """Everything a person reads after ``scrapegate check``; ``limit`` 0 shows every failure."""
+def render(
+    result: RunResult,
+    console: Console,
+    limit: int = 10,
+    quiet: bool = False,
+    groups_shown: int = SHOWN,
+) -> None:
+    """Everything a person reads after ``scrapegate check``; ``limit`` 0 shows every failure,
+    ``groups_shown`` 0 every group with failures (with ``documents.group_by``).
+    """
     if not quiet:
         render_summary(result, console)
+        render_sites(result, console, groups_shown)
         render_failures(result, console, limit)
     render_verdict(result, console)

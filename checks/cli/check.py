@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -25,6 +26,7 @@ from ._common import (
 
 if TYPE_CHECKING:  # the suite and engine are imported when the command runs, not for --help
     from ..result import RunResult
+    from ..sitegroups import GroupViews
     from ..suite import Suite
 
 CHECK_EPILOG = """
@@ -38,9 +40,6 @@ Examples:
 Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
 3 internal error.
 """
-
-# Groupings the report derives from the failures themselves, not from a document field.
-PSEUDO_GROUPS = ("host", "file", "folder")
 
 
 class ProgressReporter:
@@ -101,7 +100,30 @@ class ProgressReporter:
     help="Compare with a stored result JSON; new failures fail the run.",
 )
 @tolerance_option("With --baseline: allowed drop of a pass rate (0.01 = one point).")
-@click.option("--group-by", metavar="FIELD", help="Break the HTML report down by this field.")
+@click.option(
+    "--group-by",
+    metavar="FIELD",
+    help="Per-group views by this field (host:FIELD: by the host of a URL field), instead "
+    "of the suite's documents.group_by; host, file or folder group only the HTML report.",
+)
+@click.option(
+    "--max-groups",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Worst groups printed (with documents.group_by or --group-by); 0 prints every "
+    "group with failures.",
+)
+@click.option(
+    "--keep-groups",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    metavar="N",
+    help="Groups kept in full in the result and the reports; smaller ones are folded "
+    "into '(other)'.",
+)
 @click.option(
     "--sample",
     type=click.IntRange(min=1),
@@ -150,10 +172,11 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
     suite = load_suite(options["suite_path"])
     paths = list(options["paths"])
     _check_outputs(options, suite)
+    views, report_field = _views(options, suite)
     if options["engine"] == "gx":
         from ..gx.runner import run_gx
 
-        return run_gx(
+        result = run_gx(
             suite,
             paths or None,
             options["fmt"],
@@ -162,6 +185,14 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
             sample=options["sample"],
             seed=options["seed"],
         )
+        if views is None:
+            return result
+        # Per-group counts come from scrapegate's own pass; GX validates whole batches.
+        note = (
+            f"per-group views ({views.origin}) are not computed with --engine gx; "
+            "run with --engine native to see them"
+        )
+        return replace(result, warnings=(*result.warnings, note))
     if options["gx_docs"]:
         raise UsageError("--gx-docs needs --engine gx")
     _note_worker_cap(options["workers"])
@@ -179,8 +210,35 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         sample=options["sample"],
         seed=options["seed"],
         workers=options["workers"],
-        group_by=options["group_by"] if options["group_by"] not in PSEUDO_GROUPS else None,
+        group_by=report_field,
+        views=views,
     )
+
+
+def _views(options: dict[str, Any], suite: Suite) -> tuple[GroupViews | None, str | None]:
+    """The per-group views (``--group-by`` over ``documents.group_by``), and the field whose
+    values the run records for the HTML report's breakdown of failures (plain ``--group-by``).
+    """
+    from ..sitegroups import GroupViews, group_by_option
+
+    by, report_field = None, None
+    origin = "documents.group_by"
+    if options["group_by"]:
+        try:
+            by, shown = group_by_option(options["group_by"])
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        # The HTML report's breakdown of failures: by the field's recorded values, or by a
+        # pseudo grouping (host, file, folder) of the failures themselves.
+        options["html_group_by"] = shown
+        report_field = shown if by is not None else None
+        if by is not None:
+            origin = "--group-by"
+    if by is None:
+        by = suite.documents.group_by
+    if by is None:
+        return None, report_field
+    return GroupViews(by, keep=options["keep_groups"], origin=origin), report_field
 
 
 def _note_worker_cap(requested: int) -> None:
@@ -275,7 +333,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
     if options["html_path"]:
         from ..reports.html import write_html
 
-        write_html(result, options["html_path"], group_by=options["group_by"])
+        write_html(result, options["html_path"], group_by=options.get("html_group_by"))
     if options["markdown_path"]:
         from ..reports.markdown import write_markdown
 
@@ -285,7 +343,13 @@ def execute(options: dict[str, Any], out: Console) -> int:
 
         for line in annotations(result):
             print(line)
-    render(result, out, limit=options["max_failures"], quiet=options["quiet"])
+    render(
+        result,
+        out,
+        limit=options["max_failures"],
+        quiet=options["quiet"],
+        groups_shown=options["max_groups"],
+    )
     if diff is not None:
         from ..baseline import render_diff
 

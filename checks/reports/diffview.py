@@ -12,6 +12,7 @@ from rich.text import Text
 from ..escaping import printable
 from ..resultdiff import ExpectationDiff, ResultDiff
 from ..wording import plural
+from .sites import render_group_drops
 from .text import percent
 
 LISTED = 20  # document ids listed per expectation; the JSON has them all
@@ -141,6 +142,7 @@ def _details(diff: ResultDiff, console: Console) -> None:
         _ids(console, f"failing documents new to the corpus in {name!r}", e.added_failing)
         _ids(console, f"fixed in {name!r}", e.fixed, "green")
         _ids(console, f"failing documents gone from the corpus in {name!r}", e.removed_failing)
+    render_group_drops(diff, console)
     console.print(Text(documents_line(diff)))
     for e in diff.expectations:
         if e.status == "renamed":

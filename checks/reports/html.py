@@ -26,6 +26,7 @@ from ..resultdiff import ResultDiff, diff_of
 from .diffview import change_label, documents_line, points, verdict_line
 from .groups import Grouping, grouping
 from .highlight import split_snippet
+from .sites import html_view
 from .text import percent, verdict
 
 MAX_ROWS = 5000  # beyond this a browser struggles; the JSON has every failure
@@ -224,6 +225,7 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
             expectations=_expectations(result, diff),
             diff=_diff_view(diff) if diff else None,
             breakdown=_breakdown(result, groups),
+            sites=html_view(result, diff),
             rows=rows,
             total_failures=total,
             groups=sorted({r.group for r in rows}),

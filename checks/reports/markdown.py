@@ -14,6 +14,7 @@ from ..resultdiff import ResultDiff, diff_of
 from ..wording import plural
 from . import mdtext
 from .diffview import points
+from .sites import markdown_lines
 from .text import percent, verdict
 
 TOP_FAILURES = 10
@@ -155,6 +156,7 @@ def render_markdown(result: RunResult) -> str:
     lines += _expectation_table(result, diff)
     if diff is not None:
         lines += _baseline_section(diff)
+    lines += markdown_lines(result, diff)
     lines += _failures_table(result, diff)
     # Everything from data went through mdtext; this catches what a future line forgets, so
     # no bidi or control character (or lone surrogate) ever reaches GitHub's renderer.

@@ -1,5 +1,32 @@
 (function () {
   "use strict";
+  // Sortable tables: reorders rows the server rendered (and escaped), by their data-value
+  // attributes; no text is ever parsed as markup.
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    heads.forEach(function (th, column) {
+      var button = th.querySelector("button");
+      if (!button) { return; }
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var numeric = th.dataset.sort === "num";
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column].dataset.value || "";
+          var y = b.cells[column].dataset.value || "";
+          var order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+}());
+(function () {
+  "use strict";
   // Filters only show and hide rows rendered (and escaped) by the server: this script never
   // parses text as markup, so it cannot turn scraped text into elements.
   var table = document.getElementById("failures-table");
