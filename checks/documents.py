@@ -61,10 +61,12 @@ class UnreadableRecord:
     line: int
     message: str
     # The record's own bytes where a writer needs them to copy it through (a JSON array's
-    # element, or what follows the array); None when the file's lines carry it.
+    # element, or what follows the array; a JSON Lines line, for check --quarantine); None
+    # when the loader did not keep them (a line over the record limit, a whole file).
     raw: bytes | None = field(default=None, compare=False, repr=False)
     # What ``raw`` is: "element" (one array element), "tail" (the unfinished last element of a
-    # truncated array) or "after" (the closing bracket and the bytes after it).
+    # truncated array), "after" (the closing bracket and the bytes after it) or "line" (a
+    # JSON Lines line as read).
     kind: str = field(default="", compare=False, repr=False)
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from functools import partial
 from typing import IO, Any
 
@@ -146,15 +147,14 @@ def _records(stream: Any, name: str, id_field: str | None, first_line: int = 1) 
                 if obj is _BLANK:
                     continue
                 if type(obj) is UnreadableRecord:
-                    yield obj
+                    yield replace(obj, raw=line, kind="line")
                     continue
             if type(obj) is not dict:
-                yield UnreadableRecord(
-                    name, lineno, f"record is a JSON {json_kind(obj)}, expected an object"
-                )
+                message = f"record is a JSON {json_kind(obj)}, expected an object"
+                yield UnreadableRecord(name, lineno, message, line, "line")
                 continue
             if nested(obj) and may_be_too_deep(line) and too_deep(obj):
-                yield UnreadableRecord(name, lineno, TOO_DEEP)
+                yield UnreadableRecord(name, lineno, TOO_DEEP, line, "line")
                 continue
             source = f"{name}:{lineno}"
             yield Document(
