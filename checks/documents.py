@@ -23,6 +23,8 @@ class Document:
     fields: dict[str, Any] = field(compare=False)
     # For text dumps the whole file is one field; offsets in it map to file lines.
     text_field: str | None = None
+    # The record's line as read (JSON Lines, only when asked: check --passing copies it).
+    raw: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def source(self) -> str:

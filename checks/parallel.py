@@ -107,11 +107,11 @@ def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
     return slices
 
 
-def read_slice(piece: Slice, id_field: str | None) -> Iterator[Loaded]:
-    """The records of one slice."""
+def read_slice(piece: Slice, id_field: str | None, keep_raw: bool = False) -> Iterator[Loaded]:
+    """The records of one slice (``keep_raw``: JSON Lines documents carry their line)."""
     if piece.end is None:
-        return read_input(Input(piece.path, piece.format, piece.problem), id_field)
-    return read_range(piece.path, piece.start, piece.end, piece.first_line, id_field)
+        return read_input(Input(piece.path, piece.format, piece.problem), id_field, keep_raw)
+    return read_range(piece.path, piece.start, piece.end, piece.first_line, id_field, keep_raw)
 
 
 # Set in the parent just before forking: workers inherit the suite and settings.
@@ -121,8 +121,8 @@ _JOB: dict[str, Any] = {}
 def _scan_slice(job: tuple[int, Slice]) -> Partial:
     index, piece = job
     engine: Engine = _JOB["engine"]
-    records = read_slice(piece, _JOB["id_field"])
     spool_dir = _JOB["spool_dir"]
+    records = read_slice(piece, _JOB["id_field"], keep_raw=spool_dir is not None)
     # Each worker spools its own slice; the parent reads the parts back in slice order.
     spool = Spool(spool_dir, index) if spool_dir is not None else None
     return engine.scan(records, _JOB["transform"], follows_earlier_slice=index > 0, spool=spool)

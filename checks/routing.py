@@ -31,6 +31,7 @@ import orjson
 
 from .atomic import atomic_stream
 from .documents import Document, UnreadableRecord
+from .loaders._common import UTF8_BOM
 from .result import READABLE_CHECK, READABLE_NAME
 
 # A record's ordinal packs its slice's index above the record's position in the slice, so
@@ -91,8 +92,18 @@ class Spool:
         self.out: IO[bytes] = open(self.path, "wb")  # noqa: SIM115 - closed by close()
 
     def document(self, doc: Document) -> None:
-        """Spool a readable record as loaded (before cleaning or derived fields)."""
-        self.out.write(_DOCUMENT + dump_record(doc.fields) + b"\n")
+        """Spool a readable record as loaded (before cleaning or derived fields).
+
+        A JSON Lines record keeps its line's bytes (number spelling, escapes, spacing);
+        other formats are written as compact JSON of the fields loaded.
+        """
+        raw = doc.raw
+        if raw is None:
+            self.out.write(_DOCUMENT + dump_record(doc.fields) + b"\n")
+            return
+        if doc.line == 1 and raw.startswith(UTF8_BOM):
+            raw = raw[len(UTF8_BOM) :]
+        self.out.write(_DOCUMENT + raw.rstrip(b"\r\n") + b"\n")
 
     def unreadable(self, item: UnreadableRecord) -> None:
         """Spool an unreadable record: where it is, why, and its raw text when kept."""

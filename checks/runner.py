@@ -139,7 +139,7 @@ def run_routed(
                 engine, slices, workers, suite.documents.id, transform, progress, directory
             )
         else:
-            records = iter_documents(inputs, suite.documents.id)
+            records = iter_documents(inputs, suite.documents.id, keep_raw=True)
             partial = engine.scan(records, transform, progress, spool=Spool(directory, 0))
         result = engine.finish(partial, chosen, started)
         expected = [Expected(e.name, e.check, e.field, e.severity) for e in suite.expectations]
