@@ -31,6 +31,7 @@ import orjson
 
 from .atomic import atomic_stream
 from .documents import Document, UnreadableRecord
+from .escaping import utf8_safe
 from .loaders._common import UTF8_BOM
 from .result import READABLE_CHECK, READABLE_NAME
 
@@ -144,9 +145,14 @@ class Routing:
             "passing": self.passing,
             "quarantined": self.quarantined,
             "unreadable": self.unreadable,
-            "quarantine_path": self.quarantine_path,
-            "passing_path": self.passing_path,
+            "quarantine_path": _shown(self.quarantine_path),
+            "passing_path": _shown(self.passing_path),
         }
+
+
+def _shown(path: str | None) -> str | None:
+    # An undecodable file name must not make the result JSON unwritable.
+    return utf8_safe(path) if path is not None else None
 
 
 def spool_directory(near: Sequence[str | None]) -> str:

@@ -254,3 +254,16 @@ def test_a_pipeline_filter_from_stdin_to_stdout(project: Path) -> None:
         "<stdin>:4",
         "<stdin>:7",
     ]
+
+
+def test_the_result_with_routing_matches_the_published_schema(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scrapegate.resultfile import result_schema, schema_problems
+
+    argv = ["check", "crawl.jsonl", "--suite", "suite.yaml", "--json", "r.json", "-q"]
+    assert main([*argv, "--quarantine", "bad.jsonl"]) == 1
+    data = json.loads((project / "r.json").read_text(encoding="utf-8"))
+    assert schema_problems(data) == []
+    assert "routing" in result_schema()["properties"]
+    assert data["routing"]["passing_path"] is None
