@@ -297,9 +297,10 @@ def execute(options: dict[str, Any], out: Console) -> int:
     """Run ``check`` with parsed options; return the exit code."""
     from ..terminal import render
 
-    if _writes_stdout(options.get("quarantine_path")) or _writes_stdout(
+    records_on_stdout = _writes_stdout(options.get("quarantine_path")) or _writes_stdout(
         options.get("passing_path")
-    ):
+    )
+    if records_on_stdout:
         # The records go to stdout (a pipeline's next step): the report must not mix in.
         out = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -351,7 +352,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
         from ..reports.github import annotations
 
         for line in annotations(result):
-            print(line)
+            print(line, file=sys.stderr if records_on_stdout else sys.stdout)
     render(result, out, limit=options["max_failures"], quiet=options["quiet"])
     if "routing" in result.extra:
         from rich.text import Text
