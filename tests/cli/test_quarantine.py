@@ -267,3 +267,23 @@ def test_the_result_with_routing_matches_the_published_schema(
     assert schema_problems(data) == []
     assert "routing" in result_schema()["properties"]
     assert data["routing"]["passing_path"] is None
+
+
+def test_a_json_array_element_that_is_not_an_object_is_quarantined_with_its_text(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "crawl.json").write_text(
+        '[{"url":"a","title":"T","body":"hello world"},\n'
+        '{"url":"a","title":"T","body":"hello"}, 5]\n',
+        encoding="utf-8",
+    )
+    argv = ["check", "crawl.json", "--suite", "suite.yaml", "-q"]
+    assert main([*argv, "--passing", "good.jsonl", "--quarantine", "bad.jsonl"]) == 1
+    assert "routed 3 records read: 1 passing to good.jsonl, 1 quarantined + 1 unreadable" in (
+        capsys.readouterr().out
+    )
+    assert read_lines(project / "good.jsonl") == [{"url": "a", "title": "T", "body": "hello world"}]
+    duplicate, element = read_lines(project / "bad.jsonl")
+    assert duplicate["failed"][0]["expectation"] == "url unique"
+    assert (element["record"], element["raw"], element["source"]) == (None, "5", "crawl.json:2")
+    assert element["failed"][0]["message"] == "array element 2 is a JSON number, expected an object"
