@@ -23,6 +23,8 @@ class Document:
     fields: dict[str, Any] = field(compare=False)
     # For text dumps the whole file is one field; offsets in it map to file lines.
     text_field: str | None = None
+    # The record's line as read (JSON Lines, only when asked: check --passing copies it).
+    raw: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def source(self) -> str:
@@ -61,10 +63,12 @@ class UnreadableRecord:
     line: int
     message: str
     # The record's own bytes where a writer needs them to copy it through (a JSON array's
-    # element, or what follows the array); None when the file's lines carry it.
+    # element, or what follows the array; a JSON Lines line, for check --quarantine); None
+    # when the loader did not keep them (a line over the record limit, a whole file).
     raw: bytes | None = field(default=None, compare=False, repr=False)
     # What ``raw`` is: "element" (one array element), "tail" (the unfinished last element of a
-    # truncated array) or "after" (the closing bracket and the bytes after it).
+    # truncated array), "after" (the closing bracket and the bytes after it) or "line" (a
+    # JSON Lines line as read).
     kind: str = field(default="", compare=False, repr=False)
 
     @property

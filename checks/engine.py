@@ -35,6 +35,7 @@ from .result import (
     Failure,
     RunResult,
 )
+from .routing import RoutedRecord, Spool, ordinal
 from .sitegroups import KEY as GROUPS_KEY
 from .sitegroups import LATE, ROW, SKIP, Expected, GroupTally, GroupViews, snapshot, summarize
 from .suite import DerivedField, DocumentLanguage, Expectation, Suite, Where, json_equal
@@ -181,6 +182,10 @@ class Partial:
     field_names: FieldNames = field(default_factory=FieldNames)
     # Per-group counts for the per-site views (documents.group_by or --group-by).
     groups: GroupTally | None = None
+    # check --quarantine/--passing: what each failing record failed, by ordinal (None when
+    # not routing), and the spool parts holding the records, in input order.
+    routed: dict[int, RoutedRecord] | None = None
+    spool_parts: list[str] = field(default_factory=list)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -299,13 +304,18 @@ class Engine:
         transform: Transform | None = None,
         progress: Progress | None = None,
         follows_earlier_slice: bool = False,
+        spool: Spool | None = None,
     ) -> Partial:
         """Evaluate every expectation over ``records`` in one pass; corpus checks stay open.
 
         ``follows_earlier_slice`` says this partial will be merged after an earlier one's.
+        ``spool`` (check --quarantine/--passing) receives every record as loaded, and the
+        partial then remembers what each failing record failed.
         """
         running = self._prepare(follows_earlier_slice)
         partial = Partial()
+        routed = partial.routed = {} if spool is not None else None
+        base = ordinal(spool.slice_index, 0) if spool is not None else -1
         unreadable = partial.unreadable
         audit = partial.ids = IdAudit(self.suite.documents.id) if self.suite.documents.id else None
         digests = partial.doc_digests
@@ -320,7 +330,12 @@ class Engine:
                 progress(partial.records)
             if isinstance(item, UnreadableRecord):
                 unreadable.append(Failure(None, item.source, None, item.message))
+                if spool is not None:
+                    spool.unreadable(item)
                 continue
+            if spool is not None:
+                # As loaded: the cleaners and derived fields change the document below.
+                spool.document(item)
             if audit is not None:
                 audit.observe(item)
             doc = transform(item) if transform is not None else item
@@ -336,13 +351,16 @@ class Engine:
                 self.derivation.apply(doc, origins)
             field_names.observe(doc.fields)
             if groups is None:
-                self._evaluate(doc, running, origins)
+                self._evaluate(doc, running, origins, routed, base + partial.records - 1)
             else:
                 before = snapshot(running)
-                self._evaluate(doc, running, origins)
+                self._evaluate(doc, running, origins, routed, base + partial.records - 1)
                 groups.observe(doc, running, before)
         if progress is not None:
             progress(partial.records)
+        if spool is not None:
+            spool.close()
+            partial.spool_parts.append(spool.path)
         partial.transform_problems = take_transform_problems(transform)
         partial.tallies = [
             Tally(
@@ -383,10 +401,13 @@ class Engine:
             total.group_values.update(part.group_values)
             if total.groups is not None and part.groups is not None:
                 total.groups.merge(part.groups)
+            if total.routed is not None and part.routed is not None:
+                total.routed.update(part.routed)
+            total.spool_parts.extend(part.spool_parts)
             for value, n in part.group_counts.items():
                 total.group_counts[value] = total.group_counts.get(value, 0) + n
-            for spec, mine, theirs in zip(
-                self.suite.expectations, total.tallies, part.tallies, strict=True
+            for index, (spec, mine, theirs) in enumerate(
+                zip(self.suite.expectations, total.tallies, part.tallies, strict=True)
             ):
                 mine.evaluated += theirs.evaluated
                 mine.failed += theirs.failed
@@ -395,6 +416,7 @@ class Engine:
                 mine.where_seen = mine.where_seen or theirs.where_seen
                 if mine.state is not None:
                     for cv in mine.state.merge(theirs.state):
+                        _route_corpus(total.routed, cv, index)
                         mine.failed += 1
                         mine.failures.append(_corpus_failure(cv, spec.field, ""))
         return total
@@ -419,13 +441,16 @@ class Engine:
         ]
         warnings = list(partial.transform_problems)
         corpus_source = ", ".join(inputs) or "corpus"
-        for spec, tally in zip(self.suite.expectations, partial.tallies, strict=True):
+        for index, (spec, tally) in enumerate(
+            zip(self.suite.expectations, partial.tallies, strict=True)
+        ):
             check = get_check(spec.check)
             if tally.state is not None:
                 # A document failing for several reasons (repeated_lines: several template
                 # lines) is one failed document, as for row checks.
                 failed_docs: set[DocRef] = set()
                 for cv in tally.state.finish():
+                    _route_corpus(partial.routed, cv, index)
                     if cv.doc is None or cv.doc not in failed_docs:
                         tally.failed += 1
                         if cv.doc is not None:
@@ -529,12 +554,17 @@ class Engine:
         return self.finish(self.scan(records, transform, progress), inputs, started)
 
     def _evaluate(
-        self, doc: Document, running: list[_Running], origins: dict[str, tuple[str, int]]
+        self,
+        doc: Document,
+        running: list[_Running],
+        origins: dict[str, tuple[str, int]],
+        routed: dict[int, RoutedRecord] | None = None,
+        number: int = -1,
     ) -> None:
         ref: DocRef | None = None
         language: str | None = None
         language_read = self.language is None
-        for r in running:
+        for index, r in enumerate(running):
             if r.where is not None and not r.where.applies(doc):
                 continue
             field_name = r.spec.field
@@ -547,7 +577,7 @@ class Engine:
                     violations = [_missing(field_name or "", self.derived)]
                 else:
                     if ref is None:
-                        ref = DocRef(doc.id, doc.source)
+                        ref = DocRef(doc.id, doc.source, number)
                     violations = (
                         r.evaluator.observe(value, ref, doc)
                         if check.sees_document
@@ -570,6 +600,21 @@ class Engine:
             if violations:
                 r.failed += 1
                 r.failures.extend(_failure(doc, field_name, value, v, origins) for v in violations)
+                if routed is not None:
+                    entry = routed.get(number)
+                    if entry is None:
+                        entry = routed[number] = RoutedRecord(doc.id, doc.source)
+                    entry.failed.extend((index, v.message) for v in violations)
+
+
+def _route_corpus(routed: dict[int, RoutedRecord] | None, cv: CorpusViolation, index: int) -> None:
+    """Remember that a corpus check failed a record (after the record itself was seen)."""
+    if routed is None or cv.doc is None or cv.doc.ordinal < 0:
+        return
+    entry = routed.get(cv.doc.ordinal)
+    if entry is None:
+        entry = routed[cv.doc.ordinal] = RoutedRecord(cv.doc.id, cv.doc.source)
+    entry.failed.append((index, cv.violation.message))
 
 
 def run_suite(

@@ -27,6 +27,7 @@ from .errors import ScrapegateError
 from .loaders import Input, read_input
 from .loaders.jsonl import read_range
 from .result import RunResult
+from .routing import Spool
 
 # Below this a slice is not worth a process: fork and pickling cost more than the scan.
 MIN_SLICE_BYTES = 4 << 20
@@ -106,11 +107,11 @@ def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
     return slices
 
 
-def read_slice(piece: Slice, id_field: str | None) -> Iterator[Loaded]:
-    """The records of one slice."""
+def read_slice(piece: Slice, id_field: str | None, keep_raw: bool = False) -> Iterator[Loaded]:
+    """The records of one slice (``keep_raw``: JSON Lines documents carry their line)."""
     if piece.end is None:
-        return read_input(Input(piece.path, piece.format, piece.problem), id_field)
-    return read_range(piece.path, piece.start, piece.end, piece.first_line, id_field)
+        return read_input(Input(piece.path, piece.format, piece.problem), id_field, keep_raw)
+    return read_range(piece.path, piece.start, piece.end, piece.first_line, id_field, keep_raw)
 
 
 # Set in the parent just before forking: workers inherit the suite and settings.
@@ -120,8 +121,11 @@ _JOB: dict[str, Any] = {}
 def _scan_slice(job: tuple[int, Slice]) -> Partial:
     index, piece = job
     engine: Engine = _JOB["engine"]
-    records = read_slice(piece, _JOB["id_field"])
-    return engine.scan(records, _JOB["transform"], follows_earlier_slice=index > 0)
+    spool_dir = _JOB["spool_dir"]
+    records = read_slice(piece, _JOB["id_field"], keep_raw=spool_dir is not None)
+    # Each worker spools its own slice; the parent reads the parts back in slice order.
+    spool = Spool(spool_dir, index) if spool_dir is not None else None
+    return engine.scan(records, _JOB["transform"], follows_earlier_slice=index > 0, spool=spool)
 
 
 def _ignore_interrupts() -> None:
@@ -169,8 +173,25 @@ def run_parallel(
 ) -> RunResult:
     """Scan ``slices`` in ``workers`` forked processes and fold the results in order."""
     started = time.perf_counter()
+    partial = scan_parallel(engine, slices, workers, id_field, transform, progress)
+    return engine.finish(partial, inputs, started)
+
+
+def scan_parallel(
+    engine: Engine,
+    slices: Sequence[Slice],
+    workers: int,
+    id_field: str | None,
+    transform: Transform | None = None,
+    progress: Progress | None = None,
+    spool_dir: str | None = None,
+) -> Partial:
+    """Scan ``slices`` in forked processes; their partials folded in order, corpus checks open.
+
+    With ``spool_dir`` each slice spools its records there (check --quarantine/--passing).
+    """
     engine.warm_up()
-    _JOB.update(engine=engine, id_field=id_field, transform=transform)
+    _JOB.update(engine=engine, id_field=id_field, transform=transform, spool_dir=spool_dir)
     context = multiprocessing.get_context("fork")
     partials: list[Partial] = []
     records = 0
@@ -206,4 +227,4 @@ def run_parallel(
     finally:
         pool.shutdown(wait=True)
         _JOB.clear()
-    return engine.finish(partials[0] if partials else engine.scan(()), inputs, started)
+    return partials[0] if partials else engine.scan(())

@@ -53,6 +53,9 @@ class DocRef:
 
     id: str
     source: str
+    # The record's ordinal in the run (see scrapegate.routing), -1 when not routed: lets
+    # check --quarantine find the record a corpus check failed after the fact.
+    ordinal: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -12,14 +13,16 @@ from .documents import Loaded
 from .engine import Engine, Progress, Transform, run_suite
 from .errors import UsageError
 from .loaders import (
+    Input,
     canonical_path,
     iter_documents,
     require_paths,
     resolve_inputs,
     skipped_warning,
 )
-from .parallel import plan, run_parallel, worker_count
+from .parallel import plan, run_parallel, scan_parallel, worker_count
 from .result import RunResult
+from .routing import Expected, Routing, Spool, remove_spool, split, spool_directory
 from .sitegroups import GroupViews
 from .suite import Suite
 from .wording import plural
@@ -63,13 +66,21 @@ def run_paths(
     workers: int = 1,
     group_by: str | None = None,
     views: GroupViews | None = None,
+    routing: Routing | None = None,
 ) -> RunResult:
     """Load the documents at ``paths`` (or the suite's defaults) and run the suite on them.
 
     ``sample`` checks a seeded random sample of that many records (reservoir sampling, one
     pass); the result says so. ``workers`` processes check slices of the input in
-    parallel (0 means every core); the result is the same as a single pass.
+    parallel (0 means every core); the result is the same as a single pass. ``routing``
+    (check --quarantine/--passing) writes every record read to the quarantine or the passing
+    file once the run is over; its counts go into the result's ``routing`` key.
     """
+    if routing is not None and sample is not None:
+        raise UsageError(
+            "--quarantine and --passing route every record read, and --sample checks only "
+            "some of them: the records left out would be in neither file; drop --sample"
+        )
     chosen = input_paths(suite, paths)
     # The suite's format describes its own default paths, not files named on the command line.
     skipped: list[str] = []
@@ -79,6 +90,10 @@ def run_paths(
     )
     unread = [*walked, *skipped_warning(skipped)]
     count = worker_count(workers)
+    if routing is not None:
+        engine = Engine(suite, now, group_by)
+        result = run_routed(engine, inputs, chosen, count, transform, progress, routing)
+        return replace(result, warnings=(*result.warnings, *unread)) if unread else result
     if count > 1 and sample is None and all(i.path != "-" for i in inputs):
         slices = plan(inputs, count)
         if len(slices) > 1:
@@ -107,6 +122,44 @@ def run_paths(
     if unread:
         result = replace(result, warnings=(*result.warnings, *unread))
     return result
+
+
+def run_routed(
+    engine: Engine,
+    inputs: Sequence[Input],
+    chosen: Sequence[str],
+    workers: int,
+    transform: Transform | None,
+    progress: Progress | None,
+    routing: Routing,
+) -> RunResult:
+    """Check ``inputs`` spooling every record, then route each to quarantine or passing.
+
+    Routing waits for the end of the run because corpus checks (a duplicate for ``unique``)
+    fail a record only after later records were read.
+    """
+    started = time.perf_counter()
+    suite = engine.suite
+    directory = spool_directory([routing.quarantine_path, routing.passing_path])
+    try:
+        slices = plan(inputs, workers) if workers > 1 and all(i.path != "-" for i in inputs) else []
+        if len(slices) > 1:
+            partial = scan_parallel(
+                engine, slices, workers, suite.documents.id, transform, progress, directory
+            )
+        else:
+            records = iter_documents(inputs, suite.documents.id, keep_raw=True)
+            partial = engine.scan(records, transform, progress, spool=Spool(directory, 0))
+        result = engine.finish(partial, chosen, started)
+        expected = [Expected(e.name, e.check, e.field, e.severity) for e in suite.expectations]
+        split(routing, partial.spool_parts, partial.routed or {}, expected)
+    finally:
+        remove_spool(directory)
+    if routing.read != partial.records:
+        raise RuntimeError(
+            f"routing wrote {routing.read} records but the run read {partial.records}"
+        )
+    return replace(result, extra={**result.extra, "routing": routing.to_json()})
 
 
 def sample_counting(

@@ -26,6 +26,7 @@ from ._common import (
 
 if TYPE_CHECKING:  # the suite and engine are imported when the command runs, not for --help
     from ..result import RunResult
+    from ..routing import Routing
     from ..sitegroups import GroupViews
     from ..suite import Suite
 
@@ -35,6 +36,8 @@ Examples:
   scrapegate check fixtures/news --suite expectations/news.yaml
   scrapegate check --suite expectations/articles.yaml --json out/result.json
   scraper | scrapegate check - --suite expectations/articles.yaml
+  scrapegate check crawl.jsonl --suite expectations/articles.yaml \
+      --passing good.jsonl --quarantine bad.jsonl
 
 \b
 Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
@@ -93,6 +96,19 @@ class ProgressReporter:
 @click.option("--junit", "junit_path", metavar="FILE", help="Write JUnit XML here.")
 @html_option
 @markdown_option
+@click.option(
+    "--quarantine",
+    "quarantine_path",
+    metavar="FILE",
+    help="Write each record that failed an error-severity expectation, or could not be read, "
+    "here as JSON Lines: the record, its source, and what it failed.",
+)
+@click.option(
+    "--passing",
+    "passing_path",
+    metavar="FILE",
+    help="Write each record that passed every error-severity expectation here (JSON Lines).",
+)
 @click.option(
     "--baseline",
     "baseline_path",
@@ -173,7 +189,13 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
     paths = list(options["paths"])
     _check_outputs(options, suite)
     views, report_field = _views(options, suite)
+    routing = _routing(options)
     if options["engine"] == "gx":
+        if routing is not None:
+            raise UsageError(
+                "--quarantine and --passing work with the native engine only; "
+                "drop --engine gx to route records"
+            )
         from ..gx.runner import run_gx
 
         result = run_gx(
@@ -212,6 +234,33 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         workers=options["workers"],
         group_by=report_field,
         views=views,
+        routing=routing,
+    )
+
+
+def _routing(options: dict[str, Any]) -> Routing | None:
+    """Where --quarantine and --passing send the records, or None when neither is given."""
+    if not options["quarantine_path"] and not options["passing_path"]:
+        return None
+    from ..routing import Routing
+
+    return Routing(options["quarantine_path"], options["passing_path"])
+
+
+def routing_line(routing: dict[str, Any]) -> str:
+    """The summary of where the records went: the counts add up to the records read."""
+    from ..escaping import printable
+    from ..wording import plural
+
+    def where(key: str) -> str:
+        path = routing[key]
+        return f" to {printable(path)}" if path else " (not written)"
+
+    return (
+        f"routed {plural(routing['read'], 'record')} read: "
+        f"{routing['passing']} passing{where('passing_path')}, "
+        f"{routing['quarantined']} quarantined + {routing['unreadable']} unreadable"
+        f"{where('quarantine_path')}"
     )
 
 
@@ -267,6 +316,8 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
         "--junit": options["junit_path"],
         "--html": options["html_path"],
         "--markdown": options["markdown_path"],
+        "--quarantine": options["quarantine_path"],
+        "--passing": options["passing_path"],
     }
     refuse_colliding_outputs(outputs)
     chosen = input_paths(suite, list(options["paths"]) or None)
@@ -290,9 +341,26 @@ def _is_baseline(path: str, options: dict[str, Any]) -> bool:
         return False
 
 
+def _writes_stdout(path: str | None) -> bool:
+    """Whether an output names this process's standard output (``/dev/stdout``, a pipe)."""
+    if not path:
+        return False
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def execute(options: dict[str, Any], out: Console) -> int:
     """Run ``check`` with parsed options; return the exit code."""
     from ..terminal import render
+
+    records_on_stdout = _writes_stdout(options.get("quarantine_path")) or _writes_stdout(
+        options.get("passing_path")
+    )
+    if records_on_stdout:
+        # The records go to stdout (a pipeline's next step): the report must not mix in.
+        out = Console(stderr=True, highlight=False, soft_wrap=True)
 
     baseline = None
     if options["baseline_path"]:
@@ -342,7 +410,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
         from ..reports.github import annotations
 
         for line in annotations(result):
-            print(line)
+            print(line, file=sys.stderr if records_on_stdout else sys.stdout)
     render(
         result,
         out,
@@ -350,6 +418,10 @@ def execute(options: dict[str, Any], out: Console) -> int:
         quiet=options["quiet"],
         groups_shown=options["max_groups"],
     )
+    if "routing" in result.extra:
+        from rich.text import Text
+
+        out.print(Text(routing_line(result.extra["routing"])))
     if diff is not None:
         from ..baseline import render_diff
 

@@ -445,17 +445,24 @@ def _unlistable(exc: OSError) -> str:
     return f"cannot read folder: {exc.strerror or exc}{hint}; the files in it were not checked"
 
 
-def read_input(inp: Input, id_field: str | None = None) -> Iterator[Loaded]:
-    """Yield the documents (and unreadable records) of one input."""
+def read_input(inp: Input, id_field: str | None = None, keep_raw: bool = False) -> Iterator[Loaded]:
+    """Yield the documents (and unreadable records) of one input.
+
+    ``keep_raw``: JSON Lines documents carry their line's bytes (check --passing copies them).
+    """
     if inp.problem is not None:
         return iter([UnreadableRecord(shown(inp.path), 0, inp.problem)])
+    if keep_raw and inp.format == "jsonl":
+        return jsonl.read(inp.path, id_field, keep_raw=True)
     reader = _READERS.get(inp.format)
     if reader is None:
         raise UsageError(f"unknown format {inp.format!r}; choose one of: {', '.join(FORMATS)}")
     return reader(inp.path, id_field)
 
 
-def iter_documents(inputs: Sequence[Input], id_field: str | None = None) -> Iterator[Loaded]:
+def iter_documents(
+    inputs: Sequence[Input], id_field: str | None = None, keep_raw: bool = False
+) -> Iterator[Loaded]:
     """Yield the documents of every input in order."""
     for inp in inputs:
-        yield from read_input(inp, id_field)
+        yield from read_input(inp, id_field, keep_raw)

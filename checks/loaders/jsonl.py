@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from functools import partial
 from typing import IO, Any
 
@@ -45,7 +46,7 @@ from ._common import (
 _BLANK = object()
 
 
-def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
+def read(path: str, id_field: str | None = None, keep_raw: bool = False) -> Iterator[Loaded]:
     """Yield one document per non-blank line of a JSON Lines file (``-`` = stdin)."""
     name = shown(path)
     with ExitStack() as stack:
@@ -62,7 +63,7 @@ def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
         if binary is not None:
             yield UnreadableRecord(name, 0, binary)
             return
-        yield from _records(stream, name, id_field)
+        yield from _records(stream, name, id_field, keep_raw=keep_raw)
 
 
 def _peek(stream: IO[bytes]) -> bytes:
@@ -72,7 +73,12 @@ def _peek(stream: IO[bytes]) -> bytes:
 
 
 def read_range(
-    path: str, start: int, end: int, first_line: int, id_field: str | None = None
+    path: str,
+    start: int,
+    end: int,
+    first_line: int,
+    id_field: str | None = None,
+    keep_raw: bool = False,
 ) -> Iterator[Loaded]:
     """Yield the documents of the lines in bytes ``[start, end)`` of a plain JSON Lines file.
 
@@ -98,7 +104,7 @@ def read_range(
                 yield UnreadableRecord(name, 0, binary)
             return
         raw.seek(start)
-        yield from _records(_Range(raw, end), name, id_field, first_line)
+        yield from _records(_Range(raw, end), name, id_field, first_line, keep_raw)
 
 
 class _Range:
@@ -123,7 +129,9 @@ class _Range:
         return self.raw.tell()
 
 
-def _records(stream: Any, name: str, id_field: str | None, first_line: int = 1) -> Iterator[Loaded]:
+def _records(
+    stream: Any, name: str, id_field: str | None, first_line: int = 1, keep_raw: bool = False
+) -> Iterator[Loaded]:
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
     lineno = 0
@@ -146,20 +154,22 @@ def _records(stream: Any, name: str, id_field: str | None, first_line: int = 1) 
                 if obj is _BLANK:
                     continue
                 if type(obj) is UnreadableRecord:
-                    yield obj
+                    yield replace(obj, raw=line, kind="line")
                     continue
             if type(obj) is not dict:
-                yield UnreadableRecord(
-                    name, lineno, f"record is a JSON {json_kind(obj)}, expected an object"
-                )
+                message = f"record is a JSON {json_kind(obj)}, expected an object"
+                yield UnreadableRecord(name, lineno, message, line, "line")
                 continue
             if nested(obj) and may_be_too_deep(line) and too_deep(obj):
-                yield UnreadableRecord(name, lineno, TOO_DEEP)
+                yield UnreadableRecord(name, lineno, TOO_DEEP, line, "line")
                 continue
             source = f"{name}:{lineno}"
-            yield Document(
+            doc = Document(
                 record_id(obj, id_field, source) if id_field else source, name, lineno, obj
             )
+            if keep_raw:
+                doc.raw = line
+            yield doc
     except STREAM_ERRORS as exc:
         yield corrupt(name, lineno, exc)
 

@@ -314,9 +314,10 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "Run",
-        "The one-pass engine over a document stream, its parallel workers, and the glue from "
-        "suite and paths to a result (for checking and for cleaning).",
-        ("fieldnames", "sitegroups", "engine", "parallel", "runner", "cleaning"),
+        "The one-pass engine over a document stream, its parallel workers, the routing of "
+        "records to quarantine and passing files, and the glue from suite and paths to a "
+        "result (for checking and for cleaning).",
+        ("fieldnames", "sitegroups", "routing", "engine", "parallel", "runner", "cleaning"),
     ),
     (
         "Compare and render",
