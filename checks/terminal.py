@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .escaping import printable
+from .gate import GateDecision
 from .reports.text import failure_lines, percent, summary_line, verdict
 from .result import RunResult
 from .wording import plural
@@ -99,3 +100,9 @@ def render(result: RunResult, console: Console, limit: int = 10, quiet: bool = F
         render_summary(result, console)
         render_failures(result, console, limit)
     render_verdict(result, console)
+
+
+def render_gate(decision: GateDecision, console: Console) -> None:
+    """The last line: which rule decided the exit code, why, and PASS or FAIL."""
+    style = "bold green" if decision.passed else "bold red"
+    console.print(Text(printable(decision.line), style=style))

@@ -10,15 +10,17 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
-from ..errors import EXIT_FAILED, EXIT_OK, UsageError
+from ..errors import UsageError
 from ._common import (
     HELP_OPTIONS,
     console,
+    fail_on_option,
     html_option,
     markdown_option,
     max_record_bytes_option,
     quiet_option,
     record_limit,
+    resolve_fail_on,
     suite_option,
     tolerance_option,
 )
@@ -33,10 +35,11 @@ Examples:
   scrapegate check fixtures/news --suite expectations/news.yaml
   scrapegate check --suite expectations/articles.yaml --json out/result.json
   scraper | scrapegate check - --suite expectations/articles.yaml
+  scrapegate check --suite expectations/news.yaml --baseline main.json
 
 \b
-Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
-3 internal error.
+Exit codes: 0 pass, 1 expectations failed (with --baseline: the run
+regressed; see --fail-on), 2 usage or configuration error, 3 internal error.
 """
 
 # Groupings the report derives from the failures themselves, not from a document field.
@@ -98,8 +101,9 @@ class ProgressReporter:
     "--baseline",
     "baseline_path",
     metavar="FILE",
-    help="Compare with a stored result JSON; new failures fail the run.",
+    help="Compare with a stored result JSON; by default only regressions fail the run.",
 )
+@fail_on_option
 @tolerance_option("With --baseline: allowed drop of a pass rate (0.01 = one point).")
 @click.option("--group-by", metavar="FIELD", help="Break the HTML report down by this field.")
 @click.option(
@@ -234,8 +238,10 @@ def _is_baseline(path: str, options: dict[str, Any]) -> bool:
 
 def execute(options: dict[str, Any], out: Console) -> int:
     """Run ``check`` with parsed options; return the exit code."""
-    from ..terminal import render
+    from ..gate import attach, decide
+    from ..terminal import render, render_gate
 
+    fail_on = resolve_fail_on(options["fail_on"], bool(options["baseline_path"]), "--baseline FILE")
     baseline = None
     if options["baseline_path"]:
         from ..baseline import load_result
@@ -255,6 +261,8 @@ def execute(options: dict[str, Any], out: Console) -> int:
         diff = diff_results(baseline, result, options["tolerance"])
         result = diff.attach(result)
         regressed = diff.regressed
+    decision = decide(result, diff, fail_on)
+    result = attach(result, decision)
     if options["json_path"] and regressed and _is_baseline(options["json_path"], options):
         # Replacing the baseline with a regressed result would make a re-run pass.
         click.echo(
@@ -290,4 +298,5 @@ def execute(options: dict[str, Any], out: Console) -> int:
         from ..baseline import render_diff
 
         render_diff(diff, out, quiet=options["quiet"])
-    return EXIT_FAILED if (not result.passed or regressed) else EXIT_OK
+    render_gate(decision, out)
+    return decision.exit_code
