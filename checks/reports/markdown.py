@@ -112,6 +112,17 @@ def _baseline_section(diff: ResultDiff) -> list[str]:
             tail = f" and {more} more" if more > 0 else ""
             lines.append(f"- {mdtext.text(e.name)}: {shown}{tail}")
         lines += ["", "</details>"]
+    added = [e for e in diff.expectations if e.added_failing]
+    if added:
+        total = sum(len(e.added_failing) for e in added)
+        summary = f"Failing documents new to the corpus ({total}; reported, not a regression)"
+        lines += ["", f"<details><summary>{summary}</summary>", ""]
+        for e in added:
+            shown = ", ".join(mdtext.code(d, table=False) for d in e.added_failing[:LISTED_IDS])
+            more = len(e.added_failing) - LISTED_IDS
+            tail = f" and {more} more" if more > 0 else ""
+            lines.append(f"- {mdtext.text(e.name)}: {shown}{tail}")
+        lines += ["", "</details>"]
     return [*lines, ""]
 
 

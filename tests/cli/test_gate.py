@@ -199,7 +199,9 @@ def test_different_document_sets_are_counted_and_added_failures_reported_not_cou
     assert main([*args, "--json", "r.json"]) == 0
     out = capsys.readouterr().out
     assert "documents: 3 → 4 (3 added, 2 removed)" in out
-    assert "failing documents new to the corpus in 'title present' (1):" in out
+    assert (
+        "failing documents new to the corpus in 'title present' (reported, not a regression) (1):"
+    ) in out
     assert "https://n.example/4" in out
     assert (
         "gate: regressions — 0 documents newly failing, no pass rate dropped among the "
@@ -216,6 +218,13 @@ def test_different_document_sets_are_counted_and_added_failures_reported_not_cou
         "common": 1,
     }
     assert data["baseline"]["expectations"][1]["added_failing"] == ["https://n.example/4"]
+    main([*args, "--markdown", "r.md", "-q"])
+    md = Path("r.md").read_text(encoding="utf-8")
+    assert (
+        "<details><summary>Failing documents new to the corpus (1; reported, not a regression)"
+        "</summary>"
+    ) in md
+    assert "- title present: `https://n.example/4`" in md
     # Under failures the failing expectation (its added document) fails the run.
     assert main([*args, "--fail-on", "failures"]) == 1
 
