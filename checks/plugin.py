@@ -17,7 +17,7 @@ import tomllib
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,6 +32,9 @@ from .escaping import printable
 from .reports.sites import worst_groups_line
 from .reports.text import describe, failure_lines, summary_line
 from .result import READABLE_NAME, ExpectationResult, RunResult
+
+if TYPE_CHECKING:  # the comparison is imported only when a baseline is given
+    from .resultdiff import ExpectationDiff
 
 SUITE_SUFFIXES = (".yaml", ".yml")
 # A folder may hold any YAML; a suite is told apart by its top-level keys, read from the
@@ -49,11 +52,17 @@ class ScrapegateWarning(UserWarning):
 
 
 class ExpectationFailed(Exception):
-    """Raised by an item whose error-severity expectation did not meet ``mostly``."""
+    """Raised by an item whose error-severity expectation did not meet ``mostly``, or regressed."""
 
-    def __init__(self, result: ExpectationResult, groups: str = "") -> None:
+    def __init__(
+        self,
+        result: ExpectationResult,
+        regression: ExpectationDiff | None = None,
+        groups: str = "",
+    ) -> None:
         super().__init__(result.name)
         self.result = result
+        self.regression = regression
         # Where it fails most, with documents.group_by: one line naming the worst groups.
         self.groups = groups
 
@@ -81,6 +90,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Write each suite's result JSON here ({suite} in FILE becomes the suite name).",
     )
     group.addoption(
+        "--scrapegate-baseline",
+        metavar="FILE",
+        help="Compare each suite's result with this stored result JSON ({suite} in FILE "
+        "becomes the suite name); by default only expectations that regressed fail.",
+    )
+    group.addoption(
+        "--scrapegate-fail-on",
+        choices=("regressions", "failures"),
+        default=None,
+        help="What fails an expectation's item. regressions (the default with "
+        "--scrapegate-baseline): only a regression against the baseline; failures (the "
+        "default without): any failing error expectation, and any regression.",
+    )
+    group.addoption(
+        "--scrapegate-tolerance",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="With --scrapegate-baseline: allowed drop of a pass rate (0.01 = one point).",
+    )
+    group.addoption(
         "--scrapegate-max-failures",
         type=int,
         default=10,
@@ -105,6 +135,7 @@ def configured_suites(rootpath: Path) -> list[str]:
 def pytest_configure(config: pytest.Config) -> None:
     """When no paths were given, add the configured suites to what pytest collects."""
     config.addinivalue_line("markers", "scrapegate: an expectation from a scrapegate suite")
+    _check_gate_options(config)
     configured = configured_suites(config.rootpath)
     config.stash[_CONFIGURED] = {os.path.abspath(p) for p in configured}
     if configured and config.args_source != pytest.Config.ArgsSource.ARGS:
@@ -112,6 +143,45 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 _CONFIGURED = pytest.StashKey[set[str]]()
+# Each suite's gate line, in the order the suites ran, for the terminal summary.
+_GATE_LINES = pytest.StashKey[dict[str, str]]()
+
+
+def _check_gate_options(config: pytest.Config) -> None:
+    """The same usage errors as ``scrapegate check``: a rule needing a baseline, a bad tolerance."""
+    import math
+
+    fail_on = config.getoption("--scrapegate-fail-on", None)
+    baseline = config.getoption("--scrapegate-baseline", None)
+    if fail_on == "regressions" and not baseline:
+        raise pytest.UsageError(
+            "--scrapegate-fail-on regressions needs a baseline to compare with: pass "
+            "--scrapegate-baseline FILE, or use --scrapegate-fail-on failures to fail on every "
+            "failing expectation"
+        )
+    tolerance = config.getoption("--scrapegate-tolerance", 0.0)
+    if tolerance is not None and not (math.isfinite(tolerance) and 0.0 <= tolerance <= 1.0):
+        raise pytest.UsageError(
+            f"--scrapegate-tolerance {tolerance!r} is not a number from 0 to 1 (0.01 = one point)"
+        )
+
+
+def fail_on_rule(config: pytest.Config) -> str:
+    """``--scrapegate-fail-on``, or its default: regressions with a baseline, else failures."""
+    from .gate import default_fail_on
+
+    chosen = config.getoption("--scrapegate-fail-on", None)
+    return str(chosen or default_fail_on(bool(config.getoption("--scrapegate-baseline", None))))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """One line per suite run: which rule the items were judged by, and why it passed or not."""
+    lines = config.stash.get(_GATE_LINES, {})
+    if not lines:
+        return
+    terminalreporter.section("scrapegate gate")
+    for suite, line in lines.items():
+        terminalreporter.write_line(printable(f"{suite}: {line}"))
 
 
 def _given(config: pytest.Config) -> list[Path]:
@@ -214,8 +284,16 @@ class SuiteFile(pytest.File):
                         input_paths(self.suite, docs),
                         also=[self.suite.path],
                     )
-                self._result = run_paths(self.suite, docs, workers=workers)
-                if target:
+                baseline = self._load_baseline()
+                self._result = self._judge(run_paths(self.suite, docs, workers=workers), baseline)
+                if target and self._keeps_baseline(target):
+                    # As `check --baseline B --json B`: a regressed result never replaces
+                    # its baseline, so that a re-run cannot pass against itself.
+                    self._warn_at_suite(
+                        f"--scrapegate-json {target} is the baseline and the run regressed "
+                        "against it: the baseline was kept"
+                    )
+                elif target:
                     from .reports.json_report import write_json
 
                     write_json(self._result, target)
@@ -225,6 +303,40 @@ class SuiteFile(pytest.File):
             for warning in self._result.warnings:
                 self._warn_at_suite(warning)
         return self._result
+
+    def _load_baseline(self) -> RunResult | None:
+        """The suite's baseline (``{suite}`` in the path is its name), read before the run."""
+        path = self.config.getoption("--scrapegate-baseline")
+        if not path:
+            return None
+        from .baseline import load_result
+
+        return load_result(path.replace("{suite}", self.suite.name))
+
+    def _keeps_baseline(self, target: str) -> bool:
+        """Whether ``target`` is this suite's baseline and the run regressed against it."""
+        path = self.config.getoption("--scrapegate-baseline")
+        result = self._result
+        if not path or result is None or not result.extra.get("baseline", {}).get("regressed"):
+            return False
+        try:
+            return os.path.samefile(target, path.replace("{suite}", self.suite.name))
+        except OSError:
+            return False
+
+    def _judge(self, result: RunResult, baseline: RunResult | None) -> RunResult:
+        """Attach the comparison with the baseline and the gate's decision to ``result``."""
+        from .gate import attach, decide
+
+        diff = None
+        if baseline is not None:
+            from .resultdiff import diff_results
+
+            diff = diff_results(baseline, result, self.config.getoption("--scrapegate-tolerance"))
+            result = diff.attach(result)
+        decision = decide(result, diff, fail_on_rule(self.config))
+        self.config.stash.setdefault(_GATE_LINES, {})[self.suite.name] = decision.line
+        return attach(result, decision)
 
     def _warn_at_suite(self, message: str) -> None:
         """Show a run's warning at the suite file (at its line, when it names one)."""
@@ -254,6 +366,17 @@ def warn_message(result: ExpectationResult) -> str:
     return text
 
 
+def regression_text(regression: ExpectationDiff, listed: int = 10) -> str:
+    """Why an item regressed against the baseline, and the documents that newly fail."""
+    lines = [printable(f"regressed against the baseline: {regression.reason}")]
+    for doc in regression.newly_failing[:listed]:
+        lines.append(printable(f"  newly failing: {doc}"))
+    more = len(regression.newly_failing) - listed
+    if more > 0:
+        lines.append(f"  ... and {more} more newly failing (all of them in --scrapegate-json)")
+    return "\n".join(lines)
+
+
 class ExpectationItem(pytest.Item):
     """One expectation of a suite as a test."""
 
@@ -271,14 +394,35 @@ class ExpectationItem(pytest.Item):
         result = run.expectation(self.expectation)
         if result is None:
             raise ScrapegateError(f"expectation {self.name!r} has no result")
+        regression = None
+        if "baseline" in run.extra:
+            from .resultdiff import diff_of
+
+            diff = diff_of(run)
+            assert diff is not None
+            regression = next(
+                (e for e in diff.expectations if e.name == self.expectation and e.regressed), None
+            )
+        if regression is not None:
+            # Under either rule a regression fails the item, even within ``mostly``.
+            raise ExpectationFailed(result, regression, worst_groups_line(run, result.name))
         if result.passed:
+            return
+        if result.severity == "error" and fail_on_rule(self.config) == "regressions":
+            # The baseline failed the same way: reported, not counted (as `check --baseline`).
+            warn_at(
+                "fails without a regression against the baseline (--scrapegate-fail-on "
+                f"regressions): {warn_message(result)}",
+                parent.suite.path,
+                self.line,
+            )
             return
         if result.severity == "warn":
             # At the expectation's line in the suite file, not in this plugin: the path as
             # the suite was loaded (relative to the current folder, so the line is shown).
             warn_at(warn_message(result), parent.suite.path, self.line)
             return
-        raise ExpectationFailed(result, worst_groups_line(run, result.name))
+        raise ExpectationFailed(result, groups=worst_groups_line(run, result.name))
 
     def repr_failure(
         self,
@@ -289,10 +433,13 @@ class ExpectationItem(pytest.Item):
         if isinstance(excinfo.value, ExpectationFailed):
             limit = self.config.getoption("--scrapegate-max-failures") or None
             text = describe(excinfo.value.result, limit=limit, more_hint=MORE_HINT)
-            if not excinfo.value.groups:
+            if excinfo.value.groups:
+                first, _, rest = text.partition("\n")
+                text = "\n".join(line for line in (first, excinfo.value.groups, rest) if line)
+            regression = excinfo.value.regression
+            if regression is None:
                 return text
-            first, _, rest = text.partition("\n")
-            return "\n".join(line for line in (first, excinfo.value.groups, rest) if line)
+            return regression_text(regression) + "\n" + text
         if isinstance(excinfo.value, ScrapegateError):
             return printable(f"error: {excinfo.value}", keep="\n")
         if isinstance(excinfo.value, ScrapegateWarning):

@@ -4,10 +4,30 @@ A baseline is nothing more than the result JSON of a run on the main branch
 (``scrapegate check ... --json base.json``, written atomically). Expectations are matched by
 name; documents by id (the failure's ``doc``, or its ``source`` when a record has no id).
 
-A run regresses when, in an ``error`` expectation, a document fails that did not fail in the
-baseline (including a document the baseline did not have), or the pass rate drops by more
-than the tolerance. ``warn`` expectations are
-compared and shown but never fail the gate, as everywhere else.
+A run regresses when, in an ``error`` expectation, a document present in both runs fails now
+and did not fail in the baseline, or the pass rate among the documents present in both runs
+drops by more than the tolerance. ``warn`` expectations are compared and shown but never fail
+the gate, as everywhere else.
+
+Documents added or removed (told apart by the runs' document indexes, see
+:mod:`scrapegate.docindex`) are reported, never counted: a failing document new to the corpus
+is listed in ``added_failing`` (it fails the gate only under ``--fail-on failures``, through
+its expectation's own verdict), a failing one gone from it in ``removed_failing``, and a
+removed passing document cannot lower a pass rate. A failure that names no document (an
+unreadable record, a corpus-level finding) is keyed by its source and counts as newly
+failing when that key is new: whether its record is in both runs cannot be told.
+
+What the stored results allow, and what they do not: the failing documents of each side are
+listed whole, so the failures among the common documents are exact. How many common documents
+an expectation *evaluated* is exact only when it evaluated every document of that run (no
+``where`` filter; ``evaluated == documents`` and every id distinct); otherwise the result does
+not say which of the added or removed passing documents were evaluated, so the comparison
+takes the reading most favourable to this run (the base evaluating as few of the common
+documents as it can have, the head as many) and marks the comparison ``exact: false``. A real
+drop among the common documents always shows as newly failing documents anyway; the pass-rate
+rule adds documents that stopped being evaluated and tolerance for large corpora.
+Without a document index on both sides (results from before it existed) whole runs are
+compared, as before, and a note says so.
 
 This is the model the reports render (terminal, Markdown, HTML, GitHub annotations), so it
 sits below them and imports none of them; :mod:`scrapegate.baseline` is the gate built on it.
@@ -16,6 +36,7 @@ sits below them and imports none of them; :mod:`scrapegate.baseline` is the gate
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from .docindex import KEY as INDEX_KEY
@@ -47,6 +68,22 @@ class ExpectationDiff:
     removed_failing: tuple[str, ...] = ()
     regressed: bool = False
     reason: str = ""
+    # Counts restricted to the documents present in both runs (None without document indexes).
+    common_base_evaluated: int | None = None
+    common_base_failed: int | None = None
+    common_head_evaluated: int | None = None
+    common_head_failed: int | None = None
+    common_exact: bool = True
+    dropped: bool = False  # the pass-rate rule fired (beyond the tolerance)
+
+    @property
+    def common_delta(self) -> float | None:
+        """Pass-rate change among the documents in both runs; the whole-run delta without them."""
+        base = _rate(self.common_base_evaluated, self.common_base_failed)
+        head = _rate(self.common_head_evaluated, self.common_head_failed)
+        if base is None or head is None:
+            return self.delta
+        return head - base
 
     @property
     def base_rate(self) -> float | None:
@@ -82,6 +119,21 @@ class ExpectationDiff:
             "removed_failing": list(self.removed_failing),
             "regressed": self.regressed,
             "reason": self.reason,
+            "dropped": self.dropped,
+            "common": self._common_json(),
+        }
+
+    def _common_json(self) -> dict[str, Any] | None:
+        base = _side(self.common_base_evaluated, self.common_base_failed)
+        head = _side(self.common_head_evaluated, self.common_head_failed)
+        if base is None or head is None:
+            return None
+        delta = self.common_delta
+        return {
+            "base": base,
+            "head": head,
+            "delta": None if delta is None else round(delta, 6),
+            "exact": self.common_exact,
         }
 
     @classmethod
@@ -89,6 +141,9 @@ class ExpectationDiff:
         """Rebuild from :meth:`to_json` output."""
         base = data.get("base") or {}
         head = data.get("head") or {}
+        common = data.get("common") or {}
+        common_base = common.get("base") or {}
+        common_head = common.get("head") or {}
         return cls(
             name=str(data["name"]),
             status=str(data.get("status", "same")),
@@ -104,6 +159,12 @@ class ExpectationDiff:
             removed_failing=tuple(map(str, data.get("removed_failing", ()))),
             regressed=bool(data.get("regressed", False)),
             reason=str(data.get("reason", "")),
+            common_base_evaluated=common_base.get("evaluated"),
+            common_base_failed=common_base.get("failed"),
+            common_head_evaluated=common_head.get("evaluated"),
+            common_head_failed=common_head.get("failed"),
+            common_exact=bool(common.get("exact", True)),
+            dropped=bool(data.get("dropped", False)),
         )
 
 
@@ -135,6 +196,7 @@ class ResultDiff:
     # Groups (sites) whose pass rate dropped beyond the tolerance, worst first. Information
     # for the reports: the gate's verdict is the expectations' alone.
     groups: tuple[GroupDrop, ...] = ()
+    documents_common: int | None = None  # documents in both runs; None without indexes
 
     @property
     def regressed(self) -> bool:
@@ -150,6 +212,16 @@ class ResultDiff:
     def newly_failing_count(self) -> int:
         """Document failures that are new, over every expectation."""
         return sum(len(e.newly_failing) for e in self.expectations)
+
+    @property
+    def added_failing_count(self) -> int:
+        """Failing documents new to the corpus (reported, not counted), over every expectation."""
+        return sum(len(e.added_failing) for e in self.expectations)
+
+    @property
+    def dropped_expectations(self) -> list[ExpectationDiff]:
+        """Error expectations whose pass rate among the common documents dropped too far."""
+        return [e for e in self.expectations if e.regressed and e.dropped]
 
     @property
     def fixed_count(self) -> int:
@@ -169,6 +241,7 @@ class ResultDiff:
                 "head": self.head_documents,
                 "added": self.documents_added,
                 "removed": self.documents_removed,
+                "common": self.documents_common,
             },
             "expectations": [e.to_json() for e in self.expectations],
             "groups": [g.to_json() for g in self.groups],
@@ -187,6 +260,7 @@ class ResultDiff:
                 head_documents=int(docs["head"]),
                 documents_added=docs.get("added"),
                 documents_removed=docs.get("removed"),
+                documents_common=docs.get("common"),
                 notes=tuple(map(str, data.get("notes", ()))),
                 groups=tuple(GroupDrop.from_json(g) for g in data.get("groups", ())),
             )
@@ -206,14 +280,18 @@ def diff_of(result: RunResult, where: str = "result") -> ResultDiff | None:
     return None if data is None else ResultDiff.from_json(data, where)
 
 
-def _failing(er: ExpectationResult) -> list[str]:
-    """Distinct failing document keys, in first-failure order."""
+def _failing(er: ExpectationResult) -> tuple[list[str], set[str]]:
+    """Distinct failing keys in first-failure order, and those that name no document."""
     seen: dict[str, None] = {}
+    unnamed: set[str] = set()
     for f in er.failures:
         # utf8_safe: a head still in memory and a base read from JSON name a document whose
         # file name is not UTF-8 the same way.
-        seen.setdefault(utf8_safe(f.doc if f.doc is not None else f.source), None)
-    return list(seen)
+        key = utf8_safe(f.doc if f.doc is not None else f.source)
+        seen.setdefault(key, None)
+        if f.doc is None:
+            unnamed.add(key)
+    return list(seen), unnamed
 
 
 def _pair_renames(
@@ -236,28 +314,95 @@ def _pair_renames(
     return pairs
 
 
+@dataclass(frozen=True)
+class _Corpora:
+    """The document indexes of both runs and what they share."""
+
+    base: DocumentIndex
+    head: DocumentIndex
+    base_documents: int
+    head_documents: int
+
+    # Cached: every expectation asks, and a set operation over a million digests takes ~0.1 s.
+    @cached_property
+    def common(self) -> int:
+        return len(self.base.digests & self.head.digests)
+
+    @cached_property
+    def removed(self) -> int:
+        return len(self.base) - self.common
+
+    @cached_property
+    def added(self) -> int:
+        return len(self.head) - self.common
+
+
+def _common_evaluated(
+    er: ExpectationResult,
+    documents: int,
+    index: DocumentIndex,
+    outside: int,
+    outside_failing: int,
+    common_failed: int,
+) -> tuple[int, int]:
+    """Bounds of how many of the common documents ``er`` evaluated on one side.
+
+    ``outside`` documents of this side are not in the other run, ``outside_failing`` of them
+    failed (so were evaluated). Exact (both bounds equal) when every document was evaluated.
+    """
+    if er.evaluated == documents == len(index):
+        exact = er.evaluated - outside
+        return exact, exact
+    high = max(er.evaluated - outside_failing, common_failed)
+    low = min(max(er.evaluated - outside, common_failed, 0), high)
+    return low, high
+
+
 def _compare(
     name: str,
     status: str,
     b: ExpectationResult,
     h: ExpectationResult,
     tolerance: float,
-    indexes: tuple[DocumentIndex, DocumentIndex] | None,
+    corpora: _Corpora | None,
     head_sampled: bool,
 ) -> ExpectationDiff:
-    base_failing = _failing(b)
-    head_failing = _failing(h)
+    base_failing, base_unnamed = _failing(b)
+    head_failing, head_unnamed = _failing(h)
     base_set, head_set = set(base_failing), set(head_failing)
     new = [d for d in head_failing if d not in base_set]
     gone = [d for d in base_failing if d not in head_set]
     added: list[str] = []
     removed: list[str] = []
-    if indexes is not None:
-        base_index, head_index = indexes
-        added = [d for d in new if d not in base_index]
-        removed = [d for d in gone if d not in head_index]
-        new = [d for d in new if d in base_index]
-        gone = [d for d in gone if d in head_index]
+    common: dict[str, Any] = {}
+    if corpora is not None:
+        # A key that names no document cannot be looked up in an index: it stays in
+        # newly failing / fixed, as a failure whose presence in both runs cannot be told.
+        added = [d for d in new if d not in head_unnamed and d not in corpora.base]
+        removed = [d for d in gone if d not in base_unnamed and d not in corpora.head]
+        new = [d for d in new if d in head_unnamed or d in corpora.base]
+        gone = [d for d in gone if d in base_unnamed or d in corpora.head]
+        base_common_failed = max(b.failed - len(removed), 0)
+        head_common_failed = max(h.failed - len(added), 0)
+        base_low, base_high = _common_evaluated(
+            b,
+            corpora.base_documents,
+            corpora.base,
+            corpora.removed,
+            len(removed),
+            base_common_failed,
+        )
+        head_low, head_high = _common_evaluated(
+            h, corpora.head_documents, corpora.head, corpora.added, len(added), head_common_failed
+        )
+        # The reading most favourable to this run: the smallest drop the counts allow.
+        common = {
+            "common_base_evaluated": base_low,
+            "common_base_failed": base_common_failed,
+            "common_head_evaluated": head_high,
+            "common_head_failed": head_common_failed,
+            "common_exact": base_low == base_high and head_low == head_high,
+        }
     elif head_sampled:
         # Without an index, a document missing from a sample cannot be told from a fixed one.
         gone = []
@@ -274,27 +419,37 @@ def _compare(
         fixed=tuple(gone),
         added_failing=tuple(added),
         removed_failing=tuple(removed),
+        **common,
     )
     reasons = []
     if new:
         reasons.append(
             "1 document newly fails" if len(new) == 1 else f"{len(new)} documents newly fail"
         )
-    if added:
-        # A document the scraper newly produces that fails is worse data too.
-        reasons.append(
-            "1 added document fails" if len(added) == 1 else f"{len(added)} added documents fail"
-        )
-    drop = -(diff.delta or 0.0)
-    if drop > tolerance + _EPSILON:
-        reasons.append(
-            f"pass rate dropped {drop * 100:.2f} points "
-            f"({b.evaluated - b.failed}/{b.evaluated} → {h.evaluated - h.failed}/{h.evaluated}), "
-            f"more than the tolerance of {tolerance * 100:.2f}"
-        )
+    drop = -(diff.common_delta or 0.0)
+    dropped = drop > tolerance + _EPSILON
+    if dropped:
+        reasons.append(f"pass rate dropped {drop * 100:.2f} points " + _counts(diff, corpora))
+        reasons[-1] += f", more than the tolerance of {tolerance * 100:.2f}"
     if reasons and h.severity == "error":
-        return replace(diff, regressed=True, reason="; ".join(reasons))
+        return replace(diff, regressed=True, reason="; ".join(reasons), dropped=dropped)
     return diff
+
+
+def _counts(diff: ExpectationDiff, corpora: _Corpora | None) -> str:
+    """``(3/4 → 1/2)``, and over which documents when the runs differ."""
+    if corpora is None or diff.common_base_evaluated is None or diff.common_head_evaluated is None:
+        be, bf = diff.base_evaluated or 0, diff.base_failed or 0
+        he, hf = diff.head_evaluated or 0, diff.head_failed or 0
+        return f"({be - bf}/{be} → {he - hf}/{he})"
+    be, bf = diff.common_base_evaluated, diff.common_base_failed or 0
+    he, hf = diff.common_head_evaluated, diff.common_head_failed or 0
+    counts = f"({be - bf}/{be} → {he - hf}/{he}"
+    if corpora.added or corpora.removed:
+        counts += f" among the {corpora.common} documents in both runs"
+    if not diff.common_exact:
+        counts += "; at least, the evaluated documents are not known one by one"
+    return counts + ")"
 
 
 def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDiff:
@@ -304,9 +459,11 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
     renames = _pair_renames(base_by, head_by)
     base_index = DocumentIndex.from_json(base.extra.get(INDEX_KEY))
     head_index = DocumentIndex.from_json(head.extra.get(INDEX_KEY))
-    indexes = (base_index, head_index) if base_index and head_index else None
+    corpora = None
+    if base_index is not None and head_index is not None:
+        corpora = _Corpora(base_index, head_index, base.documents, head.documents)
     head_sampled = "sample" in head.extra
-    notes = list(_notes(base, head, indexes is not None))
+    notes = list(_notes(base, head, corpora is not None))
     uncompared = groups_compared(base, head)
     if uncompared is not None:
         notes.append(uncompared)
@@ -327,7 +484,7 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
                 )
             )
             continue
-        out.append(_compare(name, status, b, h, tolerance, indexes, head_sampled))
+        out.append(_compare(name, status, b, h, tolerance, corpora, head_sampled))
     matched = set(head_by) | set(renames.values())
     out.extend(
         ExpectationDiff(
@@ -340,10 +497,9 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
         for name, b in base_by.items()
         if name not in matched
     )
-    added = removed = None
-    if indexes is not None:
-        added = len(indexes[1].digests - indexes[0].digests)
-        removed = len(indexes[0].digests - indexes[1].digests)
+    added = removed = common = None
+    if corpora is not None:
+        added, removed, common = corpora.added, corpora.removed, corpora.common
     return ResultDiff(
         tolerance=tolerance,
         expectations=tuple(out),
@@ -352,6 +508,7 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
         head_documents=head.documents,
         documents_added=added,
         documents_removed=removed,
+        documents_common=common,
         notes=tuple(notes),
         groups=group_drops(base, head, tolerance),
     )

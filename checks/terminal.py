@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .escaping import printable
+from .gate import GateDecision
 from .reports.sites import SHOWN, render_sites
 from .reports.text import failure_lines, percent, summary_line, verdict
 from .result import RunResult
@@ -109,3 +110,9 @@ def render(
         render_sites(result, console, groups_shown)
         render_failures(result, console, limit)
     render_verdict(result, console)
+
+
+def render_gate(decision: GateDecision, console: Console) -> None:
+    """The last line: which rule decided the exit code, why, and PASS or FAIL."""
+    style = "bold green" if decision.passed else "bold red"
+    console.print(Text(printable(decision.line), style=style))

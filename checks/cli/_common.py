@@ -146,3 +146,32 @@ def tolerance_option(help: str) -> Callable[[F], F]:
         show_default=True,
         help=help,
     )
+
+
+def fail_on_option(func: F) -> F:
+    """``--fail-on regressions|failures`` (default: regressions with a baseline, else failures)."""
+    return click.option(
+        "--fail-on",
+        "fail_on",
+        type=click.Choice(["regressions", "failures"]),
+        default=None,
+        help="What fails the run (exit 1). regressions: only documents that newly fail, or a "
+        "pass rate that drops beyond --tolerance, among documents in both runs (needs a "
+        "baseline; the default with one). failures: any failing error expectation, and any "
+        "regression (the default without a baseline).",
+    )(func)
+
+
+def resolve_fail_on(fail_on: str | None, has_baseline: bool, baseline_option: str) -> str:
+    """The rule to apply; ``regressions`` without a baseline is a usage error (exit 2)."""
+    from ..errors import UsageError
+    from ..gate import REGRESSIONS, default_fail_on
+
+    if fail_on is None:
+        return default_fail_on(has_baseline)
+    if fail_on == REGRESSIONS and not has_baseline:
+        raise UsageError(
+            f"--fail-on regressions needs a baseline to compare with: pass {baseline_option}, "
+            "or use --fail-on failures to fail on every failing expectation"
+        )
+    return fail_on

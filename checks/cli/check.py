@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
-from ..errors import EXIT_FAILED, EXIT_OK, UsageError
+from ..errors import UsageError
 from ._common import (
     HELP_OPTIONS,
     console,
+    fail_on_option,
     html_option,
     markdown_option,
     max_record_bytes_option,
     quiet_option,
     record_limit,
+    resolve_fail_on,
     suite_option,
     tolerance_option,
 )
@@ -38,10 +40,11 @@ Examples:
   scraper | scrapegate check - --suite expectations/articles.yaml
   scrapegate check crawl.jsonl --suite expectations/articles.yaml \
       --passing good.jsonl --quarantine bad.jsonl
+  scrapegate check --suite expectations/news.yaml --baseline main.json
 
 \b
-Exit codes: 0 pass, 1 expectations failed, 2 usage or configuration error,
-3 internal error.
+Exit codes: 0 pass, 1 expectations failed (with --baseline: the run
+regressed; see --fail-on), 2 usage or configuration error, 3 internal error.
 """
 
 
@@ -113,8 +116,9 @@ class ProgressReporter:
     "--baseline",
     "baseline_path",
     metavar="FILE",
-    help="Compare with a stored result JSON; new failures fail the run.",
+    help="Compare with a stored result JSON; by default only regressions fail the run.",
 )
+@fail_on_option
 @tolerance_option("With --baseline: allowed drop of a pass rate (0.01 = one point).")
 @click.option(
     "--group-by",
@@ -353,8 +357,10 @@ def _writes_stdout(path: str | None) -> bool:
 
 def execute(options: dict[str, Any], out: Console) -> int:
     """Run ``check`` with parsed options; return the exit code."""
-    from ..terminal import render
+    from ..gate import attach, decide
+    from ..terminal import render, render_gate
 
+    fail_on = resolve_fail_on(options["fail_on"], bool(options["baseline_path"]), "--baseline FILE")
     records_on_stdout = _writes_stdout(options.get("quarantine_path")) or _writes_stdout(
         options.get("passing_path")
     )
@@ -381,6 +387,8 @@ def execute(options: dict[str, Any], out: Console) -> int:
         diff = diff_results(baseline, result, options["tolerance"])
         result = diff.attach(result)
         regressed = diff.regressed
+    decision = decide(result, diff, fail_on)
+    result = attach(result, decision)
     if options["json_path"] and regressed and _is_baseline(options["json_path"], options):
         # Replacing the baseline with a regressed result would make a re-run pass.
         click.echo(
@@ -426,4 +434,5 @@ def execute(options: dict[str, Any], out: Console) -> int:
         from ..baseline import render_diff
 
         render_diff(diff, out, quiet=options["quiet"])
-    return EXIT_FAILED if (not result.passed or regressed) else EXIT_OK
+    render_gate(decision, out)
+    return decision.exit_code

@@ -1,11 +1,17 @@
-"""``scrapegate diff BASE HEAD``: compare two stored results, exit 1 when HEAD regressed."""
+"""``scrapegate diff BASE HEAD``: compare two stored results; exit 1 as ``--fail-on`` says."""
 
 from __future__ import annotations
 
 import click
 
-from ..errors import EXIT_FAILED, EXIT_OK
-from ._common import HELP_OPTIONS, console, markdown_option, quiet_option, tolerance_option
+from ._common import (
+    HELP_OPTIONS,
+    console,
+    fail_on_option,
+    markdown_option,
+    quiet_option,
+    tolerance_option,
+)
 
 
 @click.command(
@@ -16,6 +22,7 @@ from ._common import HELP_OPTIONS, console, markdown_option, quiet_option, toler
 @click.argument("base_path", metavar="BASE")
 @click.argument("head_path", metavar="HEAD")
 @tolerance_option("Allowed drop of a pass rate (0.01 = one point).")
+@fail_on_option
 @markdown_option
 @click.option("--json", "json_path", metavar="FILE", help="Write the comparison as JSON.")
 @quiet_option("Print only the verdict line and the reasons for a regression.")
@@ -23,20 +30,28 @@ def diff_command(
     base_path: str,
     head_path: str,
     tolerance: float,
+    fail_on: str | None,
     markdown_path: str | None,
     json_path: str | None,
     quiet: bool,
 ) -> int:
     """Compare two stored results; exit 1 when HEAD regressed against BASE.
 
+    The same rule as 'check --baseline': by default (--fail-on regressions) only documents
+    in both results that newly fail, or a pass rate among them that drops beyond the
+    tolerance, fail; --fail-on failures also fails when HEAD has failing expectations.
+
     \b
-    Exit codes: 0 no regression, 1 regression, 2 unreadable file.
+    Exit codes: 0 pass, 1 regression (or, with --fail-on failures, failures),
+    2 unreadable file.
     """
     import json
 
     from ..atomic import write_text_atomic
     from ..baseline import diff_results, load_result, render_diff
+    from ..gate import attach, decide
     from ..loaders import refuse_colliding_outputs, refuse_overwriting_inputs
+    from ..terminal import render_gate
 
     outputs = {"--json": json_path, "--markdown": markdown_path}
     refuse_colliding_outputs(outputs)
@@ -44,12 +59,17 @@ def diff_command(
     base = load_result(base_path)
     head = load_result(head_path)
     diff = diff_results(base, head, tolerance)
-    head = diff.attach(head)
+    # The rule is always applicable here: BASE is the baseline.
+    decision = decide(head, diff, fail_on or "regressions")
+    head = attach(diff.attach(head), decision)
     if json_path:
-        write_text_atomic(json_path, json.dumps(diff.to_json(), indent=2, ensure_ascii=False))
+        data = {**diff.to_json(), "gate": decision.to_json()}
+        write_text_atomic(json_path, json.dumps(data, indent=2, ensure_ascii=False))
     if markdown_path:
         from ..reports.markdown import write_markdown
 
         write_markdown(head, markdown_path)
-    render_diff(diff, console(), quiet=quiet)
-    return EXIT_FAILED if diff.regressed else EXIT_OK
+    out = console()
+    render_diff(diff, out, quiet=quiet)
+    render_gate(decision, out)
+    return decision.exit_code

@@ -100,8 +100,9 @@ def _table(diff: ResultDiff) -> Table:
             Text(printable(e.name)),
             rate_change(e),
             points(e.delta),
-            str(len(e.newly_failing) + len(e.added_failing)) if compared else "",
-            str(len(e.fixed) + len(e.removed_failing)) if compared else "",
+            # Documents of both runs only: added and removed ones are listed below the table.
+            str(len(e.newly_failing)) if compared else "",
+            str(len(e.fixed)) if compared else "",
             Text(label, style=_STYLE.get(label.split(",")[-1].strip(), "")),
         )
     return table
@@ -139,7 +140,12 @@ def _details(diff: ResultDiff, console: Console) -> None:
             e.newly_failing,
             "bold red" if e.regressed else "",
         )
-        _ids(console, f"failing documents new to the corpus in {name!r}", e.added_failing)
+        _ids(
+            console,
+            f"failing documents new to the corpus in {name!r} (reported, not a regression)",
+            e.added_failing,
+            "bold yellow",
+        )
         _ids(console, f"fixed in {name!r}", e.fixed, "green")
         _ids(console, f"failing documents gone from the corpus in {name!r}", e.removed_failing)
     render_group_drops(diff, console)

@@ -21,6 +21,7 @@ import jinja2
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..escaping import printable, utf8_safe
+from ..gate import gate_of
 from ..result import ExpectationResult, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from .diffview import change_label, documents_line, points, verdict_line
@@ -204,7 +205,10 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
     total = sum(len(er.failures) for er in result.expectations)
     css, js = _asset("report.css"), _asset("report.js")
     failed = [er for er in result.expectations if verdict(er) == "FAIL"]
-    gate_failed = bool(failed) or bool(diff and diff.regressed)
+    gate = gate_of(result)
+    # The stored decision is the exit code's own rule; a result from before it existed is
+    # judged as the gate judged it then.
+    gate_failed = (not gate.passed) if gate else bool(failed) or bool(diff and diff.regressed)
     sample = result.extra.get("sample")
     page = (
         _environment()
@@ -231,6 +235,7 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
             groups=sorted({r.group for r in rows}),
             warnings=[printable(w) for w in result.warnings],
             sample=sample if isinstance(sample, dict) else None,
+            gate=None if gate is None else {"rule": gate.fail_on, "line": printable(gate.line)},
         )
     )
     # Text from data is printable() already; this catches any value a template forgets, so

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..atomic import write_text_atomic
 from ..escaping import printable, utf8_safe
+from ..gate import GateDecision, gate_of
 from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from ..wording import plural
@@ -22,11 +23,19 @@ LISTED_IDS = 10
 _MARK = {"PASS": "✅ pass", "FAIL": "❌ fail", "WARN": "⚠️ warn"}
 
 
-def headline(result: RunResult, diff: ResultDiff | None) -> str:
+def headline(result: RunResult, diff: ResultDiff | None, gate: GateDecision | None = None) -> str:
     """✅ passed / ❌ failed, and why, in one line."""
     failed = [e for e in result.expectations if verdict(e) == "FAIL"]
     warned = [e for e in result.expectations if verdict(e) == "WARN"]
-    if failed:
+    if gate is not None and gate.passed and failed:
+        # --fail-on regressions let the run through: say what still fails.
+        word = (
+            f"✅ passed: no regression ({len(failed)} of {len(result.expectations)} "
+            "expectations failing)"
+        )
+    elif gate is not None and not gate.passed and gate.decided_by == "regressions":
+        word = "❌ failed: regressed against the baseline"
+    elif failed:
         word = f"❌ failed: {len(failed)} of {len(result.expectations)} expectations"
     elif diff is not None and diff.regressed:
         word = "❌ failed: regressed against the baseline"
@@ -104,6 +113,17 @@ def _baseline_section(diff: ResultDiff) -> list[str]:
             tail = f" and {more} more" if more > 0 else ""
             lines.append(f"- {mdtext.text(e.name)}: {shown}{tail}")
         lines += ["", "</details>"]
+    added = [e for e in diff.expectations if e.added_failing]
+    if added:
+        total = sum(len(e.added_failing) for e in added)
+        summary = f"Failing documents new to the corpus ({total}; reported, not a regression)"
+        lines += ["", f"<details><summary>{summary}</summary>", ""]
+        for e in added:
+            shown = ", ".join(mdtext.code(d, table=False) for d in e.added_failing[:LISTED_IDS])
+            more = len(e.added_failing) - LISTED_IDS
+            tail = f" and {more} more" if more > 0 else ""
+            lines.append(f"- {mdtext.text(e.name)}: {shown}{tail}")
+        lines += ["", "</details>"]
     return [*lines, ""]
 
 
@@ -145,7 +165,8 @@ def _failures_table(result: RunResult, diff: ResultDiff | None) -> list[str]:
 def render_markdown(result: RunResult) -> str:
     """The summary as Markdown text."""
     diff = diff_of(result)
-    title = f"### scrapegate: {mdtext.text(result.suite)}: {headline(result, diff)}"
+    gate = gate_of(result)
+    title = f"### scrapegate: {mdtext.text(result.suite)}: {headline(result, diff, gate)}"
     summary = (
         f"{plural(result.documents, 'document')} checked against "
         f"{plural(len(result.expectations), 'expectation')}"
@@ -153,6 +174,9 @@ def render_markdown(result: RunResult) -> str:
     if result.records != result.documents:
         summary += f" ({plural(result.records - result.documents, 'unreadable record')})"
     lines = [title, "", summary + ".", "", *_sample_note(result)]
+    if gate is not None:
+        # The rule that decided the exit code, worded as the terminal's last line.
+        lines += [f"**Gate:** {mdtext.text(gate.line)}", ""]
     lines += _expectation_table(result, diff)
     if diff is not None:
         lines += _baseline_section(diff)

@@ -74,6 +74,41 @@ def test_a_regression_against_the_baseline_exits_1(root: Path) -> None:
                 OUT="pr").returncode == 1  # fmt: skip
 
 
+def test_known_failures_pass_against_the_baseline_unless_fail_on_failures(root: Path) -> None:
+    write_docs(root, [doc(1), doc(2, title="")])  # 'title present' fails on main already
+    assert gate(root, SUITE="suite.yaml", OUT="main-out").returncode == 1
+    done = gate(root, SUITE="suite.yaml", BASELINE="main-out/result.json", OUT="pr")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "gate: regressions — 0 documents newly failing" in done.stdout
+    assert "scrapegate-gate: exit 0 (fail-on regressions: 0 pass" in done.stdout
+    summary = (root / "pr" / "summary.md").read_text(encoding="utf-8")
+    assert "**Gate:** gate: regressions" in summary
+    strict = gate(
+        root, SUITE="suite.yaml", BASELINE="main-out/result.json", OUT="pr", FAIL_ON="failures"
+    )
+    assert strict.returncode == 1
+    assert "gate: failures — 1 of 3 error expectations failed: FAIL" in strict.stdout
+    flag = gate(root, "--fail-on", "failures", SUITE="suite.yaml", BASELINE="main-out/result.json")
+    assert flag.returncode == 1
+
+
+def test_fail_on_regressions_without_a_baseline_falls_back_to_failures_loudly(root: Path) -> None:
+    write_docs(root, [doc(1), doc(2, title="")])
+    done = gate(root, SUITE="suite.yaml", FAIL_ON="regressions", GITHUB_ACTIONS="true")
+    assert done.returncode == 1
+    assert "::warning title=scrapegate::FAIL_ON=regressions needs a baseline" in done.stdout
+    assert "scrapegate-gate: exit 1 (fail-on failures:" in done.stdout
+    missing = gate(root, SUITE="suite.yaml", FAIL_ON="regressions", BASELINE="nowhere.json")
+    assert missing.returncode == 1
+    assert "every failing expectation fails the run (fail-on failures)" in missing.stderr
+
+
+def test_an_unknown_fail_on_is_a_configuration_error(root: Path) -> None:
+    done = gate(root, SUITE="suite.yaml", FAIL_ON="never")
+    assert done.returncode == 2
+    assert "FAIL_ON is 'never'; use regressions or failures" in done.stderr
+
+
 def test_a_missing_baseline_is_announced_and_the_run_still_checked(root: Path) -> None:
     done = gate(root, SUITE="suite.yaml", BASELINE="nowhere/result.json", GITHUB_ACTIONS="true")
     assert done.returncode == 0

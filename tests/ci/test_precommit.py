@@ -74,6 +74,8 @@ def test_the_published_hooks_and_our_config_are_valid_for_pre_commit() -> None:
     hooks = {h["id"]: h for h in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
     assert hooks["scrapegate-lint"]["entry"] == "scrapegate lint"
     assert hooks["scrapegate-check"]["pass_filenames"] is False
+    # A commit has no baseline: the hook fails on failures, whatever the CLI's default.
+    assert hooks["scrapegate-check"]["entry"] == "scrapegate check --fail-on failures"
     ours = load_config(str(REPO / ".pre-commit-config.yaml"))
     local = {h["id"]: h for h in ours["repos"][0]["hooks"]}
     assert {"ruff-format", "ruff", "mypy", "scrapegate-lint", "scrapegate-check"} <= set(local)
@@ -143,6 +145,7 @@ def test_a_bad_document_fails_the_check_hook(consumer: Path, tmp_path: Path) -> 
     done = run_hooks(consumer, tmp_path)
     assert done.returncode == 1
     assert "https://a.example/2" in done.stdout
+    assert "gate: failures — 1 of" in done.stdout
     check_line = next(x for x in done.stdout.splitlines() if x.startswith("scrapegate check"))
     lint_line = next(x for x in done.stdout.splitlines() if x.startswith("scrapegate lint"))
     assert check_line.endswith("Failed") and lint_line.endswith("Passed")

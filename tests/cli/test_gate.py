@@ -87,31 +87,201 @@ def test_fixed_documents_are_reported_and_pass(
     assert "no regression against the baseline (1 document failure fixed)" in out
 
 
+WHERE_SUITE = """\
+suite: where-demo
+documents:
+  paths: [docs/]
+  id: url
+expectations:
+  - name: german titles
+    check: not_empty
+    field: title
+    where: {field: lang, equals: de}
+"""
+
+
 def test_tolerance_allows_a_small_pass_rate_drop(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # 1 of 4 failing -> 1 of 2 failing: 25 points down, and no document newly fails.
-    base = baseline(project, [doc(1, LEAK), doc(2), doc(3), doc(4)])
-    write_docs(project, [doc(1, LEAK), doc(2)])
+    # The same four documents; no document newly fails, but two passing ones are no longer
+    # evaluated (their language changed): 3/4 -> 1/2, 25 points down.
+    Path("suite.yaml").write_text(WHERE_SUITE, encoding="utf-8")
+    pages = [doc(n, title="" if n == 1 else "T") for n in range(1, 5)]
+    base = baseline(project, [{**p, "lang": "de"} for p in pages])
+    write_docs(project, [{**p, "lang": "de" if n < 2 else "en"} for n, p in enumerate(pages)])
     assert main(["check", "--suite", "suite.yaml", "--baseline", base]) == 1
-    assert "pass rate dropped 25.00 points (3/4 → 1/2)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "pass rate dropped 25.00 points (3/4 → 1/2)" in out
+    assert (
+        "gate: regressions — 0 documents newly failing, a pass rate dropped in 1 expectation "
+        "among the 4 documents in both runs (0 added, 0 removed): FAIL"
+    ) in out
     code = main(["check", "--suite", "suite.yaml", "--baseline", base, "--tolerance", "0.3"])
     assert code == 0
 
 
-def test_different_document_sets_are_counted_and_new_failures_still_gate(
+def test_an_unchanged_run_that_keeps_the_baseline_failures_passes_by_default(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = baseline(project, [doc(1), doc(2, title=""), doc(3)])
+    capsys.readouterr()
+    args = ["check", "--suite", "suite.yaml", "--baseline", base]
+    assert main([*args, "--json", "r.json"]) == 0
+    out = capsys.readouterr().out
+    assert "FAILED: 1 of 4 expectations failed" in out  # the data is still reported as it is
+    assert "no regression against the baseline" in out
+    assert out.rstrip().splitlines()[-1] == (
+        "gate: regressions — 0 documents newly failing, no pass rate dropped among the "
+        "3 documents in both runs (0 added, 0 removed); not counted: 1 of 3 error "
+        "expectations failing without a regression: PASS"
+    )
+    gate = json.loads(Path("r.json").read_text(encoding="utf-8"))["gate"]
+    assert gate["fail_on"] == "regressions" and gate["decided_by"] == "regressions"
+    assert gate["exit_code"] == 0 and gate["passed"] is True
+    assert gate["line"].startswith("gate: regressions — 0 documents newly failing")
+    # --fail-on failures keeps the old rule: any failing error expectation fails the run.
+    assert main([*args, "--fail-on", "failures", "--json", "f.json"]) == 1
+    out = capsys.readouterr().out
+    assert out.rstrip().splitlines()[-1] == (
+        "gate: failures — 1 of 3 error expectations failed: FAIL"
+    )
+    gate = json.loads(Path("f.json").read_text(encoding="utf-8"))["gate"]
+    assert (gate["fail_on"], gate["decided_by"], gate["exit_code"]) == ("failures", "failures", 1)
+
+
+def test_removing_a_passing_document_is_not_a_pass_rate_drop(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 1 of 100 documents failing in two expectations; one passing document is removed: the
+    # whole-run pass rates drop (99/100 -> 98/99), among the 99 kept documents nothing changes.
+    records = [doc(n, title="" if n == 0 else "T", body=LEAK if n == 0 else OK) for n in range(100)]
+    base = baseline(project, records)
+    write_docs(project, records[:-1])
+    capsys.readouterr()
+    assert main(["check", "--suite", "suite.yaml", "--baseline", base, "--json", "r.json"]) == 0
+    out = capsys.readouterr().out
+    assert "pass rate dropped 0" not in out and "REGRESSED" not in out
+    assert "documents: 100 → 99 (0 added, 1 removed)" in out
+    assert (
+        "gate: regressions — 0 documents newly failing, no pass rate dropped among the 99 "
+        "documents in both runs (0 added, 1 removed)"
+    ) in out
+    data = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    assert data["baseline"]["documents"]["common"] == 99
+    title = data["baseline"]["expectations"][1]
+    assert title["delta"] < 0  # the whole-run figure, as before
+    assert title["common"]["delta"] == 0.0 and title["common"]["exact"] is True
+    assert title["regressed"] is False and title["dropped"] is False
+
+
+def test_fail_on_regressions_without_a_baseline_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_docs(project, [doc(1)])
+    assert main(["check", "--suite", "suite.yaml", "--fail-on", "regressions"]) == 2
+    err = capsys.readouterr().err
+    assert "--fail-on regressions needs a baseline to compare with: pass --baseline FILE" in err
+    assert main(["check", "--suite", "suite.yaml", "--fail-on", "sometimes"]) == 2
+    assert "'sometimes' is not one of 'regressions', 'failures'" in capsys.readouterr().err
+    # Without a baseline the rule is failures, and it says so.
+    assert main(["check", "--suite", "suite.yaml"]) == 0
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == (
+        "gate: failures — all 3 error expectations hold: PASS"
+    )
+
+
+def test_different_document_sets_are_counted_and_added_failures_reported_not_counted(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = baseline(project, [doc(1), doc(2), doc(3, title="")])
     write_docs(project, [doc(1), doc(4, title=""), doc(5), doc(6)])
-    assert main(["check", "--suite", "suite.yaml", "--baseline", base, "--json", "r.json"]) == 1
+    args = ["check", "--suite", "suite.yaml", "--baseline", base]
+    assert main([*args, "--json", "r.json"]) == 0
     out = capsys.readouterr().out
     assert "documents: 3 → 4 (3 added, 2 removed)" in out
-    assert "https://n.example/4" in out and "1 added document fails" in out
+    assert (
+        "failing documents new to the corpus in 'title present' (reported, not a regression) (1):"
+    ) in out
+    assert "https://n.example/4" in out
+    assert (
+        "gate: regressions — 0 documents newly failing, no pass rate dropped among the "
+        "1 document in both runs (3 added, 2 removed); not counted: 1 added document failing, "
+        "1 of 3 error expectations failing without a regression: PASS"
+    ) in out
     data = json.loads(Path("r.json").read_text(encoding="utf-8"))
-    assert data["baseline"]["regressed"] is True
-    assert data["baseline"]["documents"]["base"] == 3
-    assert data["baseline"]["documents"]["head"] == 4
+    assert data["baseline"]["regressed"] is False
+    assert data["baseline"]["documents"] == {
+        "base": 3,
+        "head": 4,
+        "added": 3,
+        "removed": 2,
+        "common": 1,
+    }
+    assert data["baseline"]["expectations"][1]["added_failing"] == ["https://n.example/4"]
+    main([*args, "--markdown", "r.md", "-q"])
+    md = Path("r.md").read_text(encoding="utf-8")
+    assert (
+        "<details><summary>Failing documents new to the corpus (1; reported, not a regression)"
+        "</summary>"
+    ) in md
+    assert "- title present: `https://n.example/4`" in md
+    # Under failures the failing expectation (its added document) fails the run.
+    assert main([*args, "--fail-on", "failures"]) == 1
+
+
+def test_failures_mode_also_fails_on_a_regression_and_says_which_rule_decided(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = baseline(project, [doc(1), doc(2), doc(3), doc(4)])
+    write_docs(project, [doc(1, LEAK), doc(2), doc(3), doc(4)])  # within mostly 0.5
+    capsys.readouterr()
+    args = ["check", "--suite", "suite.yaml", "--baseline", base, "--fail-on", "failures"]
+    assert main([*args, "--json", "r.json"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        out.rstrip()
+        .splitlines()[-1]
+        .startswith(
+            "gate: failures — every error expectation holds, but the run regressed against the "
+            "baseline (1 document newly failing, a pass rate dropped in 1 expectation"
+        )
+    )
+    gate = json.loads(Path("r.json").read_text(encoding="utf-8"))["gate"]
+    assert (gate["fail_on"], gate["decided_by"], gate["exit_code"]) == (
+        "failures",
+        "regressions",
+        1,
+    )
+
+
+def test_markdown_and_html_state_the_rule_that_decided(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = baseline(project, [doc(1), doc(2, title="")])
+    args = ["check", "--suite", "suite.yaml", "--baseline", base, "-q"]
+    assert main([*args, "--markdown", "r.md", "--html", "r.html", "--json", "r.json"]) == 0
+    md = Path("r.md").read_text(encoding="utf-8")
+    assert md.startswith(
+        "### scrapegate: gate-demo: ✅ passed: no regression (1 of 4 expectations failing)"
+    )
+    assert (
+        "**Gate:** gate: regressions — 0 documents newly failing, no pass rate dropped among "
+        "the 2 documents in both runs (0 added, 0 removed); not counted: 1 of 3 error "
+        "expectations failing without a regression: PASS"
+    ) in md
+    html = Path("r.html").read_text(encoding="utf-8")
+    assert '<p class="gate passed" id="gate-rule" data-fail-on="regressions">' in html
+    assert "<title>scrapegate: gate-demo: PASSED</title>" in html
+    # Rendered again from the stored result, the rule is still there.
+    assert main(["report", "r.json", "--markdown", "again.md"]) == 0
+    assert Path("again.md").read_text(encoding="utf-8") == md
+    assert main([*args, "--fail-on", "failures", "--markdown", "f.md", "--html", "f.html"]) == 1
+    md = Path("f.md").read_text(encoding="utf-8")
+    assert md.startswith("### scrapegate: gate-demo: ❌ failed: 1 of 4 expectations")
+    assert "**Gate:** gate: failures — 1 of 3 error expectations failed: FAIL" in md
+    html = Path("f.html").read_text(encoding="utf-8")
+    assert '<p class="gate failed" id="gate-rule" data-fail-on="failures">' in html
+    assert "gate: failures — 1 of 3 error expectations failed: FAIL" in html
 
 
 def test_a_renamed_expectation_is_compared_under_its_new_name(
@@ -370,7 +540,9 @@ def test_quiet_gate_prints_the_two_verdicts_and_why_without_the_table(
     assert lines[0].startswith("PASSED")
     assert lines[1].startswith("REGRESSED against the baseline in 1 expectation")
     assert "'no comment widgets': 1 document newly fails" in lines[2]
-    assert len(lines) == 3
+    assert lines[3].startswith("gate: regressions — 1 document newly failing")
+    assert lines[3].endswith(": FAIL")
+    assert len(lines) == 4
 
 
 def test_quiet_diff_prints_only_the_verdict_and_why(
@@ -380,10 +552,41 @@ def test_quiet_diff_prints_only_the_verdict_and_why(
     head = baseline(project, [doc(1), doc(2, LEAK)], name="head.json")
     capsys.readouterr()
     assert main(["diff", base, head, "-q"]) == 1
-    verdict, reason = capsys.readouterr().out.splitlines()
+    verdict, reason, gate = capsys.readouterr().out.splitlines()
     assert verdict == "REGRESSED against the baseline in 1 expectation"
     assert reason.startswith("  'no comment widgets': 1 document newly fails; pass rate dropped")
+    assert gate.startswith("gate: regressions — 1 document newly failing") and gate.endswith("FAIL")
     assert main(["diff", head, base, "--quiet"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "no regression against the baseline (1 document failure fixed)"
+        "no regression against the baseline (1 document failure fixed)",
+        "gate: regressions — 0 documents newly failing, no pass rate dropped among the "
+        "2 documents in both runs (0 added, 0 removed): PASS",
     ]
+
+
+def test_diff_applies_the_same_rule_as_check(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both results fail 'title present' on the same document: no regression.
+    base = baseline(project, [doc(1), doc(2, title=""), doc(3)])
+    head = baseline(project, [doc(1), doc(2, title=""), doc(3)], name="head.json")
+    capsys.readouterr()
+    assert main(["diff", base, head, "--json", "d.json", "--markdown", "d.md"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().splitlines()[-1].startswith("gate: regressions — 0 documents newly")
+    data = json.loads(Path("d.json").read_text(encoding="utf-8"))
+    assert data["gate"]["fail_on"] == "regressions" and data["gate"]["exit_code"] == 0
+    assert "**Gate:** gate: regressions" in Path("d.md").read_text(encoding="utf-8")
+    assert main(["diff", base, head, "--fail-on", "failures", "--json", "f.json"]) == 1
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == (
+        "gate: failures — 1 of 3 error expectations failed: FAIL"
+    )
+    data = json.loads(Path("f.json").read_text(encoding="utf-8"))
+    assert data["gate"] == {
+        "fail_on": "failures",
+        "decided_by": "failures",
+        "exit_code": 1,
+        "passed": False,
+        "reason": "1 of 3 error expectations failed",
+        "line": "gate: failures — 1 of 3 error expectations failed: FAIL",
+    }

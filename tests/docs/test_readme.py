@@ -101,16 +101,28 @@ def test_the_readme_checks_table_lists_every_builtin_check_and_nothing_else() ->
     assert len(listed) == len(set(listed))
 
 
-def test_a_baseline_run_fails_on_failing_expectations_even_without_a_regression(
+def test_a_baseline_run_fails_only_on_regressions_unless_told_to_fail_on_failures(
     tmp_path: Path,
 ) -> None:
-    # README and docs/gate.md: `check --baseline` fails on what a plain run fails on, and on
-    # regressions; `diff` fails only on regressions.
+    # README and docs/gate.md: with --baseline the default rule is regressions, so an
+    # unchanged run that keeps the baseline's failures passes and says why; --fail-on
+    # failures fails on them as a plain run does; diff applies the same rule.
     base = tmp_path / "base.json"
     first = _scrapegate(*RUN.split()[1:], "--json", str(base), "-q")
     assert first.returncode == 1, first.stderr
     gated = _scrapegate(*RUN.split()[1:], "--baseline", str(base), "-q")
-    assert gated.returncode == 1, gated.stdout + gated.stderr
-    assert "no regression against the baseline" in gated.stdout
+    assert gated.returncode == 0, gated.stdout + gated.stderr
+    readme = README.read_text(encoding="utf-8")
+    lines = gated.stdout.splitlines()
+    assert lines[1] == "no regression against the baseline"
+    assert lines[2] in readme  # the README example is this run's gate line
+    assert lines[2].startswith("gate: regressions — 0 documents newly failing")
+    strict = _scrapegate(*RUN.split()[1:], "--baseline", str(base), "--fail-on", "failures", "-q")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert (
+        strict.stdout.splitlines()[-1] == "gate: failures — 5 of 6 error expectations failed: FAIL"
+    )
     diff = _scrapegate("diff", str(base), str(base))
     assert diff.returncode == 0, diff.stdout + diff.stderr
+    strict_diff = _scrapegate("diff", str(base), str(base), "--fail-on", "failures")
+    assert strict_diff.returncode == 1, strict_diff.stdout + strict_diff.stderr

@@ -253,7 +253,8 @@ def test_a_report_to_redirected_stdout_comes_after_what_was_printed(
         assert child.wait(timeout=60) == 0
     text = captured.read_text()
     assert text.startswith("### scrapegate: robustness: ")
-    assert "PASSED" in text.splitlines()[-1]
+    assert "PASSED" in text.splitlines()[-2]
+    assert text.splitlines()[-1] == "gate: failures — all 3 error expectations hold: PASS"
     assert captured.is_file() and not captured.is_symlink()
     if via == "link to it":
         assert (project.root / "stdout").is_symlink()

@@ -13,7 +13,7 @@ from scrapegate.baseline import ResultDiff, diff_of, diff_results
 from scrapegate.docindex import KEY, DocumentIndex, build_index
 from scrapegate.documents import Document
 from scrapegate.engine import run_suite
-from scrapegate.result import RunResult
+from scrapegate.result import Failure, RunResult
 from tests.helpers import NOW, suite_from_yaml
 
 SUITE = """\
@@ -138,12 +138,111 @@ def test_with_an_index_added_and_removed_documents_are_told_apart() -> None:
     assert diff.regressed  # 'a' was in the baseline and passed there
 
 
-def test_a_failing_document_new_to_the_corpus_regresses_whatever_the_tolerance() -> None:
+def test_a_failing_document_new_to_the_corpus_is_reported_but_not_a_regression() -> None:
     base = result([doc(str(i)) for i in range(10)], indexed=True)
     head = result([*(doc(str(i)) for i in range(10)), doc("x", title="")], indexed=True)
-    title = by_name(diff_results(base, head, 0.5), "title present")
+    diff = diff_results(base, head, 0.0)
+    title = by_name(diff, "title present")
     assert title.added_failing == ("x",) and title.newly_failing == ()
-    assert title.regressed and "1 added document fails" in title.reason
+    # Among the ten documents of both runs nothing changed: 10/10 before and after.
+    assert title.to_json()["common"] == {
+        "base": {"evaluated": 10, "failed": 0, "pass_rate": 1.0},
+        "head": {"evaluated": 10, "failed": 0, "pass_rate": 1.0},
+        "delta": 0.0,
+        "exact": True,
+    }
+    assert not title.regressed and not diff.regressed
+    assert diff.added_failing_count == 1 and diff.documents_common == 10
+
+
+def test_removing_a_passing_document_does_not_drop_a_pass_rate() -> None:
+    # The issue's case: 1 of 100 failing, one passing document removed. The whole-run rate
+    # drops (99/100 -> 98/99); among the 99 documents of both runs it is unchanged.
+    records = [doc(str(i), title="" if i == 0 else "T") for i in range(100)]
+    base = result(records, indexed=True)
+    head = result(records[:-1], indexed=True)
+    diff = diff_results(base, head, 0.0)
+    title = by_name(diff, "title present")
+    assert title.delta is not None and title.delta < 0
+    assert title.common_delta == 0.0 and title.common_exact
+    assert not diff.regressed
+    assert (diff.documents_added, diff.documents_removed, diff.documents_common) == (0, 1, 99)
+
+
+def test_a_document_present_in_both_runs_that_newly_fails_regresses() -> None:
+    base = result([doc("a"), doc("b"), doc("c")], indexed=True)
+    head = result([doc("a"), doc("b", title=""), doc("d")], indexed=True)
+    diff = diff_results(base, head, 1.0)
+    title = by_name(diff, "title present")
+    assert title.newly_failing == ("b",) and title.regressed
+    assert "1 document newly fails" in title.reason and not title.dropped
+
+
+WHERE_SUITE = """\
+suite: where-demo
+expectations:
+  - name: german titles
+    check: not_empty
+    field: title
+    where: {field: lang, equals: de}
+"""
+
+
+def test_a_pass_rate_drop_among_common_documents_counts_beyond_the_tolerance() -> None:
+    # No document newly fails, but two passing documents stop being evaluated (their
+    # language changed): 3/4 -> 1/2 among the same four documents.
+    def page(url: str, lang: str, title: str = "T") -> dict[str, Any]:
+        return {"url": url, "lang": lang, "title": title}
+
+    base = result(
+        [page("a", "de", ""), page("b", "de"), page("c", "de"), page("d", "de")],
+        WHERE_SUITE,
+        indexed=True,
+    )
+    head = result(
+        [page("a", "de", ""), page("b", "de"), page("c", "en"), page("d", "en")],
+        WHERE_SUITE,
+        indexed=True,
+    )
+    german = by_name(diff_results(base, head, 0.0), "german titles")
+    assert german.newly_failing == () and german.regressed and german.dropped
+    assert german.reason == (
+        "pass rate dropped 25.00 points (3/4 → 1/2), more than the tolerance of 0.00"
+    )
+    assert not by_name(diff_results(base, head, 0.25), "german titles").regressed
+
+
+def test_with_a_where_filter_and_removed_documents_the_comparison_is_marked_inexact() -> None:
+    def page(url: str, lang: str, title: str = "T") -> dict[str, Any]:
+        return {"url": url, "lang": lang, "title": title}
+
+    records = [page("a", "de", ""), page("b", "de"), page("c", "en"), page("d", "de")]
+    base = result(records, WHERE_SUITE, indexed=True)
+    head = result(records[:3], WHERE_SUITE, indexed=True)  # 'd' (German, passing) removed
+    diff = diff_results(base, head, 0.0)
+    german = by_name(diff, "german titles")
+    common = german.to_json()["common"]
+    assert common["exact"] is False
+    # Most favourable reading: the base evaluated as few common documents as it can have.
+    assert common["base"] == {"evaluated": 2, "failed": 1, "pass_rate": 0.5}
+    assert common["head"] == {"evaluated": 2, "failed": 1, "pass_rate": 0.5}
+    assert not diff.regressed
+
+
+def test_a_new_unreadable_record_is_newly_failing_not_added() -> None:
+    base = result([doc("a")], indexed=True)
+    head = result([doc("a")], indexed=True)
+    readable = head.expectations[0]
+    broken = replace(
+        readable,
+        evaluated=2,
+        failed=1,
+        failures=(Failure(None, "docs.jsonl:2", None, "not valid JSON"),),
+    )
+    head = replace(head, expectations=(broken, *head.expectations[1:]))
+    readable_diff = by_name(diff_results(base, head, 0.0), readable.name)
+    assert readable_diff.newly_failing == ("docs.jsonl:2",) and readable_diff.added_failing == ()
+    assert readable_diff.regressed
 
 
 RENAMED = SUITE.replace("name: no widgets", "name: no comment widgets")

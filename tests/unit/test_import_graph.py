@@ -323,7 +323,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "Compare and render",
         "A result compared with a baseline, and rendered as terminal text, JSON, HTML, "
         "Markdown, JUnit and annotations.",
-        ("siteview", "resultdiff", "reports", "terminal", "baseline"),
+        ("siteview", "resultdiff", "gate", "reports", "terminal", "baseline"),
     ),
     (
         "Drivers",
@@ -339,6 +339,7 @@ UPPER = (
     "reports",
     "baseline",
     "resultdiff",
+    "gate",
     "terminal",
     "runner",
     "parallel",
@@ -356,7 +357,7 @@ LATER = {
     "cleaners": ("suite", "schema", "engine", "result", "runner", "parallel"),
     "result": ("engine", "suite", "loaders", "cleaners", "resultdiff", "reports"),
     # A renderer depends on the diff model, never the reverse.
-    "resultdiff": ("reports", "baseline", "terminal"),
+    "resultdiff": ("reports", "baseline", "terminal", "gate"),
 }
 
 
