@@ -365,6 +365,14 @@ class ParsedDate:
     # For a numeric date both of whose readings are real dates ("02/11/2023"): which ones,
     # and why this one was taken. Failure messages append it; it never changes a verdict.
     ambiguity: str = ""
+    # The other reading of such a date, when only ``languages`` or the default chose this
+    # one (no ``day_first``, no document language, not dotted): evidence from the same
+    # corpus or host may overturn the choice (``date_parses`` does, at the end of the run).
+    alternative: datetime | None = None
+    # A slash or dash numeric date whose values decide its order ("13/11/2023" is
+    # "day-first", "11/13/2023" "month-first"), read without ``day_first``: evidence for
+    # the ambiguous dates of the same site. "" for every other date.
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -635,8 +643,10 @@ def _fast(
                 first_error = f"impossible date{where} {_quote(value)} ({exc})"
             continue
         if built is not None:
-            moment, start, end, ambiguity = built
-            return ParsedDate(moment, value[start:end], start, end, ambiguity)
+            moment, start, end, ambiguity, alternative, evidence = built
+            return ParsedDate(
+                moment, value[start:end], start, end, ambiguity, alternative, evidence
+            )
     if first_error is not None:
         return DateError(first_error)
     return foreign
@@ -644,11 +654,12 @@ def _fast(
 
 def _build(
     value: str, match: Match[str], kind: str, parser: DateParser, original: str | None = None
-) -> tuple[datetime, int, int, str] | None:
-    """Turn one shape match into (datetime, start, end, ambiguity); ValueError for impossible
-    dates."""
+) -> tuple[datetime, int, int, str, datetime | None, str] | None:
+    """Turn one shape match into (datetime, start, end, ambiguity, alternative, evidence);
+    ValueError for impossible dates."""
     group = match.group
-    ambiguity = ""
+    ambiguity = evidence = ""
+    other: date | None = None
     if kind == "ymd":
         if not _year_first_separators(group("ymd_s1"), group("ymd_s2"), group("ymd_cjk")):
             return None
@@ -665,6 +676,10 @@ def _build(
             # Quoted as written: ``value`` may have had its full-width digits made ASCII.
             text = (original or value)[match.start("num") : match.end("num")]
             ambiguity = _ambiguity(text, a, b, year, day_first, why)
+            if why.startswith(_OPEN_REASONS):
+                other = date(year, a, b) if day_first else date(year, b, a)
+        elif parser.day_first is None and group("num_s1") != "." and a != b:
+            evidence = "day-first" if a > 12 else "month-first"
         date_end = match.end("num_y")
     elif kind == "dmy":
         month = _MONTH_NUMBER[group("dmy_mon").casefold()]
@@ -706,7 +721,9 @@ def _build(
     weekday = _WEEKDAY_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
     if weekday is not None:
         start = weekday.start()
-    return datetime.combine(day, time() if clock is None else clock, zone), start, end, ambiguity
+    moment = datetime.combine(day, time() if clock is None else clock, zone)
+    alternative = None if other is None else datetime.combine(other, moment.timetz())
+    return moment, start, end, ambiguity, alternative, evidence
 
 
 def _year_first_separators(first: str, second: str, cjk: str | None) -> bool:
@@ -717,6 +734,10 @@ def _year_first_separators(first: str, second: str, cjk: str | None) -> bool:
             return first in ("-", "/", ".", ". ", ".  ")
         return first.strip() == "." == second.strip()
     return first.strip() in ("年", "년") and second.strip() in ("月", "월")
+
+
+# The reasons _day_first gives when nothing about the page itself chose the order.
+_OPEN_REASONS = ("from the first of languages", "by default")
 
 
 def _day_first(a: int, b: int, separator: str, parser: DateParser) -> tuple[bool, str]:
