@@ -19,6 +19,8 @@ Which items count:
   when only spaces join them (no line break, no menu separator) and every item is a single
   word, one more item is needed, since a Title Case headline ("Print Advertising Close") has
   three;
+* a pair of items counts when it opens the text and one of them is a search placeholder (a
+  word and an ellipsis, ``Menu Cerca...``): the header of a flattened page with a short menu;
 * an *ambiguous* word alone on its line (``Twitter``, ``x``, ``×``, ``Reset``, ``Search``,
   ``Share``) counts only in a run that also holds an item that counts on its own, so the
   heading ``Twitter`` in an article about Twitter passes.
@@ -77,6 +79,10 @@ class Item:
     plain: bool
     line: int
     text_is_word: bool = False
+    # Nothing but whitespace or markdown list/link markup before it on its line.
+    opens_line: bool = False
+    # A word and an ellipsis, as a search box's placeholder: "Search...", "Szukaj…".
+    placeholder: bool = False
 
     @property
     def word(self) -> bool:
@@ -218,6 +224,8 @@ class RunFinder:
             plain=plain,
             line=line,
             text_is_word=piece.isalpha(),
+            opens_line=len(before) <= 64 and self._prefix.fullmatch(before) is not None,
+            placeholder=piece.endswith(("...", "…")) and piece.rstrip(".…").isalpha(),
         )
 
 
@@ -259,12 +267,31 @@ def counted(run: Run, min_run: int = DEFAULT_MIN_RUN) -> list[Item]:
     loose = not run.separated and all(item.word for item in items)
     if len(items) >= min_run + (1 if loose else 0):
         return list(items)
+    if len(items) == min_run - 1 and _opens_a_page(items):
+        return list(items)
     anchors = [item for item in items if item.counts_alone]
     return [
         item
         for item in items
         if item.counts_alone or (item.alone and any(a is not item for a in anchors))
     ]
+
+
+def _opens_a_page(items: Sequence[Item]) -> bool:
+    """A short menu that opens the text and holds a search placeholder: ``Menu Cerca... <title>``.
+
+    A flattened page starts with its header; when that is only a menu word and a search box,
+    the run is one item short of ``min_run``. A placeholder (a word and an ellipsis) next to
+    another chrome item as the very first words of the value is not how an article opens, so
+    the pair counts there and nowhere else: later in the text, "... Menu Search..." stays
+    below the threshold, as a pair of words in prose must.
+    """
+    first = items[0]
+    return (
+        first.line == 0
+        and first.opens_line
+        and any(item.placeholder and not item.ambiguous for item in items)
+    )
 
 
 _LINK_TAIL = re.compile(r"\](?:\([^()\s]{0,500}\))?")
