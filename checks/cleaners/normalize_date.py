@@ -14,7 +14,9 @@ document as it streams past, before later pages of the site are seen, so on a pa
 unknown language an ambiguous date follows ``languages`` (the first one's order) or, without
 them, is read month first; set ``day_first`` or ``documents.language`` when a site is known
 to write day first. Year-first CJK, Korean and Hungarian dates (``2021年3月5日``,
-``2021년 3월 5일``, ``2020. 06. 04. 11:27``, full-width digits) are read too.
+``2021년 3월 5일``, ``2020. 06. 04. 11:27``, full-width digits), Japanese era dates
+(``令和3年3月5日`` -> ``2021-03-05``) and Polish and Russian month names (``5 marca 2021``,
+``5 марта 2021 г.``) are read too.
 
 Properties: idempotent; an ISO value it writes parses back to the same date and time.
 

@@ -3,9 +3,11 @@
 Catches selectors that grab the wrong element for the date (``Tweet of the Week #67``) and
 pages whose date format changed. With ``formats`` (strftime patterns or ``iso8601``) only those
 are accepted; otherwise a multilingual parser copes with prefix words (``Updated:``,
-``Veröffentlicht am:``), month names in English, German, French, Spanish, Portuguese, Italian
-and Dutch, year-first Japanese, Chinese, Korean and Hungarian dates (``2021年3月5日``,
-``2021년 3월 5일``, ``2020. 06. 04. 11:27``, full-width digits), and numeric dates whose
+``Veröffentlicht am:``), month names in English, German, French, Spanish, Portuguese, Italian,
+Dutch, Polish and Russian (with their genitive: ``5 marca 2021 r.``, ``5 марта 2021 г.``),
+Japanese era dates (``令和3年3月5日``), year-first Japanese, Chinese, Korean and Hungarian
+dates (``2021年3月5日``, ``2021년 3월 5일``, ``2020. 06. 04. 11:27``, full-width digits), and
+numeric dates whose
 day/month order follows ``day_first``, then the suite's ``documents.language`` for each
 document, then the unambiguous dates of the same site, then ``languages``. Strings of numbers
 without a date shape are rejected, and relative dates (``3 hours ago``) only count with
