@@ -6,6 +6,8 @@ Scripts run as commands:
 * ``generate.py``: the deterministic synthetic corpus, its truth file and their cache;
 * ``floor.py``: the floor variant (read the lines and ``orjson.loads`` each, nothing else);
 * ``_measure.py``: the wrapper every measured command runs under (wall time, ``ru_maxrss``).
+* ``repeated_lines_memory.py``: the memory of the ``repeated_lines`` state at 100k and 1M
+  documents (one table; not part of ``run.py``, which measures whole runs).
 
 Modules of the harness:
 

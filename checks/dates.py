@@ -7,7 +7,9 @@ cache for repeated strings, and only then the slow lenient parsers (dateparser, 
 for short values that contain a month name (or a relative phrase, when those are allowed).
 Junk such as ``XUM1541`` never reaches them. The regex also reads year-first numeric dates
 of East Asian pages (``2021年3月5日``, ``2021년 3월 5일``, full-width digits) and of Hungarian
-and Korean ones (``2020. 06. 04.``). Which of two possible readings an ``a/b/yyyy`` date gets
+and Korean ones (``2020. 06. 04.``), Japanese era dates (``令和3年3月5日``, ``令和元年``), and
+Polish and Russian month names in the genitive a day takes (``5 marca 2021 r.``, ``5 марта
+2021 г.``). Which of two possible readings an ``a/b/yyyy`` date gets
 follows ``day_first``, then the page's language, then ``languages``; when both readings are
 real dates, the result says so (:attr:`ParsedDate.ambiguity`) for failure messages.
 """
@@ -149,6 +151,37 @@ _MONTH_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("oktober", "okt"),
         ("november", "nov"),
         ("december", "dec"),
+    ),
+    # Polish and Russian write a day with the genitive ("5 marca 2021", "5 марта 2021 г."):
+    # both cases are listed, and only abbreviations that are not common words ("sie" is
+    # German for "they", "lis" Polish for "fox").
+    "pl": (
+        ("styczeń", "stycznia", "sty"),
+        ("luty", "lutego", "lut"),
+        ("marzec", "marca", "mar"),
+        ("kwiecień", "kwietnia", "kwi"),
+        ("maj", "maja"),
+        ("czerwiec", "czerwca", "cze"),
+        ("lipiec", "lipca"),
+        ("sierpień", "sierpnia"),
+        ("wrzesień", "września", "wrz"),
+        ("październik", "października", "paź"),
+        ("listopad", "listopada"),
+        ("grudzień", "grudnia", "gru"),
+    ),
+    "ru": (
+        ("январь", "января", "янв"),
+        ("февраль", "февраля", "фев"),
+        ("март", "марта", "мар"),
+        ("апрель", "апреля", "апр"),
+        ("май", "мая"),
+        ("июнь", "июня", "июн"),
+        ("июль", "июля", "июл"),
+        ("август", "августа", "авг"),
+        ("сентябрь", "сентября", "сент", "сен"),
+        ("октябрь", "октября", "окт"),
+        ("ноябрь", "ноября", "ноя"),
+        ("декабрь", "декабря", "дек"),
     ),
 }
 
@@ -329,12 +362,30 @@ _FAST = re.compile(
     rf"|(?P<dmy>{_NUM_START}(?P<dmy_d>[0-9]{{1,2}})"
     r"(?:st|nd|rd|th|er|º|°|\.)?[\s/-]{0,3}(?:(?:de|of)\s{1,3})?"
     rf"\b(?P<dmy_mon>{_MONTHS_RE})\b\.?(?:\s{{1,3}}de\s{{1,3}}|\s{{0,3}},?[\s/-]{{0,3}})"
-    rf"(?P<dmy_y>[0-9]{{4}})(?![0-9]){_tail('dmy')})"
+    # "2021 г." (Russian) and "2021 r." (Polish) mark the year; a time may follow them.
+    rf"(?P<dmy_y>[0-9]{{4}})(?![0-9])(?:\s{{0,2}}(?-i:г|r)\.)?{_tail('dmy')})"
     # Jul 4, 2025 / November 3rd 2023.
     rf"|(?P<mdy>\b(?P<mdy_mon>{_MONTHS_RE})\b\.?[\s/-]{{0,3}}"
     r"(?P<mdy_d>[0-9]{1,2})(?:st|nd|rd|th)?(?![0-9])\s{0,3},?[\s/-]{0,3}"
     rf"(?P<mdy_y>[0-9]{{4}})(?![0-9]){_tail('mdy')})",
     re.IGNORECASE,
+)
+
+# Japanese era years: 令和3年3月5日 is 2021-03-05 (元年 is the first year of an era). Each era
+# with the Gregorian year of its first year and its last year number (None: the current one).
+_ERAS: dict[str, tuple[int, int | None]] = {
+    "令和": (2019, None),
+    "平成": (1989, 31),
+    "昭和": (1926, 64),
+    "大正": (1912, 15),
+    "明治": (1868, 45),
+}
+_ERA_DATE = re.compile(
+    r"(?P<era>令和|平成|昭和|大正|明治)\s{0,2}(?P<y>[0-9]{1,2}|元)\s{0,2}年\s{0,2}"
+    r"(?P<mo>[0-9]{1,2})\s{0,2}月\s{0,2}(?P<d>[0-9]{1,2})(?P<nichi>\s{0,2}日)"
+    rf"{_CJK_WEEKDAY}"
+    r"(?:\s{0,3}(?P<ap>午前|午後))?"
+    r"(?:\s{0,2}(?P<h>[0-9]{1,2})\s{0,2}(?:時|:)\s{0,2}(?P<m>[0-9]{1,2})?\s{0,2}分?)?"
 )
 
 _LABEL = re.compile(r"[^\W\d_][^\d:\n]{0,60}:\s*")
@@ -365,6 +416,14 @@ class ParsedDate:
     # For a numeric date both of whose readings are real dates ("02/11/2023"): which ones,
     # and why this one was taken. Failure messages append it; it never changes a verdict.
     ambiguity: str = ""
+    # The other reading of such a date, when only ``languages`` or the default chose this
+    # one (no ``day_first``, no document language, not dotted): evidence from the same
+    # corpus or host may overturn the choice (``date_parses`` does, at the end of the run).
+    alternative: datetime | None = None
+    # A slash or dash numeric date whose values decide its order ("13/11/2023" is
+    # "day-first", "11/13/2023" "month-first"), read without ``day_first``: evidence for
+    # the ambiguous dates of the same site. "" for every other date.
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -612,6 +671,10 @@ def _fast(
     """
     if scan is None:
         scan = value if _WIDE_CHAR.search(value) is None else value.translate(_WIDE)
+    if "年" in scan:
+        era = _era_date(scan, value)
+        if era is not None:
+            return era
     first_error: str | None = None
     foreign: str | None = None
     for match in _FAST.finditer(scan):
@@ -635,20 +698,51 @@ def _fast(
                 first_error = f"impossible date{where} {_quote(value)} ({exc})"
             continue
         if built is not None:
-            moment, start, end, ambiguity = built
-            return ParsedDate(moment, value[start:end], start, end, ambiguity)
+            moment, start, end, ambiguity, alternative, evidence = built
+            return ParsedDate(
+                moment, value[start:end], start, end, ambiguity, alternative, evidence
+            )
     if first_error is not None:
         return DateError(first_error)
     return foreign
 
 
+def _era_date(scan: str, value: str) -> ParsedDate | DateError | None:
+    """A Japanese era date (``令和3年3月5日 10時30分``), or None when there is none."""
+    match = _ERA_DATE.search(scan)
+    if match is None:
+        return None
+    first_year, last = _ERAS[match.group("era")]
+    number = 1 if match.group("y") == "元" else int(match.group("y"))
+    piece = value[match.start() : match.end()].rstrip()
+    if number < 1 or (last is not None and number > last):
+        why = f"{match.group('era')} has years 1 to {last}" if last else "era years start at 1"
+        return DateError(f"impossible date {_quote(piece)} in {_quote(value)} ({why})")
+    try:
+        day = date(first_year + number - 1, int(match.group("mo")), int(match.group("d")))
+    except ValueError as exc:
+        return DateError(f"impossible date {_quote(piece)} in {_quote(value)} ({exc})")
+    clock: time | None = None
+    end = match.end("nichi")
+    if match.group("h") is not None:
+        clock = _clock(match.group("h"), match.group("m") or "0", None, None, None)
+        if clock is not None:
+            end = match.end()
+            if clock.hour < 12 and match.group("ap") == "午後":
+                clock = clock.replace(hour=clock.hour + 12)
+    start = match.start()
+    moment = datetime.combine(day, time() if clock is None else clock)
+    return ParsedDate(moment, value[start:end], start, end)
+
+
 def _build(
     value: str, match: Match[str], kind: str, parser: DateParser, original: str | None = None
-) -> tuple[datetime, int, int, str] | None:
-    """Turn one shape match into (datetime, start, end, ambiguity); ValueError for impossible
-    dates."""
+) -> tuple[datetime, int, int, str, datetime | None, str] | None:
+    """Turn one shape match into (datetime, start, end, ambiguity, alternative, evidence);
+    ValueError for impossible dates."""
     group = match.group
-    ambiguity = ""
+    ambiguity = evidence = ""
+    other: date | None = None
     if kind == "ymd":
         if not _year_first_separators(group("ymd_s1"), group("ymd_s2"), group("ymd_cjk")):
             return None
@@ -665,6 +759,10 @@ def _build(
             # Quoted as written: ``value`` may have had its full-width digits made ASCII.
             text = (original or value)[match.start("num") : match.end("num")]
             ambiguity = _ambiguity(text, a, b, year, day_first, why)
+            if why.startswith(_OPEN_REASONS):
+                other = date(year, a, b) if day_first else date(year, b, a)
+        elif parser.day_first is None and group("num_s1") != "." and a != b:
+            evidence = "day-first" if a > 12 else "month-first"
         date_end = match.end("num_y")
     elif kind == "dmy":
         month = _MONTH_NUMBER[group("dmy_mon").casefold()]
@@ -706,7 +804,9 @@ def _build(
     weekday = _WEEKDAY_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
     if weekday is not None:
         start = weekday.start()
-    return datetime.combine(day, time() if clock is None else clock, zone), start, end, ambiguity
+    moment = datetime.combine(day, time() if clock is None else clock, zone)
+    alternative = None if other is None else datetime.combine(other, moment.timetz())
+    return moment, start, end, ambiguity, alternative, evidence
 
 
 def _year_first_separators(first: str, second: str, cjk: str | None) -> bool:
@@ -717,6 +817,10 @@ def _year_first_separators(first: str, second: str, cjk: str | None) -> bool:
             return first in ("-", "/", ".", ". ", ".  ")
         return first.strip() == "." == second.strip()
     return first.strip() in ("年", "년") and second.strip() in ("月", "월")
+
+
+# The reasons _day_first gives when nothing about the page itself chose the order.
+_OPEN_REASONS = ("from the first of languages", "by default")
 
 
 def _day_first(a: int, b: int, separator: str, parser: DateParser) -> tuple[bool, str]:

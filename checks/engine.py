@@ -367,7 +367,7 @@ class Engine:
                 evaluated=r.evaluated,
                 failed=r.failed,
                 failures=r.failures,
-                state=r.evaluator if r.check.corpus else None,
+                state=r.evaluator if r.check.corpus or r.check.finishes else None,
                 where_seen=r.where is None or r.where.field_seen,
                 missing=r.missing,
             )
@@ -594,7 +594,11 @@ class Engine:
                 if not language_read:
                     language = self.language.of(doc) if self.language is not None else None
                     language_read = True
-                violations = r.evaluator(value, language)
+                violations = (
+                    r.evaluator(value, language, doc)
+                    if check.sees_document
+                    else r.evaluator(value, language)
+                )
             else:
                 violations = r.evaluator(value)
             if violations:

@@ -163,8 +163,13 @@ class CheckType:
     missing_fails: bool = True
     # Whether the row evaluator also takes the document's language (see RowCheck).
     document_language: bool = False
-    # Whether the corpus evaluator's observe also takes the whole document (see CorpusCheck).
+    # Whether the corpus evaluator's observe also takes the whole document (see CorpusCheck);
+    # for a row check, whether its evaluator is called ``evaluator(value, language, document)``.
     sees_document: bool = False
+    # A row check whose evaluator also has the ``merge``/``finish`` (and maybe ``warnings``)
+    # of a corpus check: it judges most values at once and some at the end of the run
+    # (date_parses keeps ambiguous dates until the corpus has shown its date order).
+    finishes: bool = False
     module: str = ""
     doc: str = field(default="", compare=False)
 
@@ -188,6 +193,7 @@ def check(
     missing_fails: bool = True,
     document_language: bool = False,
     sees_document: bool = False,
+    finishes: bool = False,
 ) -> Callable[[Factory], Factory]:
     """Register the decorated factory as check type ``name``."""
 
@@ -211,6 +217,7 @@ def check(
             missing_fails=missing_fails,
             document_language=document_language,
             sees_document=sees_document,
+            finishes=finishes,
             module=module,
             doc=doc,
         )

@@ -9,8 +9,14 @@ that is already in the ISO form this cleaner writes is left alone. Relative date
 (``3 hours ago``) are never rewritten: cleaning must not depend on when it runs. With the
 suite's ``documents.language`` set, an ambiguous ``02/11/2023`` is read in each document's
 language, as ``date_parses`` reads it (the pipeline passes the language in; ``day_first``
-still wins). Year-first CJK, Korean and Hungarian dates (``2021年3月5日``, ``2021년 3월 5일``,
-``2020. 06. 04. 11:27``, full-width digits) are read too.
+still wins). Unlike the check, the cleaner has no corpus evidence: it rewrites each
+document as it streams past, before later pages of the site are seen, so on a page of
+unknown language an ambiguous date follows ``languages`` (the first one's order) or, without
+them, is read month first; set ``day_first`` or ``documents.language`` when a site is known
+to write day first. Year-first CJK, Korean and Hungarian dates (``2021年3月5日``,
+``2021년 3월 5일``, ``2020. 06. 04. 11:27``, full-width digits), Japanese era dates
+(``令和3年3月5日`` -> ``2021-03-05``) and Polish and Russian month names (``5 marca 2021``,
+``5 марта 2021 г.``) are read too.
 
 Properties: idempotent; an ISO value it writes parses back to the same date and time.
 

@@ -13,15 +13,37 @@ else the whole corpus is one group. In a group of at least ``min_documents`` doc
 found in more than ``share`` of them is template text: every document holding it fails, once
 per such unit, with the span of the unit in the field.
 
-Memory: one pass, as the engine is (a second pass over the inputs could not read stdin). Per
-group, a table of 64-bit digest -> number of documents, capped at ``MAX_DISTINCT`` (1,000,000)
-distinct units per group (about 100 MB at the cap; a warning says when it was reached: units
-first seen after it are not counted). The text of a unit is kept only once a second document
-holds it. Which documents hold a unit is known only at the end, so each document keeps the
-digests and spans of its own units (16 bytes a unit, in flat arrays; no text) besides its
-reference (id and ``path:line``, shared with the engine's): about 640 MB of arrays for a million
-documents of 40 long lines each. Parallel workers' states merge by adding counts and
-concatenating the documents, so a run with ``--workers`` reports what a single pass does.
+Memory: one pass, as the engine is (a second pass over the inputs could not read stdin), with
+*lossy counting* (Manku and Motwani, "Approximate frequency counts over data streams", VLDB
+2002) per group, counting in documents. Every ``BUCKET`` = ceil(1 / epsilon) documents of a
+group, with epsilon = ``share`` / 10, a unit whose count (plus the error it may have had when
+it entered) is at most the number of buckets seen is dropped: it is in fewer than epsilon of
+the group's documents so far, so it is article text, not a template. Each document keeps the
+digests and spans of its own units (16 bytes a unit, in flat arrays, no text) only while
+their unit is still counted: the arrays are compacted whenever they have doubled since the
+last compaction. What stays is the table of units that are frequent (at most about
+``(1/epsilon) * log(epsilon * N)`` per unit of a document, so thousands, not millions) and the
+entries of documents that hold them, about 16 bytes per template line per document: the
+memory of the failures themselves. A hard cap of ``MAX_DISTINCT`` (1,000,000) distinct units
+per group stays as a guard (a warning says when it was reached).
+
+Error bounds, for a group of N documents: a unit is reported only when its counted documents
+exceed ``share`` * N, and a count is low by at most epsilon * N (the documents that held it
+before it was last dropped), so nothing below the threshold is ever reported (no false
+templates from the approximation), a unit in more than (``share`` + epsilon) * N documents
+is always reported, and at most epsilon * N of the documents holding a reported unit may
+go unnamed. A unit that is in most documents from the start (a real template) is never
+dropped, and its count and documents are exact; groups under ``BUCKET`` documents are
+exact too. Parallel workers' states merge by adding counts and errors and concatenating
+documents, then pruning as one pass would; verdicts agree with one pass whenever no
+unit's count is within epsilon * N of the threshold.
+
+Measured with ``python bench/repeated_lines_memory.py`` (20 sites, 10 lines a page of which 2
+are the site's footer, so every page fails): 1,000,000 documents (10,000,000 units) peak at
+511 MB above the process's start, 40 units counted at the end, the 40 footer lines found in
+all 50,000 pages of each site; about half of it is the references of the million failing
+documents. The exact counting this replaced held 114 MB at 100,000 documents (50 MB now),
+growing with every distinct line.
 
 Passes::
 
@@ -39,6 +61,7 @@ Fails::
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from array import array
@@ -51,6 +74,10 @@ from ..grouping import GROUP_BY_SCHEMA, NO_GROUP, GroupBy, parse_group_by
 from ..registry import CheckContext, CorpusViolation, DocRef, ParamError, Violation, check
 
 MAX_DISTINCT = 1_000_000
+# epsilon of lossy counting, as a fraction of share (see the module docstring).
+EPSILON_OF_SHARE = 0.1
+# The per-document arrays are compacted once they hold this many units and have doubled.
+_COMPACT_FROM = 1 << 16
 
 SCHEMA: dict[str, Any] = {
     "share": {
@@ -160,66 +187,116 @@ class Repeated:
 
 
 class _Group:
-    def __init__(self) -> None:
+    def __init__(self, bucket: int) -> None:
         self.documents = 0
+        self.bucket = bucket
         self.counts: dict[int, int] = {}
+        # Lossy counting's error of a unit that entered after the first bucket (absent: 0).
+        self.errors: dict[int, int] = {}
         # Text and kind of units that a second document holds (the only ones that can repeat).
         self.texts: dict[int, tuple[str, str]] = {}
         self.full = False
 
+    def prune(self) -> None:
+        """Drop every unit rarer than epsilon of the documents seen (lossy counting)."""
+        buckets = self.documents // self.bucket
+        counts, errors, texts = self.counts, self.errors, self.texts
+        for key in [k for k, n in counts.items() if n + errors.get(k, 0) <= buckets]:
+            del counts[key]
+            errors.pop(key, None)
+            texts.pop(key, None)
+
 
 class RepeatedLinesState:
-    """Per-group unit counts, plus each document's own unit digests and spans."""
+    """Per-group unit counts (lossy counting), plus each document's counted unit digests."""
 
     def __init__(self, params: RepeatedLinesParams, group_by: GroupBy | None) -> None:
         self.params = params
         self.group_by = group_by
+        self.bucket = max(1, math.ceil(1 / (params.share * EPSILON_OF_SHARE)))
         self.groups: dict[str | None, _Group] = {}
         # One entry per observed document: its ref and group, and where its units are.
         self.docs: list[tuple[DocRef, str | None]] = []
         self.first_unit = array("Q")
         self.unit_digests = array("Q")
         self.unit_spans = array("Q")
+        self.compacted_at = _COMPACT_FROM
 
     def observe(self, value: Any, doc: DocRef, document: Document | None = None) -> list[Violation]:
         """Count the units of one document in its group; remember its own digests."""
         group = self.group_by.of(document) if self.group_by and document is not None else None
         state = self.groups.get(group)
         if state is None:
-            state = self.groups[group] = _Group()
+            state = self.groups[group] = _Group(self.bucket)
         state.documents += 1
         self.docs.append((doc, group))
         self.first_unit.append(len(self.unit_digests))
-        if not isinstance(value, str):
-            return []
+        if isinstance(value, str):
+            self._count(value, state)
+        if state.documents % state.bucket == 0:
+            state.prune()
+            if len(self.unit_digests) >= 2 * self.compacted_at:
+                self.compact()
+        return []
+
+    def _count(self, value: str, state: _Group) -> None:
         seen: set[int] = set()
         counts, texts = state.counts, state.texts
+        # A unit entering now may have been in every document of the buckets before.
+        entry_error = (state.documents - 1) // state.bucket
         for unit in units(value, self.params.min_length):
             key = digest(unit.key)
             if key in seen:
                 continue
             seen.add(key)
-            self.unit_digests.append(key)
-            self.unit_spans.append(unit.start << 32 | min(unit.end, 0xFFFFFFFF))
             n = counts.get(key)
             if n is None:
                 if len(counts) >= MAX_DISTINCT:
                     state.full = True
                     continue
                 counts[key] = 1
+                if entry_error:
+                    state.errors[key] = entry_error
             else:
                 counts[key] = n + 1
                 if key not in texts:
                     texts[key] = (value[unit.start : unit.end], unit.kind)
-        return []
+            self.unit_digests.append(key)
+            self.unit_spans.append(unit.start << 32 | min(unit.end, 0xFFFFFFFF))
+
+    def compact(self) -> None:
+        """Forget the entries of units no longer counted in their group, and the documents
+        left without any (they cannot fail)."""
+        docs: list[tuple[DocRef, str | None]] = []
+        digests, spans, firsts = array("Q"), array("Q"), array("Q")
+        total = len(self.unit_digests)
+        for index, (ref, group) in enumerate(self.docs):
+            counts = self.groups[group].counts
+            low = self.first_unit[index]
+            high = self.first_unit[index + 1] if index + 1 < len(self.docs) else total
+            start = len(digests)
+            for i in range(low, high):
+                key = self.unit_digests[i]
+                if key in counts:
+                    digests.append(key)
+                    spans.append(self.unit_spans[i])
+            if len(digests) > start:
+                docs.append((ref, group))
+                firsts.append(start)
+        self.docs, self.first_unit = docs, firsts
+        self.unit_digests, self.unit_spans = digests, spans
+        self.compacted_at = max(_COMPACT_FROM, len(digests))
 
     def merge(self, later: RepeatedLinesState) -> Iterable[CorpusViolation]:
-        """Add the next slice's counts and documents."""
+        """Add the next slice's counts, errors and documents, then prune as one pass would."""
         for group, theirs in later.groups.items():
             mine = self.groups.get(group)
             if mine is None:
                 self.groups[group] = theirs
                 continue
+            # A unit one slice dropped may have been in each of that slice's buckets.
+            mine_dropped = mine.documents // mine.bucket
+            theirs_dropped = theirs.documents // theirs.bucket
             mine.documents += theirs.documents
             mine.full = mine.full or theirs.full
             for key, n in theirs.counts.items():
@@ -229,15 +306,28 @@ class RepeatedLinesState:
                         mine.full = True
                         continue
                     mine.counts[key] = n
+                    error = theirs.errors.get(key, 0) + mine_dropped
+                    if error:
+                        mine.errors[key] = error
                 else:
                     mine.counts[key] = had + n
+                    error = mine.errors.get(key, 0) + theirs.errors.get(key, 0)
+                    if error:
+                        mine.errors[key] = error
+            if theirs_dropped:
+                for key in mine.counts.keys() - theirs.counts.keys():
+                    mine.errors[key] = mine.errors.get(key, 0) + theirs_dropped
             for key, shown in theirs.texts.items():
-                mine.texts.setdefault(key, shown)
+                if key in mine.counts:
+                    mine.texts.setdefault(key, shown)
+            mine.prune()
         base = len(self.unit_digests)
         self.docs.extend(later.docs)
         self.first_unit.extend(base + i for i in later.first_unit)
         self.unit_digests.extend(later.unit_digests)
         self.unit_spans.extend(later.unit_spans)
+        if len(self.unit_digests) >= 2 * self.compacted_at:
+            self.compact()
         return ()
 
     def repeated(self) -> dict[tuple[str | None, int], Repeated]:

@@ -17,8 +17,11 @@ Which items count:
 * a last word followed by a lower-case word opens the prose after the run and is left out;
 * every item of a run of at least ``min_run`` items (default 3) counts, inside a line too;
   when only spaces join them (no line break, no menu separator) and every item is a single
-  word, one more item is needed, since a Title Case headline ("Print Advertising Close") has
-  three;
+  word, one more item is needed, since a Title Case headline inside a line ("The Search
+  Engine Print Advertising Close Reading Group met") has three; a line made of nothing but
+  those words (``Print Email Share``, a share bar) needs only ``min_run``;
+* a pair of items counts when it opens the text and one of them is a search placeholder (a
+  word and an ellipsis, ``Menu Cerca...``): the header of a flattened page with a short menu;
 * an *ambiguous* word alone on its line (``Twitter``, ``x``, ``×``, ``Reset``, ``Search``,
   ``Share``) counts only in a run that also holds an item that counts on its own, so the
   heading ``Twitter`` in an article about Twitter passes.
@@ -77,6 +80,12 @@ class Item:
     plain: bool
     line: int
     text_is_word: bool = False
+    # Nothing but whitespace or markdown list/link markup before it on its line.
+    opens_line: bool = False
+    # A word and an ellipsis, as a search box's placeholder: "Search...", "Szukaj…".
+    placeholder: bool = False
+    # Nothing but whitespace after it on its line.
+    closes_line: bool = False
 
     @property
     def word(self) -> bool:
@@ -184,15 +193,35 @@ class RunFinder:
             gap = text[previous_end : item.start]
             joined = not current or self._gap.fullmatch(gap) is not None
             if inside_word or not joined:
-                _close(text, current, separated, groups)
+                _close(text, self._shorten_last(text, current, line_starts), separated, groups)
                 current, separated = [], False
             if not inside_word:
                 if current and gap.strip(" \t"):
                     separated = True
                 current.append(item)
             previous_end = item.end
-        _close(text, current, separated, groups)
+        _close(text, self._shorten_last(text, current, line_starts), separated, groups)
         return groups
+
+    def _shorten_last(self, text: str, items: list[Item], line_starts: list[int]) -> list[Item]:
+        """Give back the last word of a last item that opens the prose after the run.
+
+        "... CLOSE Comments from the public ..." matches one item, "Close Comments"; its
+        last word starts the sentence that follows (see :func:`_close`), but the rest of it
+        is still chrome and stays in the run when a rule matches it alone.
+        """
+        if not items or items[-1].alone:
+            return items
+        last = items[-1]
+        rest = text[last.end : last.end + 2]
+        if len(rest) < 2 or rest[0] != " " or not rest[1].islower():
+            return items
+        cut = text.rfind(" ", last.start, last.end)
+        while cut > last.start and text[cut - 1] == " ":
+            cut -= 1
+        if cut <= last.start or not self._identify.hits(text[last.start : cut]):
+            return items
+        return [*items[:-1], self._item(text, last.start, cut, line_starts)]
 
     def _item(self, text: str, start: int, end: int, line_starts: list[int]) -> Item:
         piece = text[start:end]
@@ -218,6 +247,9 @@ class RunFinder:
             plain=plain,
             line=line,
             text_is_word=piece.isalpha(),
+            opens_line=len(before) <= 64 and self._prefix.fullmatch(before) is not None,
+            placeholder=piece.endswith(("...", "…")) and piece.rstrip(".…").isalpha(),
+            closes_line=not after.strip(_LINE_SPACE),
         )
 
 
@@ -257,7 +289,10 @@ def counted(run: Run, min_run: int = DEFAULT_MIN_RUN) -> list[Item]:
     """The items of ``run`` that count as chrome (see the module docstring)."""
     items = run.items
     loose = not run.separated and all(item.word for item in items)
-    if len(items) >= min_run + (1 if loose else 0):
+    whole_line = items[0].opens_line and items[-1].closes_line
+    if len(items) >= min_run + (1 if loose and not whole_line else 0):
+        return list(items)
+    if len(items) == min_run - 1 and _opens_a_page(items):
         return list(items)
     anchors = [item for item in items if item.counts_alone]
     return [
@@ -265,6 +300,23 @@ def counted(run: Run, min_run: int = DEFAULT_MIN_RUN) -> list[Item]:
         for item in items
         if item.counts_alone or (item.alone and any(a is not item for a in anchors))
     ]
+
+
+def _opens_a_page(items: Sequence[Item]) -> bool:
+    """A short menu that opens the text and holds a search placeholder: ``Menu Cerca... <title>``.
+
+    A flattened page starts with its header; when that is only a menu word and a search box,
+    the run is one item short of ``min_run``. A placeholder (a word and an ellipsis) next to
+    another chrome item as the very first words of the value is not how an article opens, so
+    the pair counts there and nowhere else: later in the text, "... Menu Search..." stays
+    below the threshold, as a pair of words in prose must.
+    """
+    first = items[0]
+    return (
+        first.line == 0
+        and first.opens_line
+        and any(item.placeholder and not item.ambiguous for item in items)
+    )
 
 
 _LINK_TAIL = re.compile(r"\](?:\([^()\s]{0,500}\))?")

@@ -17,7 +17,8 @@ cookies, newsletters, captchas, "Loading" or "Close", and prose with ``<``, ``&`
 :data:`CHROME_WORD_CASES` and :data:`MARKUP_CASES`), :func:`boilerplate_lines` (examples from
 the reviewed packs), :func:`disguised` (case, spacing, no-break and zero-width characters,
 HTML wrappers), :func:`raw_page` (a page in the shape of ``fixtures/news/raw``,
-with the article it holds), :func:`date_samples`, :func:`cleaner_inputs`.
+with the article it holds), :func:`flattened_page` (the same joined into one line, as many
+extractors write it), :func:`date_samples`, :func:`cleaner_inputs`.
 
 Documents: :func:`documents_satisfying` and :func:`documents_violating` read a suite and
 generate field dicts that pass it, or fail exactly one named expectation.
@@ -43,6 +44,7 @@ from ._pages import (
     Page,
     boilerplate_lines,
     disguised,
+    flattened_page,
     inject,
     raw_page,
 )
@@ -91,6 +93,7 @@ __all__ = [
     "disguised",
     "documents_satisfying",
     "documents_violating",
+    "flattened_page",
     "format_date",
     "inject",
     "no_boilerplate_failures",

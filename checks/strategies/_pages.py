@@ -171,3 +171,40 @@ def raw_page(
     chrome = draw(st.lists(lines, min_size=1, max_size=12))
     body = draw(inject(article.rstrip("\n"), lines)) + "\n" if inside else article
     return Page(body + "\n".join(chrome) + "\n", article, agency)
+
+
+# What an extractor puts between the items of a widget block it flattened into one line.
+RUN_SEPARATORS = (" ", " ", "  ", " | ", " · ", " • ", " / ")
+
+
+@st.composite
+def _chrome_run(draw: st.DrawFn) -> str:
+    """A widget block flattened into a line: four or more fixture chrome items in a row."""
+    items = draw(st.lists(st.sampled_from(FIXTURE_CHROME), min_size=4, max_size=10))
+    run = ""
+    for n, item in enumerate(items):
+        cased = draw(st.sampled_from((item, item.upper(), item.title())))
+        run += (draw(st.sampled_from(RUN_SEPARATORS)) if n else "") + cased
+    return run
+
+
+@st.composite
+def flattened_page(draw: st.DrawFn) -> Page:
+    """A page an extractor joined into one line: title, article sentences, the ``--Agency--``
+    trailer, and widget blocks (runs of the Kyiv fixture's chrome, see FIXTURE_CHROME) before
+    it, between its sentences and after it. ``article`` is the same line without the blocks:
+    ``strip_boilerplate`` with the news packs must leave every one of its sentences."""
+    agency = draw(st.sampled_from(AGENCIES))
+    sentences = " ".join(draw(_full_article()).split()).split(". ")
+    sentences = [s if s.endswith(".") else s + "." for s in sentences if s.strip(" .")]
+    parts = [draw(titles()), *sentences, f"--{agency}--"]
+    article = " ".join(parts)
+    # Block positions: before the title, between two sentences, after the trailer.
+    slots = draw(st.sets(st.integers(0, len(parts)), min_size=1, max_size=3))
+    raw_parts: list[str] = []
+    for at in range(len(parts) + 1):
+        if at in slots:
+            raw_parts.append(draw(_chrome_run()))
+        if at < len(parts):
+            raw_parts.append(parts[at])
+    return Page(" ".join(raw_parts), article, agency)

@@ -79,3 +79,75 @@ def test_an_unknown_documents_language_is_a_config_error_with_exit_2(
     err = capsys.readouterr().err
     assert "suite.yaml:5:13: 'spanish' is not a language code" in err
     assert "did you mean 'es'?" in err
+
+
+EVIDENCE_SUITE = """\
+suite: dates by site
+documents:
+  id: url
+expectations:
+  - name: recent
+    check: date_parses
+    field: date
+    not_before: '2023-06-01'
+"""
+
+# No page says its language. eu.example writes 13/11/2023, so its 02/11/2023 is 2 Nov; the
+# evidence of us.example (11/13/2023, 11/14/2023) comes later in the input, in another file,
+# and still decides that its 02/11/2023 and 03/01/2023 are February and March.
+FIRST = [
+    {"url": "https://eu.example/1", "date": "13/11/2023"},
+    {"url": "https://eu.example/2", "date": "02/11/2023"},
+    {"url": "https://us.example/1", "date": "02/11/2023"},
+    {"url": "https://us.example/2", "date": "03/01/2023"},
+    {"url": "https://new.example/1", "date": "04/10/2023"},
+]
+SECOND = [
+    {"url": "https://us.example/3", "date": "11/13/2023"},
+    {"url": "https://us.example/4", "date": "11/14/2023"},
+    {"url": "https://eu.example/3", "date": "20/11/2023"},
+    {"url": "https://eu.example/4", "date": "21/11/2023"},
+]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ambiguous_dates_follow_the_unambiguous_dates_of_their_site_whatever_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(EVIDENCE_SUITE, encoding="utf-8")
+    for name, rows in (("a.jsonl", FIRST), ("b.jsonl", SECOND)):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    argv = ["check", "a.jsonl", "b.jsonl", "--suite", "suite.yaml", "--json", "out.json"]
+    assert main([*argv, "--workers", workers]) == 1
+    result = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    (dates,) = [e for e in result["expectations"] if e["name"] == "recent"]
+    assert dates["failed"] == 2
+    assert {f["doc"]: f["message"] for f in dates["failures"]} == {
+        "https://us.example/1": "date '02/11/2023' (2023-02-11) is before 2023-06-01 "
+        "(2023-06-01); '02/11/2023' is ambiguous (2 Nov 2023 or 11 Feb 2023); read "
+        "month-first from the unambiguous dates of host 'us.example' (0 day-first, "
+        "2 month-first)",
+        "https://us.example/2": "date '03/01/2023' (2023-03-01) is before 2023-06-01 "
+        "(2023-06-01); '03/01/2023' is ambiguous (3 Jan 2023 or 1 Mar 2023); read "
+        "month-first from the unambiguous dates of host 'us.example' (0 day-first, "
+        "2 month-first)",
+    }
+    # new.example has no date of its own that decides: the corpus does (3 day-first, 2
+    # month-first), so 04/10/2023 is 4 October and passes; eu.example's 2 Nov passes.
+    assert [f["source"] for f in dates["failures"]] == ["a.jsonl:3", "a.jsonl:4"]
+
+
+def test_an_ambiguous_date_without_evidence_says_how_it_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(EVIDENCE_SUITE, encoding="utf-8")
+    (tmp_path / "a.jsonl").write_text(json.dumps(FIRST[3]) + "\n")
+    assert main(["check", "a.jsonl", "--suite", "suite.yaml", "--json", "out.json"]) == 1
+    result = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    (failure,) = [f for e in result["expectations"] for f in e["failures"]]
+    assert failure["message"].endswith(
+        "'03/01/2023' is ambiguous (3 Jan 2023 or 1 Mar 2023); read month-first by default "
+        "(no document language, languages or day_first)"
+    )

@@ -141,6 +141,21 @@ def test_make_cleaner_returns_a_total_function() -> None:
     assert normalize("no date here") == "no date here"
 
 
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("5 marca 2021", "2021-03-05"),
+        ("5 марта 2021 г.", "2021-03-05"),
+        ("令和3年3月5日", "2021-03-05"),
+        ("令和元年5月1日 午後3時30分", "2019-05-01T15:30:00"),
+    ],
+)
+def test_normalize_date_rewrites_polish_russian_and_japanese_era_dates(
+    value: str, iso: str
+) -> None:
+    assert make_cleaner("normalize_date", field="date")(value) == iso
+
+
 # --- suite validation -----------------------------------------------------------------------
 
 SUITE = """\

@@ -260,8 +260,52 @@ def test_unknown_language_is_a_configuration_error() -> None:
 
 
 def test_language_outside_the_builtin_tables_is_left_to_dateparser() -> None:
-    result = parsed("4 июля 2025 г.", DateParser(languages=("ru",)))
+    result = parsed("4 Temmuz 2025", DateParser(languages=("tr",)))
     assert result.value == datetime(2025, 7, 4)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("5 marca 2021", datetime(2021, 3, 5)),
+        ("Opublikowano: 12 października 2020, 10:15", datetime(2020, 10, 12, 10, 15)),
+        ("1 maja 2019", datetime(2019, 5, 1)),
+        ("5 марта 2021 г.", datetime(2021, 3, 5)),
+        ("Опубликовано 4 июля 2025 г., 18:40", datetime(2025, 7, 4, 18, 40)),
+        ("1 Мая 2019", datetime(2019, 5, 1)),
+        ("令和3年3月5日", datetime(2021, 3, 5)),
+        ("令和３年３月５日", datetime(2021, 3, 5)),
+        ("公開日：令和元年5月1日(水) 午後3時30分", datetime(2019, 5, 1, 15, 30)),
+        ("平成31年4月30日", datetime(2019, 4, 30)),
+        ("昭和64年1月7日 10:05", datetime(1989, 1, 7, 10, 5)),
+    ],
+)
+def test_polish_and_russian_genitive_months_and_japanese_eras_parse_fast(
+    value: str, expected: datetime
+) -> None:
+    result = dates._fast(value, DateParser())
+    assert isinstance(result, ParsedDate), value
+    assert result.value == expected
+    assert value[result.start : result.end] == result.matched
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("平成32年1月1日", "(平成 has years 1 to 31)"),
+        ("令和3年2月30日", "(day is out of range for month)"),
+        ("令和0年1月1日", "(era years start at 1)"),
+    ],
+)
+def test_impossible_era_dates_say_why(value: str, fragment: str) -> None:
+    result = DateParser().parse(value)
+    assert isinstance(result, DateError)
+    assert result.message == f"impossible date {value!r} in {value!r} {fragment}"
+
+
+def test_polish_month_names_follow_languages_like_the_others() -> None:
+    assert parsed("5 marca 2021", DateParser(languages=("pl",))).value == datetime(2021, 3, 5)
+    assert "not in languages ('de',)" in str(DateParser(languages=("de",)).parse("5 marca 2021"))
 
 
 def test_month_names_mean_the_same_month_in_every_language() -> None:

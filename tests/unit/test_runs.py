@@ -67,3 +67,51 @@ def test_a_page_that_is_one_long_run_gives_a_bounded_message() -> None:
     assert len(violation.message) < 600
     assert "characters)" in violation.message
     assert STRIP(text) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Menu Cerca... Il comune rinnova la biblioteca. I lavori durano un anno.",
+        "Меню Поиск... Город ремонтирует библиотеку. Работы продлятся год.",
+        "メニュー 検索... 市が図書館を改修する。工事は一年続く。",
+    ],
+)
+def test_a_menu_and_a_search_box_that_open_a_flattened_page_are_flagged_and_cut(
+    text: str,
+) -> None:
+    (message,) = _messages(text)
+    assert "portal_chrome" in message
+    cleaned = STRIP(text)
+    assert cleaned.split()[0] not in text.split()[:2], cleaned
+    assert text.split()[2] in cleaned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The same pair later in the text, and a pair without a placeholder, stay prose.
+        "Il comune rinnova la biblioteca. Menu Cerca... è il nome della mostra.",
+        "Menu Search the archive for older issues of the paper.",
+        "Suche: Kommentare der Leser zeigen, dass der Plan umstritten ist.",
+        "Cerca... the word on the poster, said the curator, is Italian for searching.",
+    ],
+)
+def test_a_pair_with_a_placeholder_anywhere_else_is_prose(text: str) -> None:
+    assert _messages(text) == []
+    assert STRIP(text) == text
+
+
+def test_a_line_of_three_bare_chrome_words_is_a_share_bar() -> None:
+    text = "The council met on Monday.\nPrint Email Share\nIt will meet again in May.\n"
+    (message,) = _messages(text)
+    assert "run of 3 chrome items 'Print Email Share'" in message
+    assert STRIP(text) == "The council met on Monday.\nIt will meet again in May.\n"
+    # The same words inside a line of prose need a fourth, as before.
+    assert _messages("Print Email Share this story with your friends, the editor said.") == []
+
+
+def test_a_run_that_ends_where_a_sentence_opens_with_a_chrome_word_keeps_its_own_items() -> None:
+    # "CLOSE Comments" is one item (a close-comments button); "Comments" opens the sentence.
+    text = "The publisher said. Comments Actions Loading... CLOSE Comments from the public."
+    assert " ".join(STRIP(text).split()) == "The publisher said. Comments from the public."
