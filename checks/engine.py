@@ -177,6 +177,8 @@ class Partial:
     transform_problems: list[str] = field(default_factory=list)
     # The field names documents have (bounded), to suggest one for a misspelt field.
     field_names: FieldNames = field(default_factory=FieldNames)
+    # Per waiver with a 'where': digests of the ids of the documents it chooses (8 bytes each).
+    waiver_docs: dict[int, set[int]] = field(default_factory=dict)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -253,6 +255,11 @@ class Engine:
         self.derivation = _Derivation(suite.documents.fields)
         self.derived = {d.name: d.source for d in suite.documents.fields}
         self.language = suite.documents.language
+        # Waivers that choose documents by a field: which documents they choose is only
+        # known while the document is at hand (see scrapegate.waivers).
+        self.waiver_filters = [
+            (index, _WhereFilter(w.where)) for index, w in enumerate(suite.waivers) if w.where
+        ]
 
     def _prepare(self, follows_earlier_slice: bool) -> list[_Running]:
         ctx = replace(self.ctx, follows_earlier_slice=follows_earlier_slice)
@@ -322,6 +329,9 @@ class Engine:
             if self.derivation.fields:
                 self.derivation.apply(doc, origins)
             field_names.observe(doc.fields)
+            for index, chooser in self.waiver_filters:
+                if chooser.applies(doc):
+                    partial.waiver_docs.setdefault(index, set()).add(id_digest(doc.id))
             self._evaluate(doc, running, origins)
         if progress is not None:
             progress(partial.records)
@@ -354,6 +364,8 @@ class Engine:
                 total.ids.merge(part.ids)
             total.doc_digests.extend(part.doc_digests)
             total.group_values.update(part.group_values)
+            for index, chosen in part.waiver_docs.items():
+                total.waiver_docs.setdefault(index, set()).update(chosen)
             for value, n in part.group_counts.items():
                 total.group_counts[value] = total.group_counts.get(value, 0) + n
             for spec, mine, theirs in zip(
@@ -465,6 +477,7 @@ class Engine:
             duration_s=time.perf_counter() - started if started else 0.0,
             warnings=tuple(warnings),
             extra=extra,
+            waiver_docs={i: frozenset(chosen) for i, chosen in partial.waiver_docs.items()},
         )
 
     def _nothing_checked(self, partial: Partial, inputs: Sequence[str]) -> str:
