@@ -26,7 +26,7 @@ from ..resultdiff import ResultDiff, diff_of
 from .diffview import change_label, documents_line, points, verdict_line
 from .groups import Grouping, grouping
 from .highlight import split_snippet
-from .text import percent, verdict
+from .text import failure_lines, percent, verdict
 
 MAX_ROWS = 5000  # beyond this a browser struggles; the JSON has every failure
 
@@ -195,6 +195,10 @@ def _diff_view(diff: ResultDiff) -> dict[str, Any]:
     }
 
 
+# Waived failures listed per expectation; every one of them is in the JSON.
+WAIVED_SHOWN = 200
+
+
 def render_html(result: RunResult, group_by: str | None = None) -> str:
     """The report as one HTML document."""
     diff = diff_of(result)
@@ -203,7 +207,7 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
     total = sum(len(er.failures) for er in result.expectations)
     css, js = _asset("report.css"), _asset("report.js")
     failed = [er for er in result.expectations if verdict(er) == "FAIL"]
-    gate_failed = bool(failed) or bool(diff and diff.regressed)
+    gate_failed = bool(failed) or bool(diff and diff.regressed) or bool(result.waiver_problems)
     sample = result.extra.get("sample")
     page = (
         _environment()
@@ -229,6 +233,27 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
             groups=sorted({r.group for r in rows}),
             warnings=[printable(w) for w in result.warnings],
             sample=sample if isinstance(sample, dict) else None,
+            waivers=[
+                {
+                    "expectation": printable(w.expectation),
+                    "chooses": printable(w.chooses),
+                    "waived": w.waived,
+                    "expires": w.expires,
+                    "owner": printable(w.owner or ""),
+                    "reason": printable(w.reason),
+                    "problem": printable(w.problem or ""),
+                }
+                for w in result.waivers
+            ],
+            waived=[
+                {
+                    "name": printable(er.name),
+                    "count": er.waived,
+                    "failures": [failure_lines(f)[0] for f in er.waived_failures[:WAIVED_SHOWN]],
+                }
+                for er in result.expectations
+                if er.waived_failures
+            ],
         )
     )
     # Text from data is printable() already; this catches any value a template forgets, so
