@@ -296,3 +296,17 @@ def test_the_result_json_round_trips_waived_failures(project: Path) -> None:
     again = RunResult.from_json(json.loads(json.dumps(result.to_json())))
     assert again.to_json() == result.to_json()
     assert again.expectations[1].waived_failures == result.expectations[1].waived_failures
+
+
+def test_github_annotations_mark_an_expired_waiver_at_its_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    suite = _write(project, SITE_B, DOC_C.replace("2999-01-01", "2020-01-01"))
+    assert main(["check", "--suite", suite, "-q"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "::error file=suite.yaml,line=15,title=scrapegate%3A waiver::waiver for 'title present' "
+        "(doc 'https://c.example/4') expired on 2020-01-01 (reason: 'known'); fix the failures "
+        "it covers and delete it, or set a later 'expires'"
+    ) in lines
