@@ -269,6 +269,11 @@ def _per_suite(options: dict[str, Any], suites: list[Suite]) -> list[dict[str, A
     With several suites a fixed path would be overwritten by each in turn (or the same
     baseline compared with every suite): refused before anything runs.
     """
+    if len(suites) > 1 and "-" in options["paths"]:
+        raise UsageError(
+            f"-: standard input can be read once, and {len(suites)} suites would each read it; "
+            "save the documents to a file and pass its path, or run one suite at a time"
+        )
     if len(suites) > 1:
         fixed = [
             f"{flag} {options[key]}"

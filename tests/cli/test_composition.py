@@ -201,3 +201,16 @@ def test_several_suites_report_every_config_error_before_running_any(
     captured = capsys.readouterr()
     assert "bad.yaml:2:15: expectations is empty; add at least one expectation" in captured.err
     assert captured.out == ""
+
+
+def test_several_suites_refuse_standard_input_which_only_one_could_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(RECORDS[0]) + "\n"))
+    argv = ["check", "-", "--suite", "child/child.yaml", "--suite", "base/base.yaml"]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "-: standard input can be read once, and 2 suites would each read it" in captured.err
+    assert captured.out == ""
