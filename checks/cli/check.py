@@ -218,7 +218,7 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
     }
     refuse_colliding_outputs(outputs)
     chosen = input_paths(suite, list(options["paths"]) or None)
-    refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path])
+    refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path, *suite.bases])
     if options["baseline_path"]:
         # --json may name the baseline (updating it in place is a common CI step); no other
         # report may replace it.
@@ -313,6 +313,10 @@ def execute(options: dict[str, Any], out: Console) -> int:
     suites = _load_suites(tuple(options["suite_paths"]))
     runs = _per_suite(options, suites)
     several = len(suites) > 1
+    if several:
+        # Every suite's outputs and inputs are checked before the first one runs.
+        for suite, suite_options in zip(suites, runs, strict=True):
+            _check_outputs(suite_options, suite)
     results: list[RunResult] = []
     worst = EXIT_OK
     for suite, suite_options in zip(suites, runs, strict=True):
