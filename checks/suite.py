@@ -252,7 +252,8 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
                 continue
             yield Problem(
                 doc.locate((*path, key), key=True),
-                f"unknown key {key!r}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})",
+                f"unknown key {key!r}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)}"
+                + (f", or any key starting with {free[0]!r})" if free else ")"),
                 _context(doc, path) or shown,
             )
         return
