@@ -186,6 +186,8 @@ class Partial:
     # not routing), and the spool parts holding the records, in input order.
     routed: dict[int, RoutedRecord] | None = None
     spool_parts: list[str] = field(default_factory=list)
+    # Per waiver with a 'where': digests of the ids of the documents it chooses (8 bytes each).
+    waiver_docs: dict[int, set[int]] = field(default_factory=dict)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -270,6 +272,11 @@ class Engine:
         self.derivation = _Derivation(suite.documents.fields)
         self.derived = {d.name: d.source for d in suite.documents.fields}
         self.language = suite.documents.language
+        # Waivers that choose documents by a field: which documents they choose is only
+        # known while the document is at hand (see scrapegate.waivers).
+        self.waiver_filters = [
+            (index, _WhereFilter(w.where)) for index, w in enumerate(suite.waivers) if w.where
+        ]
 
     def _prepare(self, follows_earlier_slice: bool) -> list[_Running]:
         ctx = replace(self.ctx, follows_earlier_slice=follows_earlier_slice)
@@ -350,6 +357,9 @@ class Engine:
             if self.derivation.fields:
                 self.derivation.apply(doc, origins)
             field_names.observe(doc.fields)
+            for index, chooser in self.waiver_filters:
+                if chooser.applies(doc):
+                    partial.waiver_docs.setdefault(index, set()).add(id_digest(doc.id))
             if groups is None:
                 self._evaluate(doc, running, origins, routed, base + partial.records - 1)
             else:
@@ -404,6 +414,8 @@ class Engine:
             if total.routed is not None and part.routed is not None:
                 total.routed.update(part.routed)
             total.spool_parts.extend(part.spool_parts)
+            for index, chosen in part.waiver_docs.items():
+                total.waiver_docs.setdefault(index, set()).update(chosen)
             for value, n in part.group_counts.items():
                 total.group_counts[value] = total.group_counts.get(value, 0) + n
             for index, (spec, mine, theirs) in enumerate(
@@ -524,6 +536,7 @@ class Engine:
             duration_s=time.perf_counter() - started if started else 0.0,
             warnings=tuple(warnings),
             extra=extra,
+            waiver_docs={i: frozenset(chosen) for i, chosen in partial.waiver_docs.items()},
         )
 
     def _nothing_checked(self, partial: Partial, inputs: Sequence[str]) -> str:

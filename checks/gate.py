@@ -10,6 +10,10 @@ Two rules:
 - ``failures`` (the default without a baseline, and what pre-commit hooks use): exit 1 when an
   error-severity expectation fails; with a baseline, also when the run regressed.
 
+Under either rule a waiver that has expired or matched no failure fails the run
+(``decided_by: waivers``): an accepted failure must be looked at again when its time is up,
+and a waiver that waives nothing would silently accept the next failure it happens to match.
+
 The decision is stored under ``gate`` in the result JSON and rendered by every report, so a
 reader sees the same rule the exit code came from. It sits below the reports, next to the diff
 model it reads.
@@ -28,6 +32,8 @@ from .wording import plural
 REGRESSIONS = "regressions"
 FAILURES = "failures"
 FAIL_ON = (REGRESSIONS, FAILURES)
+# Not a --fail-on value: what decided when an expired or unused waiver failed the run.
+WAIVERS = "waivers"
 KEY = "gate"
 
 
@@ -73,7 +79,7 @@ class GateDecision:
             return None
         fail_on, decided_by = data.get("fail_on"), data.get("decided_by")
         code, reason = data.get("exit_code"), data.get("reason")
-        if fail_on not in FAIL_ON or decided_by not in FAIL_ON:
+        if fail_on not in FAIL_ON or decided_by not in (*FAIL_ON, WAIVERS):
             return None
         if not isinstance(code, int) or not isinstance(reason, str):
             return None
@@ -99,6 +105,10 @@ def decide(result: RunResult, diff: ResultDiff | None, fail_on: str) -> GateDeci
     """
     if fail_on not in FAIL_ON:
         raise ValueError(f"fail_on must be one of {FAIL_ON}, not {fail_on!r}")
+    problems = result.waiver_problems
+    if problems:
+        reason = f"{plural(len(problems), 'waiver')} expired or matched no failure: "
+        return GateDecision(fail_on, WAIVERS, EXIT_FAILED, reason + "; ".join(problems))
     if fail_on == REGRESSIONS:
         if diff is None:
             raise ValueError("--fail-on regressions needs a baseline")

@@ -8,25 +8,46 @@ suite relies on elsewhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from .errors import ConfigError, Problem, did_you_mean
-from .suite import Suite, parse_suite
-from .yamlsource import KeyPath, MarkedDocument, format_path, read_marked
+from .errors import ConfigError, Location, Problem, did_you_mean
+from .suite import Suite, load_suite_document
+from .waivers import expired_message, expires_soon_message, today
+from .yamlsource import KeyPath, MarkedDocument, format_path
 
 
-def lint_suites(paths: Sequence[str]) -> list[Problem]:
+def lint_suites(paths: Sequence[str], now: datetime | None = None) -> list[Problem]:
     """Every problem in every given suite file (only warnings, or none, when all are valid)."""
     problems: list[Problem] = []
     for path in paths:
         try:
-            doc = read_marked(path, keep_going=True)
-            suite = parse_suite(doc)
+            suite, doc = load_suite_document(path, now)
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
         # Only a valid suite's field names are worth comparing: no data is read.
         problems.extend(field_name_warnings(suite, doc))
+        problems.extend(waiver_problems(suite, now))
     return problems
+
+
+def waiver_problems(suite: Suite, now: datetime | None = None) -> list[Problem]:
+    """Expired waivers (errors: the run would fail on them) and ones expiring soon (warnings).
+
+    Whether a waiver matches any failure is known only from a run, not here.
+    """
+    on = today(now)
+    out: list[Problem] = []
+    for waiver in suite.waivers:
+        where: Location = waiver.expires_location
+        if waiver.expires < on:
+            message = expired_message(waiver).removeprefix(f"{where}: ")
+            out.append(Problem(where, message))
+            continue
+        soon = expires_soon_message(waiver, on)
+        if soon is not None:
+            out.append(Problem(where, soon.removeprefix(f"{where}: "), warning=True))
+    return out
 
 
 def _suite_names(suite: Suite) -> dict[str, list[str]]:
@@ -59,7 +80,18 @@ def field_name_warnings(suite: Suite, doc: MarkedDocument) -> list[Problem]:
     derived = {d.name for d in suite.documents.fields}
     language = suite.documents.language.field if suite.documents.language is not None else None
     out: list[Problem] = []
-    for index, spec in enumerate(suite.expectations):
+    # Expectations written in this file, by name: a suite that extends another also holds
+    # the base's (checked when the base is linted), in the merged order.
+    raw = doc.data.get("expectations") if isinstance(doc.data, dict) else None
+    own = {
+        item.get("name"): index
+        for index, item in enumerate(raw if isinstance(raw, list) else [])
+        if isinstance(item, dict)
+    }
+    for spec in suite.expectations:
+        index = own.get(spec.name)
+        if index is None or spec.location.path != doc.path:
+            continue
         places: list[tuple[KeyPath, str | None]] = [(("expectations", index, "field"), spec.field)]
         if spec.where is not None:
             places.append((("expectations", index, "where", "field"), spec.where.field))

@@ -40,7 +40,8 @@ SUITE_SUFFIXES = (".yaml", ".yml")
 # A folder may hold any YAML; a suite is told apart by its top-level keys, read from the
 # start of the file without parsing it (a broken suite is still collected, to report why).
 SNIFF_BYTES = 256 * 1024
-_TOP_LEVEL_KEY = re.compile(r"^[\"']?(suite|expectations)[\"']?[ \t]*:", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"^[\"']?(suite|expectations|extends)[\"']?[ \t]*:", re.MULTILINE)
+WAIVERS_ITEM = "waivers"
 FIRST_FAILURE_CHARS = 160
 MORE_HINT = (
     "show more with --scrapegate-max-failures N, or write them all with --scrapegate-json FILE"
@@ -214,14 +215,14 @@ def _in_given_folder(config: pytest.Config, path: Path) -> bool:
 
 
 def looks_like_suite(path: Path) -> bool:
-    """Whether a YAML file's top level has both ``suite:`` and ``expectations:`` keys."""
+    """Whether a YAML file's top level has ``suite:`` and ``expectations:`` (or ``extends:``)."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
     except OSError:
         return False
     found = {m.group(1) for m in _TOP_LEVEL_KEY.finditer(head)}
-    return found == {"suite", "expectations"}
+    return "suite" in found and bool(found & {"expectations", "extends"})
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile | None:
@@ -258,6 +259,11 @@ class SuiteFile(pytest.File):
             yield ExpectationItem.from_parent(
                 self, name=printable(exp.name), expectation=exp.name, line=exp.location.line
             )
+        if self.suite.waivers:
+            first = self.suite.waivers[0].location
+            yield WaiversItem.from_parent(
+                self, name=WAIVERS_ITEM, line=first.line if first.path == self.suite.path else 0
+            )
 
     def _display_path(self) -> str:
         try:
@@ -285,7 +291,12 @@ class SuiteFile(pytest.File):
                         also=[self.suite.path],
                     )
                 baseline = self._load_baseline()
-                self._result = self._judge(run_paths(self.suite, docs, workers=workers), baseline)
+                from .waivers import apply_waivers
+
+                self._result = self._judge(
+                    apply_waivers(self.suite, run_paths(self.suite, docs, workers=workers)),
+                    baseline,
+                )
                 if target and self._keeps_baseline(target):
                     # As `check --baseline B --json B`: a regressed result never replaces
                     # its baseline, so that a re-run cannot pass against itself.
@@ -375,6 +386,63 @@ def regression_text(regression: ExpectationDiff, listed: int = 10) -> str:
     if more > 0:
         lines.append(f"  ... and {more} more newly failing (all of them in --scrapegate-json)")
     return "\n".join(lines)
+
+
+class WaiversFailed(Exception):
+    """Raised by the waivers item when a waiver has expired or matched no failure."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class WaiversItem(pytest.Item):
+    """The suite's waivers as a test: fails on an expired or unused waiver, as ``check`` does.
+
+    What each waiver accepted is shown as a warning at the waiver: never hidden.
+    """
+
+    def __init__(self, *, line: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.line = line
+        self.add_marker("scrapegate")
+
+    def runtest(self) -> None:
+        """Warn with what was waived; fail when a waiver expired or matched nothing."""
+        from .reports.text import waiver_line
+
+        parent = self.parent
+        assert isinstance(parent, SuiteFile)
+        result = parent.run_once()
+        for status in result.waivers:
+            if status.waived:
+                path, line = _split_source(status.source, parent.suite.path)
+                warn_at("waived " + waiver_line(status), path, line)
+        if result.waiver_problems:
+            raise WaiversFailed(result.waiver_problems)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        """Each expired or unused waiver at its file:line:col, without a traceback."""
+        if isinstance(excinfo.value, WaiversFailed):
+            return printable("\n".join(excinfo.value.problems), keep="\n")
+        if isinstance(excinfo.value, ScrapegateError):
+            return printable(f"error: {excinfo.value}", keep="\n")
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Point at the first waiver in the suite file."""
+        suite = self.parent.name if self.parent is not None else ""
+        return self.path, max(self.line - 1, 0), f"{suite}::{self.name}"
+
+
+def _split_source(source: str, fallback: str) -> tuple[str, int]:
+    """``file:line:col`` as (file, line); the suite's first line when it has no line."""
+    found = re.match(r"^(.*?):(\d+)(?::\d+)?$", source)
+    return (found.group(1), int(found.group(2))) if found else (fallback, 1)
 
 
 class ExpectationItem(pytest.Item):

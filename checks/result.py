@@ -15,6 +15,35 @@ READABLE_CHECK = "readable"
 READABLE_NAME = "records are readable"
 
 
+@dataclass(frozen=True, slots=True)
+class WaiverNote:
+    """Why a failure does not count: the waiver that accepted it."""
+
+    reason: str
+    expires: str
+    owner: str | None = None
+    source: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The note as a JSON-ready mapping."""
+        return {
+            "reason": self.reason,
+            "expires": self.expires,
+            "owner": self.owner,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WaiverNote:
+        """Rebuild from :meth:`to_json` output."""
+        return cls(
+            reason=str(data.get("reason", "")),
+            expires=str(data.get("expires", "")),
+            owner=data.get("owner"),
+            source=str(data.get("source", "")),
+        )
+
+
 # slots: a run at scale keeps every failure until the end (about 100 bytes less each).
 @dataclass(frozen=True, slots=True)
 class Failure:
@@ -27,10 +56,12 @@ class Failure:
     start: int | None = None
     end: int | None = None
     snippet: str = ""
+    # Set on a failure a waiver accepted: reported, never counted against the verdict.
+    waiver: WaiverNote | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The failure as a JSON-ready mapping."""
-        return {
+        """The failure as a JSON-ready mapping (a waived one says so, with its waiver)."""
+        out: dict[str, Any] = {
             "doc": self.doc,
             "source": self.source,
             "field": self.field,
@@ -39,6 +70,10 @@ class Failure:
             "end": self.end,
             "snippet": self.snippet,
         }
+        if self.waiver is not None:
+            out["waived"] = True
+            out["waiver"] = self.waiver.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Failure:
@@ -51,6 +86,7 @@ class Failure:
             start=data.get("start"),
             end=data.get("end"),
             snippet=str(data.get("snippet", "")),
+            waiver=(WaiverNote.from_json(data.get("waiver") or {}) if data.get("waived") else None),
         )
 
 
@@ -73,6 +109,10 @@ class ExpectationResult:
     failures: tuple[Failure, ...] = ()
     description: str = ""
     source: str = ""
+    # Documents whose failures a waiver accepted: not in ``failed``, their evidence in
+    # ``waived_failures`` (the JSON lists them among the failures, marked "waived": true).
+    waived: int = 0
+    waived_failures: tuple[Failure, ...] = ()
 
     @property
     def pass_rate(self) -> float:
@@ -99,12 +139,16 @@ class ExpectationResult:
             "passed": self.passed,
             "description": self.description,
             "source": self.source,
-            "failures": [f.to_json() for f in self.failures] if failures else [],
+            "failures": (
+                [f.to_json() for f in (*self.failures, *self.waived_failures)] if failures else []
+            ),
+            **({"waived": self.waived} if self.waived else {}),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ExpectationResult:
         """Rebuild from :meth:`to_json` output."""
+        every = [Failure.from_json(f) for f in data.get("failures", [])]
         return cls(
             name=str(data["name"]),
             check=str(data.get("check", "")),
@@ -113,9 +157,58 @@ class ExpectationResult:
             mostly=float(data.get("mostly", 1.0)),
             evaluated=int(data.get("evaluated", 0)),
             failed=int(data.get("failed", 0)),
-            failures=tuple(Failure.from_json(f) for f in data.get("failures", [])),
+            failures=tuple(f for f in every if f.waiver is None),
             description=str(data.get("description", "")),
             source=str(data.get("source", "")),
+            waived=int(data.get("waived", 0)),
+            waived_failures=tuple(f for f in every if f.waiver is not None),
+        )
+
+
+@dataclass(frozen=True)
+class WaiverStatus:
+    """How one waiver fared in a run: how many documents it waived, and its problem if any.
+
+    ``problem`` (expired, or matched nothing) fails the run; ``note`` (expires soon) does not.
+    """
+
+    expectation: str
+    chooses: str
+    reason: str
+    expires: str
+    owner: str | None
+    source: str
+    waived: int
+    problem: str | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The status as a JSON-ready mapping."""
+        return {
+            "expectation": self.expectation,
+            "chooses": self.chooses,
+            "reason": self.reason,
+            "expires": self.expires,
+            "owner": self.owner,
+            "source": self.source,
+            "waived": self.waived,
+            "problem": self.problem,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WaiverStatus:
+        """Rebuild from :meth:`to_json` output."""
+        return cls(
+            expectation=str(data.get("expectation", "")),
+            chooses=str(data.get("chooses", "")),
+            reason=str(data.get("reason", "")),
+            expires=str(data.get("expires", "")),
+            owner=data.get("owner"),
+            source=str(data.get("source", "")),
+            waived=int(data.get("waived", 0)),
+            problem=data.get("problem"),
+            note=data.get("note"),
         )
 
 
@@ -132,11 +225,24 @@ class RunResult:
     warnings: tuple[str, ...] = ()
     engine: str = "native"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The suite's waivers after the run (see scrapegate.waivers); empty without waivers.
+    waivers: tuple[WaiverStatus, ...] = ()
+    # Per waiver with a 'where' (by its index in the suite), digests of the ids of the
+    # documents it chooses: what the engine saw, for applying waivers after it. Not JSON.
+    waiver_docs: dict[int, frozenset[int]] = field(default_factory=dict, compare=False)
 
     @property
     def passed(self) -> bool:
-        """True when every error-severity expectation meets its ``mostly``."""
-        return all(e.passed for e in self.expectations if e.severity == "error")
+        """True when every error-severity expectation meets its ``mostly`` (waived failures
+        do not count) and no waiver has expired or gone unused."""
+        return all(e.passed for e in self.expectations if e.severity == "error") and not any(
+            w.problem for w in self.waivers
+        )
+
+    @property
+    def waiver_problems(self) -> list[str]:
+        """Expired and unused waivers, one message each (each fails the run)."""
+        return [w.problem for w in self.waivers if w.problem]
 
     @property
     def records(self) -> int:
@@ -163,6 +269,10 @@ class RunResult:
             "warnings": list(self.warnings),
             "expectations": [e.to_json(failures) for e in self.expectations],
         }
+        if self.waivers:
+            for item in out["expectations"]:
+                item.setdefault("waived", 0)
+            out["waivers"] = [w.to_json() for w in self.waivers]
         out.update(self.extra)
         return out
 
@@ -171,7 +281,7 @@ class RunResult:
         """Rebuild from :meth:`to_json` output (schema_version 1)."""
         known = {
             "schema_version", "suite", "suite_path", "inputs", "documents", "records", "passed",
-            "duration_s", "engine", "warnings", "expectations",
+            "duration_s", "engine", "warnings", "expectations", "waivers",
         }  # fmt: skip
         return cls(
             suite=str(data.get("suite", "")),
@@ -183,4 +293,5 @@ class RunResult:
             warnings=tuple(data.get("warnings", ())),
             engine=str(data.get("engine", "native")),
             extra={k: v for k, v in data.items() if k not in known},
+            waivers=tuple(WaiverStatus.from_json(w) for w in data.get("waivers", ())),
         )

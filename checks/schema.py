@@ -152,6 +152,42 @@ def cleaners_schema(cleaners: Mapping[str, CleanerType]) -> dict[str, Any]:
     return {**CLEANERS_SCHEMA, "items": items}
 
 
+WAIVER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "A failure accepted for now: the named expectation's failures on the chosen documents "
+        "are reported as waived and do not fail the run, until 'expires'."
+    ),
+    "additionalProperties": False,
+    "required": ["expectation", "reason", "expires"],
+    "properties": {
+        "expectation": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Name of the expectation whose failures are waived.",
+        },
+        "doc": {"type": "string", "minLength": 1, "description": "One document, by its id."},
+        "matches": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Documents whose id matches this RE2 pattern (a search, anchor it).",
+        },
+        "where": {**WHERE_SCHEMA, "description": "Documents whose field matches."},
+        "reason": {"type": "string", "minLength": 1, "description": "Why the failure is accepted."},
+        "expires": {
+            "type": "string",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": (
+                "Last day the waiver holds (YYYY-MM-DD); from the next day on it fails lint and "
+                "the run."
+            ),
+        },
+        "owner": {"type": "string", "description": "Who answers for the waiver."},
+    },
+    "oneOf": [{"required": ["doc"]}, {"required": ["matches"]}, {"required": ["where"]}],
+}
+
+
 def expectation_branch(check: CheckType) -> dict[str, Any]:
     """The if/then branch that validates one check type's keys."""
     properties = dict(COMMON_PROPERTIES)
@@ -190,10 +226,34 @@ def suite_schema(
         "description": "Expectations for scraped documents, checked by scrapegate.",
         "type": "object",
         "additionalProperties": False,
-        "required": ["suite", "expectations"],
+        # x- keys are free (and ignored) so that a suite can define YAML anchors there.
+        "patternProperties": {"^x-": {"description": "Ignored: a place for YAML anchors."}},
+        "required": ["suite"],
+        # A suite that extends a base may only add waivers or override documents.
+        "if": {"not": {"required": ["extends"]}},
+        "then": {"required": ["expectations"]},
         "properties": {
             "suite": {"type": "string", "minLength": 1, "description": "Suite name."},
             "description": {"type": "string", "description": "What the suite is for."},
+            "extends": {
+                "type": "string",
+                "minLength": 1,
+                "description": (
+                    "A base suite, by path relative to this file: its expectations, documents, "
+                    "cleaners and waivers are inherited; an expectation of the same name here "
+                    "replaces the base one."
+                ),
+            },
+            "remove": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "Names of base expectations this suite drops (with extends).",
+            },
+            "waivers": {
+                "type": "array",
+                "description": "Failures accepted until a date, reported as waived.",
+                "items": WAIVER_SCHEMA,
+            },
             "documents": DOCUMENTS_SCHEMA,
             "cleaners": CLEANERS_SCHEMA if cleaners is None else cleaners_schema(cleaners),
             "expectations": {

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from dataclasses import field as dataclass_field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import jsonschema
@@ -165,6 +165,39 @@ class Expectation:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """Failures of one expectation on chosen documents, accepted until ``expires``.
+
+    Exactly one of ``doc`` (an id), ``matches`` (an RE2 pattern searched in ids) or ``where``
+    (a filter on fields) chooses the documents.
+    """
+
+    expectation: str
+    reason: str
+    expires: date
+    owner: str | None = None
+    doc: str | None = None
+    matches: str | None = None
+    where: Where | None = None
+    location: Location = dataclass_field(default_factory=lambda: Location(""))
+    expires_location: Location = dataclass_field(default_factory=lambda: Location(""))
+
+    def chooses(self) -> str:
+        """How the waiver picks documents, for messages: ``doc 'x'``, ``matches '^a'``."""
+        if self.doc is not None:
+            return f"doc {self.doc!r}"
+        if self.matches is not None:
+            return f"matches {self.matches!r}"
+        where = self.where
+        assert where is not None
+        if where.matches is not None:
+            return f"where {where.field!r} matches {where.matches!r}"
+        if where.in_ is not None:
+            return f"where {where.field!r} in {list(where.in_)!r}"
+        return f"where {where.field!r} equals {where.equals!r}"
+
+
+@dataclass(frozen=True)
 class Suite:
     """A validated suite."""
 
@@ -174,6 +207,9 @@ class Suite:
     documents: DocumentsSpec
     cleaners: tuple[CleanerSpec, ...]
     expectations: tuple[Expectation, ...]
+    waivers: tuple[Waiver, ...] = ()
+    # The chain of base suites (paths), nearest first, when the suite uses ``extends``.
+    bases: tuple[str, ...] = ()
 
     @property
     def base_dir(self) -> str:
@@ -210,10 +246,14 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
         return
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(schema.get("properties", {}))
+        free = tuple(p.strip("^") for p in schema.get("patternProperties", {}))
         for key in sorted(set(error.instance) - set(allowed)):
+            if free and key.startswith(free):
+                continue
             yield Problem(
                 doc.locate((*path, key), key=True),
-                f"unknown key {key!r}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})",
+                f"unknown key {key!r}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)}"
+                + (f", or any key starting with {free[0]!r})" if free else ")"),
                 _context(doc, path) or shown,
             )
         return
@@ -258,6 +298,20 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
             _context(doc, path),
         )
         return
+    if kind == "oneOf" and len(path) == 2 and path[0] == "waivers":
+        yield Problem(
+            doc.locate(path),
+            "a waiver needs exactly one of 'doc', 'matches' or 'where' to choose documents",
+            _context(doc, path),
+        )
+        return
+    if kind == "pattern" and path and path[-1] == "expires":
+        yield Problem(
+            doc.locate(path),
+            f"expires {error.instance!r} is not a date; write it as YYYY-MM-DD",
+            _context(doc, path),
+        )
+        return
     if kind == "oneOf" and path and path[-1] != "where" and "where" not in path:
         yield Problem(
             doc.locate(path),
@@ -278,10 +332,10 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
 def _context(doc: MarkedDocument, path: KeyPath) -> str:
     """Key path plus the expectation's name when inside one: ``expectations[2] ('x')``."""
     shown = format_path(path)
-    if len(path) >= 2 and path[0] == "expectations" and isinstance(path[1], int):
-        items = doc.data.get("expectations") if isinstance(doc.data, dict) else None
+    if len(path) >= 2 and path[0] in ("expectations", "waivers") and isinstance(path[1], int):
+        items = doc.data.get(path[0]) if isinstance(doc.data, dict) else None
         if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict):
-            name = items[path[1]].get("name")
+            name = items[path[1]].get("name" if path[0] == "expectations" else "expectation")
             if isinstance(name, str):
                 return f"{shown} ({name!r})"
     return shown
@@ -421,8 +475,152 @@ def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], l
     return specs, list(validate_pipeline(doc, specs))
 
 
-def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
-    """Validate a loaded suite document; raise ConfigError listing every problem."""
+def _dates_as_text(data: dict[str, Any]) -> None:
+    """``expires: 2026-03-01`` unquoted is a YAML date: keep it as the text it was written as."""
+    items = data.get("waivers")
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and type(item.get("expires")) is date:
+            item["expires"] = item["expires"].isoformat()
+
+
+def _waivers(
+    doc: MarkedDocument, raw: Any, names: list[str], problems: list[Problem]
+) -> list[Waiver]:
+    """The ``waivers:`` list, each naming a known expectation, with a pattern RE2 accepts."""
+    out: list[Waiver] = []
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        path: KeyPath = ("waivers", index)
+        if not isinstance(item, dict):
+            continue  # the schema has said what is wrong with it
+        said = [p for p in problems if _within(p.key_path, format_path(path))]
+        found: list[Problem] = []
+        name = item.get("expectation")
+        if isinstance(name, str) and name not in names:
+            where = (*path, "expectation")
+            found.append(
+                Problem(
+                    doc.locate(where),
+                    f"waiver names unknown expectation {name!r}{did_you_mean(name, names)}"
+                    f" (expectations: {', '.join(repr(n) for n in names)})",
+                    _context(doc, path),
+                )
+            )
+        expires = None
+        expires_at = doc.locate((*path, "expires"))
+        if isinstance(item.get("expires"), str) and not any(p.location == expires_at for p in said):
+            try:
+                expires = date.fromisoformat(item["expires"])
+            except ValueError:
+                found.append(
+                    Problem(
+                        expires_at,
+                        f"expires {item['expires']!r} is not a real date; write it as YYYY-MM-DD",
+                        _context(doc, path),
+                    )
+                )
+        if isinstance(item.get("matches"), str):
+            try:
+                compile_pattern(item["matches"])
+            except PatternError as exc:
+                where = (*path, "matches")
+                found.append(Problem(doc.locate(where), str(exc), _context(doc, where)))
+        where_spec, more = _where(
+            doc,
+            item.get("where") if isinstance(item.get("where"), dict) else None,
+            (*path, "where"),
+        )
+        found.extend(more)
+        problems.extend(found)
+        if found or said or expires is None or not isinstance(name, str):
+            continue
+        out.append(
+            Waiver(
+                expectation=name,
+                reason=str(item["reason"]),
+                expires=expires,
+                owner=item.get("owner"),
+                doc=item.get("doc"),
+                matches=item.get("matches"),
+                where=where_spec,
+                location=doc.locate(path),
+                expires_location=doc.locate((*path, "expires")),
+            )
+        )
+    return out
+
+
+def _removed(doc: MarkedDocument, data: dict[str, Any], base: Suite | None) -> list[Problem]:
+    """``remove:`` names base expectations, and only in a suite that extends one."""
+    raw = data.get("remove")
+    if not isinstance(raw, list):
+        return []
+    if base is None:
+        return [
+            Problem(
+                doc.locate(("remove",), key=True),
+                "'remove' drops expectations of a base suite; add 'extends: BASE.yaml', or "
+                "delete the expectations here instead",
+                "remove",
+            )
+        ]
+    names = [e.name for e in base.expectations]
+    return [
+        Problem(
+            doc.locate(("remove", index)),
+            f"{name!r} is not an expectation of the base suite {base.path}"
+            f"{did_you_mean(name, names)}",
+            f"remove[{index}]",
+        )
+        for index, name in enumerate(raw)
+        if isinstance(name, str) and name not in names
+    ]
+
+
+def _rebased(paths: tuple[str, ...], base: Suite, child_dir: str) -> tuple[str, ...]:
+    """The base suite's ``documents.paths``, made relative to the extending suite's folder."""
+    return tuple(
+        os.path.relpath(os.path.normpath(os.path.join(base.base_dir, p)), child_dir) for p in paths
+    )
+
+
+def _merged_documents(
+    own: DocumentsSpec, raw: dict[str, Any], base: Suite | None, child_dir: str
+) -> DocumentsSpec:
+    """``documents``: each key the extending suite sets wins; the others come from the base."""
+    if base is None:
+        return own
+    inherited = base.documents
+    fields_by_name = {d.name: d for d in inherited.fields}
+    fields_by_name.update({d.name: d for d in own.fields})
+    return DocumentsSpec(
+        paths=own.paths if "paths" in raw else _rebased(inherited.paths, base, child_dir),
+        id=own.id if "id" in raw else inherited.id,
+        format=own.format if "format" in raw else inherited.format,
+        fields=tuple(fields_by_name.values()),
+        language=own.language if "language" in raw else inherited.language,
+        group_by=own.group_by if "group_by" in raw else inherited.group_by,
+    )
+
+
+def _merged_expectations(
+    own: list[Expectation], removed: list[str], base: Suite | None
+) -> list[Expectation]:
+    """Base expectations in their order, each replaced by one of the same name here, minus
+    ``remove``; then this suite's new ones."""
+    if base is None:
+        return own
+    mine = {e.name: e for e in own}
+    merged = [mine.pop(e.name, e) for e in base.expectations if e.name not in removed]
+    return [*merged, *(e for e in own if e.name in mine)]
+
+
+def parse_suite(
+    doc: MarkedDocument, now: datetime | None = None, base: Suite | None = None
+) -> Suite:
+    """Validate a loaded suite document; raise ConfigError listing every problem.
+
+    ``base`` is the suite named by ``extends`` (already loaded): see :func:`load_suite`.
+    """
     checks = registry()
     if not isinstance(doc.data, dict):
         shape = Problem(
@@ -430,11 +628,14 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             f"a suite must be a mapping with 'suite' and 'expectations', got {_describe(doc.data)}",
         )
         raise ConfigError(problems_sorted([*doc.problems, shape]))
+    _dates_as_text(doc.data)
     problems = _schema_problems(doc, suite_schema(checks))
     data: dict[str, Any] = doc.data
     documents = data.get("documents") if isinstance(data.get("documents"), dict) else {}
     # The schema has checked its shape; a wrong one is reported there and ignored here.
     group_by = parse_group_by(documents.get("group_by")) if isinstance(documents, dict) else None
+    if base is not None and not (isinstance(documents, dict) and "group_by" in documents):
+        group_by = base.documents.group_by
     ctx = CheckContext(
         now or datetime.now(UTC),
         group_by=group_by,
@@ -529,6 +730,17 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
     ):
         cleaners, more = _cleaners(doc, data["cleaners"])
         problems.extend(more)
+    elif base is not None and "cleaners" not in data:
+        cleaners = list(base.cleaners)
+    problems.extend(_removed(doc, data, base))
+    removed = [n for n in data.get("remove") or [] if isinstance(n, str)]
+    expectations = _merged_expectations(expectations, removed, base)
+    names = [e.name for e in expectations]
+    # Failed expectations are still names a waiver may use: only unknown ones are reported.
+    names += [n for n in seen_names if n not in names]
+    waivers = [
+        w for w in (base.waivers if base is not None else ()) if w.expectation in names
+    ] + _waivers(doc, data.get("waivers"), names, problems)
     # The YAML layer's problems (duplicate keys, values their tag rejects) leave the data
     # usable, so validation went on and every problem is reported at once. A rejected value
     # is None in the data: what validation says about that None repeats the problem in
@@ -538,23 +750,65 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
     errors = [p for p in problems if not p.warning]
     if errors:
         raise ConfigError(sorted(problems, key=lambda p: (p.location.line, p.location.col)))
+    own_documents = DocumentsSpec(
+        paths=tuple(documents.get("paths", ())) if isinstance(documents, dict) else (),
+        id=documents.get("id") if isinstance(documents, dict) else None,
+        format=documents.get("format") if isinstance(documents, dict) else None,
+        fields=tuple(derived),
+        language=language,
+        group_by=group_by,
+    )
+    description = data.get("description", base.description if base is not None else "")
     return Suite(
         name=str(data["suite"]),
         path=doc.path,
-        description=str(data.get("description", "")),
-        documents=DocumentsSpec(
-            paths=tuple(documents.get("paths", ())) if isinstance(documents, dict) else (),
-            id=documents.get("id") if isinstance(documents, dict) else None,
-            format=documents.get("format") if isinstance(documents, dict) else None,
-            fields=tuple(derived),
-            language=language,
-            group_by=group_by,
+        description=str(description),
+        documents=_merged_documents(
+            own_documents,
+            documents if isinstance(documents, dict) else {},
+            base,
+            os.path.dirname(doc.path) or ".",
         ),
         cleaners=tuple(cleaners),
         expectations=tuple(expectations),
+        waivers=tuple(waivers),
+        bases=(base.path, *base.bases) if base is not None else (),
     )
 
 
 def load_suite(path: str, now: datetime | None = None) -> Suite:
-    """Read, parse and validate a suite file."""
-    return parse_suite(read_marked(path, keep_going=True), now)
+    """Read, parse and validate a suite file (and the base suites it extends)."""
+    return load_suite_document(path, now)[0]
+
+
+def load_suite_document(
+    path: str, now: datetime | None = None, chain: tuple[str, ...] = ()
+) -> tuple[Suite, MarkedDocument]:
+    """The suite at ``path`` and its marked YAML; ``extends`` is followed, cycles refused.
+
+    A problem in a base suite is reported at the base file's own ``file:line:col``.
+    """
+    doc = read_marked(path, keep_going=True)
+    base = None
+    raw = doc.data.get("extends") if isinstance(doc.data, dict) else None
+    if isinstance(raw, str) and raw:
+        where = doc.locate(("extends",))
+        target = os.path.normpath(os.path.join(os.path.dirname(path) or ".", raw))
+        here = (*chain, os.path.realpath(path))
+        if os.path.realpath(target) in here:
+            shown = [*(os.path.relpath(p) for p in here), os.path.relpath(target)]
+            raise ConfigError.single(
+                where,
+                f"extends makes a cycle: {' -> '.join(shown)}; a base suite cannot extend "
+                "a suite that extends it",
+                "extends",
+            )
+        if not os.path.isfile(target):
+            raise ConfigError.single(
+                where,
+                f"base suite {raw!r} not found (looked for {target}); the path is relative "
+                "to this suite's folder",
+                "extends",
+            )
+        base = load_suite_document(target, now, here)[0]
+    return parse_suite(doc, now, base), doc

@@ -57,6 +57,19 @@ def suite_option(func: F) -> F:
     )(func)
 
 
+def suites_option(func: F) -> F:
+    """``--suite FILE``, repeatable: each suite is run and reported in turn."""
+    return click.option(
+        "--suite",
+        "suite_paths",
+        required=True,
+        multiple=True,
+        metavar="FILE",
+        help="Suite YAML file; repeat it to run several suites (exit code: the worst). With "
+        "several, report paths need {suite}, which becomes each suite's name.",
+    )(func)
+
+
 RECORD_LIMIT_ENV = "SCRAPEGATE_MAX_RECORD_BYTES"
 
 

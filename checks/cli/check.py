@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 
-from ..errors import UsageError
+from ..errors import EXIT_OK, ConfigError, Problem, UsageError
 from ._common import (
     HELP_OPTIONS,
     console,
@@ -22,7 +22,7 @@ from ._common import (
     quiet_option,
     record_limit,
     resolve_fail_on,
-    suite_option,
+    suites_option,
     tolerance_option,
 )
 
@@ -37,6 +37,7 @@ CHECK_EPILOG = """
 Examples:
   scrapegate check fixtures/news --suite expectations/news.yaml
   scrapegate check --suite expectations/articles.yaml --json out/result.json
+  scrapegate check --suite a.yaml --suite b.yaml --json 'out/{suite}.json'
   scraper | scrapegate check - --suite expectations/articles.yaml
   scrapegate check crawl.jsonl --suite expectations/articles.yaml \
       --passing good.jsonl --quarantine bad.jsonl
@@ -88,7 +89,7 @@ class ProgressReporter:
     short_help="Check documents against a suite.",
 )
 @click.argument("paths", nargs=-1, type=str)
-@suite_option
+@suites_option
 @click.option(
     "--format",
     "fmt",
@@ -185,11 +186,16 @@ def check_command(**options: Any) -> int:
         return execute(options, console())
 
 
-def _run(options: dict[str, Any], progress: Any) -> RunResult:
-    from ..runner import run_paths
-    from ..suite import load_suite
+def _run(options: dict[str, Any], suite: Suite, progress: Any) -> RunResult:
+    """Run one suite with the chosen engine; its waivers are applied to whatever it found."""
+    from ..waivers import apply_waivers
 
-    suite = load_suite(options["suite_path"])
+    return apply_waivers(suite, _run_engine(options, suite, progress))
+
+
+def _run_engine(options: dict[str, Any], suite: Suite, progress: Any) -> RunResult:
+    from ..runner import run_paths
+
     paths = list(options["paths"])
     _check_outputs(options, suite)
     views, report_field = _views(options, suite)
@@ -325,7 +331,7 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
     }
     refuse_colliding_outputs(outputs)
     chosen = input_paths(suite, list(options["paths"]) or None)
-    refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path])
+    refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path, *suite.bases])
     if options["baseline_path"]:
         # --json may name the baseline (updating it in place is a common CI step); no other
         # report may replace it.
@@ -355,18 +361,152 @@ def _writes_stdout(path: str | None) -> bool:
         return False
 
 
+# Options naming a file per suite: with several suites each needs {suite} in its path.
+PER_SUITE_OUTPUTS = {
+    "json_path": "--json",
+    "html_path": "--html",
+    "markdown_path": "--markdown",
+    "baseline_path": "--baseline",
+    "quarantine_path": "--quarantine",
+    "passing_path": "--passing",
+}
+
+
+def _load_suites(paths: tuple[str, ...]) -> list[Suite]:
+    """Every suite, validated before any is run; the problems of all of them at once."""
+    from ..suite import load_suite
+
+    suites: list[Suite] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            suites.append(load_suite(path))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(problems)
+    return suites
+
+
+def _per_suite(options: dict[str, Any], suites: list[Suite]) -> list[dict[str, Any]]:
+    """Each suite's options: ``{suite}`` in a report path becomes the suite's name.
+
+    With several suites a fixed path would be overwritten by each in turn (or the same
+    baseline compared with every suite): refused before anything runs.
+    """
+    if len(suites) > 1 and "-" in options["paths"]:
+        raise UsageError(
+            f"-: standard input can be read once, and {len(suites)} suites would each read it; "
+            "save the documents to a file and pass its path, or run one suite at a time"
+        )
+    if len(suites) > 1:
+        fixed = [
+            f"{flag} {options[key]}"
+            for key, flag in PER_SUITE_OUTPUTS.items()
+            if options[key] and "{suite}" not in options[key]
+        ]
+        if fixed:
+            raise UsageError(
+                f"{', '.join(fixed)}: with {len(suites)} suites each needs its own file; put "
+                "{suite} in the path (it becomes each suite's name), e.g. --json "
+                "'out/{suite}.json', or run one suite at a time"
+            )
+        names = [s.name for s in suites]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice and any(options[key] for key in PER_SUITE_OUTPUTS):
+            same = ", ".join(s.path for s in suites if s.name == twice[0])
+            raise UsageError(
+                f"several suites are named {twice[0]!r} ({same}): "
+                "{suite} would give them the same report path; give each suite its own name"
+            )
+    return [
+        {
+            **options,
+            "suite_path": suite.path,
+            **{
+                key: options[key].replace("{suite}", suite.name)
+                for key in PER_SUITE_OUTPUTS
+                if options[key]
+            },
+        }
+        for suite in suites
+    ]
+
+
 def execute(options: dict[str, Any], out: Console) -> int:
-    """Run ``check`` with parsed options; return the exit code."""
+    """Run ``check`` with parsed options; return the exit code (the worst over the suites)."""
+    options = {
+        **options,
+        "fail_on": resolve_fail_on(
+            options["fail_on"], bool(options["baseline_path"]), "--baseline FILE"
+        ),
+    }
+    if _writes_stdout(options.get("quarantine_path")) or _writes_stdout(
+        options.get("passing_path")
+    ):
+        # The records go to stdout (a pipeline's next step): the report must not mix in.
+        out = Console(stderr=True, highlight=False, soft_wrap=True)
+    suites = _load_suites(tuple(options["suite_paths"]))
+    runs = _per_suite(options, suites)
+    several = len(suites) > 1
+    if several:
+        # Every suite's outputs and inputs are checked before the first one runs.
+        for suite, suite_options in zip(suites, runs, strict=True):
+            _check_outputs(suite_options, suite)
+    results: list[RunResult] = []
+    codes: list[int] = []
+    worst = EXIT_OK
+    for suite, suite_options in zip(suites, runs, strict=True):
+        if several:
+            from rich.text import Text
+
+            from ..escaping import printable
+
+            out.print(
+                Text(f"== suite {printable(suite.name)} ({printable(suite.path)})", style="bold")
+            )
+        code, result = _execute_one(suite_options, suite, out)
+        results.append(result)
+        codes.append(code)
+        worst = max(worst, code)
+        if several:
+            out.print()
+    if options["junit_path"]:
+        from ..reports.junit import write_junit
+
+        write_junit(results, options["junit_path"])
+    if several:
+        _render_overall(suites, results, codes, out)
+    return worst
+
+
+def _render_overall(
+    suites: list[Suite], results: list[RunResult], codes: list[int], out: Console
+) -> None:
+    """The last line of a run of several suites: which of them failed (by each one's gate)."""
+    from rich.text import Text
+
+    from ..escaping import printable
+    from ..wording import plural
+
+    failed = [r.suite for r, code in zip(results, codes, strict=True) if code != EXIT_OK]
+    total = plural(len(suites), "suite")
+    if failed:
+        names = ", ".join(repr(printable(n)) for n in failed)
+        out.print(Text(f"FAILED: {len(failed)} of {total} failed ({names})", style="bold red"))
+    else:
+        out.print(Text(f"PASSED: all {total}", style="bold green"))
+
+
+def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[int, RunResult]:
+    """Run one suite, write its reports, print it; its exit code and result."""
     from ..gate import attach, decide
     from ..terminal import render, render_gate
 
-    fail_on = resolve_fail_on(options["fail_on"], bool(options["baseline_path"]), "--baseline FILE")
+    fail_on = options["fail_on"]
     records_on_stdout = _writes_stdout(options.get("quarantine_path")) or _writes_stdout(
         options.get("passing_path")
     )
-    if records_on_stdout:
-        # The records go to stdout (a pipeline's next step): the report must not mix in.
-        out = Console(stderr=True, highlight=False, soft_wrap=True)
 
     baseline = None
     if options["baseline_path"]:
@@ -376,7 +516,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
         baseline = load_result(options["baseline_path"])
     reporter = ProgressReporter(enabled=not options["quiet"] and sys.stderr.isatty())
     try:
-        result = _run(options, reporter)
+        result = _run(options, suite, reporter)
     finally:
         reporter.close()
     regressed = False
@@ -402,10 +542,6 @@ def execute(options: dict[str, Any], out: Console) -> int:
         from ..reports.json_report import write_json
 
         write_json(result, options["json_path"])
-    if options["junit_path"]:
-        from ..reports.junit import write_junit
-
-        write_junit([result], options["junit_path"])
     if options["html_path"]:
         from ..reports.html import write_html
 
@@ -435,4 +571,4 @@ def execute(options: dict[str, Any], out: Console) -> int:
 
         render_diff(diff, out, quiet=options["quiet"])
     render_gate(decision, out)
-    return decision.exit_code
+    return decision.exit_code, result

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..docindex import KEY as INDEX_KEY
-from ..docindex import build_index
+from ..docindex import build_index, id_digest
 from ..documents import Document, Loaded, UnreadableRecord
 from ..engine import (
     Transform,
@@ -215,6 +215,16 @@ def _warnings(suite: Suite, plan: Plan, corpus: _Corpus) -> list[str]:
     return out
 
 
+def _waiver_docs(suite: Suite, docs: Sequence[Document]) -> dict[int, frozenset[int]]:
+    """As the native engine records them: the documents each 'where' waiver chooses."""
+    chosen: dict[int, frozenset[int]] = {}
+    for index, waiver in enumerate(suite.waivers):
+        if waiver.where is not None:
+            chooser = _WhereFilter(waiver.where)
+            chosen[index] = frozenset(id_digest(d.id) for d in docs if chooser.applies(d))
+    return chosen
+
+
 def run_plan(
     plan: Plan,
     records: Iterable[Loaded],
@@ -274,6 +284,7 @@ def run_plan(
         duration_s=time.perf_counter() - started,
         warnings=(*take_transform_problems(transform), *_warnings(suite, plan, corpus)),
         engine="gx",
+        waiver_docs=_waiver_docs(suite, corpus.docs),
         extra={
             INDEX_KEY: build_index(d.id for d in corpus.docs),
             "gx": {

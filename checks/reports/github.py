@@ -87,4 +87,21 @@ def annotations(result: RunResult) -> list[str]:
                 + "::"
                 + escape_data(f"{hidden} more failures not annotated; see the HTML report")
             )
+    lines.extend(
+        _waiver_command(status.source, status.problem)
+        for status in result.waivers
+        if status.problem
+    )
     return lines
+
+
+def _waiver_command(source: str, problem: str) -> str:
+    """An expired or unused waiver, annotated at its line in the suite file."""
+    parts = source.rsplit(":", 2)
+    where = []
+    if len(parts) == 3 and parts[1].isdigit():
+        where = [f"file={escape_property(printable(parts[0]))}", f"line={parts[1]}"]
+    title = f"title={escape_property('scrapegate: waiver')}"
+    # The message names its file:line:col already; the annotation's place is the waiver's.
+    message = problem.split(": ", 1)[1] if ": " in problem else problem
+    return f"::error {','.join([*where, title])}::{escape_data(printable(message))}"

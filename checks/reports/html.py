@@ -28,7 +28,7 @@ from .diffview import change_label, documents_line, points, verdict_line
 from .groups import Grouping, grouping
 from .highlight import split_snippet
 from .sites import html_view
-from .text import percent, verdict
+from .text import failure_lines, percent, verdict
 
 MAX_ROWS = 5000  # beyond this a browser struggles; the JSON has every failure
 
@@ -197,6 +197,10 @@ def _diff_view(diff: ResultDiff) -> dict[str, Any]:
     }
 
 
+# Waived failures listed per expectation; every one of them is in the JSON.
+WAIVED_SHOWN = 200
+
+
 def render_html(result: RunResult, group_by: str | None = None) -> str:
     """The report as one HTML document."""
     diff = diff_of(result)
@@ -208,7 +212,11 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
     gate = gate_of(result)
     # The stored decision is the exit code's own rule; a result from before it existed is
     # judged as the gate judged it then.
-    gate_failed = (not gate.passed) if gate else bool(failed) or bool(diff and diff.regressed)
+    gate_failed = (
+        (not gate.passed)
+        if gate
+        else bool(failed) or bool(diff and diff.regressed) or bool(result.waiver_problems)
+    )
     sample = result.extra.get("sample")
     page = (
         _environment()
@@ -236,6 +244,27 @@ def render_html(result: RunResult, group_by: str | None = None) -> str:
             warnings=[printable(w) for w in result.warnings],
             sample=sample if isinstance(sample, dict) else None,
             gate=None if gate is None else {"rule": gate.fail_on, "line": printable(gate.line)},
+            waivers=[
+                {
+                    "expectation": printable(w.expectation),
+                    "chooses": printable(w.chooses),
+                    "waived": w.waived,
+                    "expires": w.expires,
+                    "owner": printable(w.owner or ""),
+                    "reason": printable(w.reason),
+                    "problem": printable(w.problem or ""),
+                }
+                for w in result.waivers
+            ],
+            waived=[
+                {
+                    "name": printable(er.name),
+                    "count": er.waived,
+                    "failures": [failure_lines(f)[0] for f in er.waived_failures[:WAIVED_SHOWN]],
+                }
+                for er in result.expectations
+                if er.waived_failures
+            ],
         )
     )
     # Text from data is printable() already; this catches any value a template forgets, so

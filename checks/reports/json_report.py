@@ -47,7 +47,11 @@ def _chunks(result: RunResult) -> Iterator[bytes]:
         return
     yield pieces[0]
     for expectation, after in zip(result.expectations, pieces[1:], strict=True):
-        yield from _failure_list(expectation.failures)
+        # Waived failures follow the others, each marked "waived": true (as to_json has them).
+        every = expectation.failures
+        if expectation.waived_failures:
+            every = (*every, *expectation.waived_failures)
+        yield from _failure_list(every)
         yield after
     yield b"\n"
 

@@ -7,7 +7,8 @@ from xml.etree import ElementTree as ET
 from ..atomic import write_bytes_atomic
 from ..escaping import printable
 from ..result import RunResult
-from .text import describe
+from ..wording import plural
+from .text import describe, waiver_line
 
 
 def _clean(text: str) -> str:
@@ -21,11 +22,13 @@ def render_junit(results: list[RunResult]) -> bytes:
     root = ET.Element("testsuites")
     for result in results:
         failures = sum(1 for e in result.expectations if not e.passed and e.severity == "error")
+        problems = result.waiver_problems
+        failures += 1 if problems else 0
         suite = ET.SubElement(
             root,
             "testsuite",
             name=_clean(result.suite),
-            tests=str(len(result.expectations)),
+            tests=str(len(result.expectations) + (1 if result.waivers else 0)),
             failures=str(failures),
             errors="0",
             time=f"{result.duration_s:.3f}",
@@ -48,6 +51,23 @@ def render_junit(results: list[RunResult]) -> bytes:
                 if tag == "failure":
                     node.set("message", _clean(f"{er.failed} of {er.evaluated} documents failed"))
                 node.text = _clean(describe(er, limit=None))
+        if result.waivers:
+            # Expired and unused waivers fail the run: a testcase of their own says so.
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=_clean(result.suite_path or result.suite),
+                name="waivers",
+                time="0",
+            )
+            if problems:
+                node = ET.SubElement(case, "failure")
+                node.set("message", _clean(plural(len(problems), "waiver") + " expired or unused"))
+                node.text = _clean("\n".join(problems))
+            else:
+                ET.SubElement(case, "system-out").text = _clean(
+                    "\n".join(waiver_line(w) for w in result.waivers)
+                )
         if isinstance(sample, dict):
             # CI pages show a suite's system-out, rarely its properties: say it in words too.
             ET.SubElement(suite, "system-out").text = _clean(_sample_note(sample))

@@ -39,6 +39,8 @@ def headline(result: RunResult, diff: ResultDiff | None, gate: GateDecision | No
         word = f"❌ failed: {len(failed)} of {len(result.expectations)} expectations"
     elif diff is not None and diff.regressed:
         word = "❌ failed: regressed against the baseline"
+    elif result.waiver_problems:
+        word = f"❌ failed: {plural(len(result.waiver_problems), 'waiver')} expired or unused"
     else:
         word = "✅ passed"
     if warned:
@@ -162,6 +164,23 @@ def _failures_table(result: RunResult, diff: ResultDiff | None) -> list[str]:
     return [*lines, ""]
 
 
+def _waivers_section(result: RunResult) -> list[str]:
+    """Each waiver: what it waived (shown, never hidden) or why it fails the run."""
+    if not result.waivers:
+        return []
+    lines = ["**Waivers**", "", "| Expectation | Documents | Waived | Expires | Owner | Reason |"]
+    lines.append("|---|---|---:|---|---|---|")
+    for w in result.waivers:
+        lines.append(
+            f"| {mdtext.text(w.expectation)} | {mdtext.code(w.chooses, limit=100)} | {w.waived} | "
+            f"{w.expires} | {mdtext.text(w.owner or '')} | {mdtext.text(w.reason)} |"
+        )
+    lines.append("")
+    for problem in result.waiver_problems:
+        lines.append(f"- ❌ {mdtext.code(problem)}")
+    return [*lines, ""] if result.waiver_problems else lines
+
+
 def render_markdown(result: RunResult) -> str:
     """The summary as Markdown text."""
     diff = diff_of(result)
@@ -182,6 +201,7 @@ def render_markdown(result: RunResult) -> str:
         lines += _baseline_section(diff)
     lines += markdown_lines(result, diff)
     lines += _failures_table(result, diff)
+    lines += _waivers_section(result)
     # Everything from data went through mdtext; this catches what a future line forgets, so
     # no bidi or control character (or lone surrogate) ever reaches GitHub's renderer.
     return printable("\n".join(lines).rstrip("\n") + "\n", keep="\n")

@@ -7,7 +7,8 @@ shown as escapes, never emitted raw.
 from __future__ import annotations
 
 from ..escaping import printable
-from ..result import ExpectationResult, Failure
+from ..result import ExpectationResult, Failure, WaiverStatus
+from ..wording import plural
 
 
 def percent(rate: float) -> str:
@@ -29,9 +30,19 @@ def summary_line(er: ExpectationResult) -> str:
     """One line: how many failed, the pass rate against mostly."""
     what = f"{er.check} on {er.field}" if er.field else er.check
     rel = ">=" if er.passed else "<"
+    waived = f" ({er.waived} waived)" if er.waived else ""
     return printable(
-        f"{er.name!r} ({what}): {er.failed} of {er.evaluated} failed, "
+        f"{er.name!r} ({what}): {er.failed} of {er.evaluated} failed{waived}, "
         f"pass rate {percent(er.pass_rate)} {rel} mostly {percent(er.mostly)}"
+    )
+
+
+def waiver_line(status: WaiverStatus) -> str:
+    """One waiver in one line: what it waives, why, until when and who answers for it."""
+    owner = f", owner {status.owner}" if status.owner else ""
+    return printable(
+        f"{status.expectation!r} ({status.chooses}): {plural(status.waived, 'document')} "
+        f"waived until {status.expires}{owner}: {status.reason}"
     )
 
 

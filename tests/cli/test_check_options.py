@@ -135,7 +135,7 @@ def test_count_under_sample_is_evaluated_on_every_record_read_and_says_so(
     assert "count expectations were evaluated on all 30 documents" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", ["check", "clean"])
+@pytest.mark.parametrize("command", ["clean"])
 def test_a_repeated_suite_is_refused_with_exit_2_naming_both(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,22 @@ def test_a_baseline_run_fails_only_on_regressions_unless_told_to_fail_on_failure
     assert diff.returncode == 0, diff.stdout + diff.stderr
     strict_diff = _scrapegate("diff", str(base), str(base), "--fail-on", "failures")
     assert strict_diff.returncode == 1, strict_diff.stdout + strict_diff.stderr
+
+
+def test_the_readme_composed_suite_lints_against_the_news_suite_as_its_base(
+    tmp_path: Path,
+) -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## Waivers and composed suites\n", 1)[1].split("\n## ", 1)[0]
+    (child,) = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    folder = tmp_path / "expectations"
+    folder.mkdir()
+    (folder / "base.yaml").write_text(_readme_suite(), encoding="utf-8")
+    (folder / "child.yaml").write_text(child, encoding="utf-8")
+    # Before the example's expiry date it is valid; after it, lint names the waiver.
+    assert lint_suites([str(folder / "child.yaml")], now=datetime(2027, 1, 1, tzinfo=UTC)) == []
+    late = lint_suites([str(folder / "child.yaml")], now=datetime(2027, 7, 1, tzinfo=UTC))
+    assert [p.message.split(";")[0] for p in late] == [
+        "waiver for 'date parses' (matches '^fixtures/news/b/') expired on 2027-06-30 "
+        "(reason: 'site b has no dates until ticket 41 ships')"
+    ]

@@ -309,8 +309,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "Suites",
-        "The YAML a user writes: parsed with line and column, validated against the registries.",
-        ("schema", "suite", "lint"),
+        "The YAML a user writes: parsed with line and column, validated against the registries; "
+        "its waivers, applied to any engine's result.",
+        ("schema", "suite", "waivers", "lint"),
     ),
     (
         "Run",
