@@ -17,6 +17,8 @@ from typing import Any
 from .docindex import KEY, document_index_json, id_digest
 from .documents import Document, Loaded, UnreadableRecord
 from .fieldnames import FieldNames, missing_note
+from .fingerprints import KEY as FINGERPRINTS_KEY
+from .fingerprints import MAX_IDS, Fingerprinter, FingerprintParts, Watch
 from .library.rules import RuleScanner, SharedScan
 from .loaders.ids import IdAudit
 from .regex import compile_pattern
@@ -177,6 +179,8 @@ class Partial:
     transform_problems: list[str] = field(default_factory=list)
     # The field names documents have (bounded), to suggest one for a misspelt field.
     field_names: FieldNames = field(default_factory=FieldNames)
+    # Per-document fingerprints (lengths, dates, credits), for changes between runs.
+    fingerprints: FingerprintParts = field(default_factory=FingerprintParts)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -239,9 +243,16 @@ class Engine:
     """Runs one suite over a stream of records."""
 
     def __init__(
-        self, suite: Suite, now: datetime | None = None, group_by: str | None = None
+        self,
+        suite: Suite,
+        now: datetime | None = None,
+        group_by: str | None = None,
+        watch: Watch | None = None,
     ) -> None:
         self.suite = suite
+        self.fingerprinter = Fingerprinter(suite)
+        # check --baseline: the baseline's fingerprints, to keep the ids of changed documents.
+        self.watch = watch
         # Reports break failures down by this field's value (opt-in: it costs a string a
         # document until the end of the run).
         self.group_by = group_by
@@ -293,7 +304,10 @@ class Engine:
         ``follows_earlier_slice`` says this partial will be merged after an earlier one's.
         """
         running = self._prepare(follows_earlier_slice)
-        partial = Partial()
+        partial = Partial(fingerprints=FingerprintParts(width=len(self.fingerprinter.columns)))
+        fingerprinter = self.fingerprinter
+        fingerprints = partial.fingerprints
+        watch = self.watch
         unreadable = partial.unreadable
         audit = partial.ids = IdAudit(self.suite.documents.id) if self.suite.documents.id else None
         digests = partial.doc_digests
@@ -312,7 +326,8 @@ class Engine:
                 audit.observe(item)
             doc = transform(item) if transform is not None else item
             partial.documents += 1
-            digests.append(id_digest(doc.id))
+            digest = id_digest(doc.id)
+            digests.append(digest)
             if group_by is not None:
                 value = doc.get(group_by)
                 shown = None if value is None else str(value)
@@ -322,6 +337,14 @@ class Engine:
             if self.derivation.fields:
                 self.derivation.apply(doc, origins)
             field_names.observe(doc.fields)
+            values = fingerprinter.values(doc)
+            fingerprints.add(digest, fingerprinter.group(doc), values)
+            if (
+                watch is not None
+                and len(fingerprints.ids) < MAX_IDS
+                and watch.changed(digest, values)
+            ):
+                fingerprints.ids.setdefault(digest, doc.id)
             self._evaluate(doc, running, origins)
         if progress is not None:
             progress(partial.records)
@@ -353,6 +376,7 @@ class Engine:
             if total.ids is not None and part.ids is not None:
                 total.ids.merge(part.ids)
             total.doc_digests.extend(part.doc_digests)
+            total.fingerprints.merge(part.fingerprints)
             total.group_values.update(part.group_values)
             for value, n in part.group_counts.items():
                 total.group_counts[value] = total.group_counts.get(value, 0) + n
@@ -445,7 +469,12 @@ class Engine:
             warnings.extend(partial.ids.warnings())
         if partial.documents == 0:
             warnings.append(self._nothing_checked(partial, inputs))
-        extra: dict[str, Any] = {KEY: document_index_json(partial.doc_digests)}
+        extra: dict[str, Any] = {
+            KEY: document_index_json(partial.doc_digests),
+            FINGERPRINTS_KEY: partial.fingerprints.to_json(
+                self.fingerprinter.columns, self.fingerprinter.group_by
+            ),
+        }
         if self.group_by is not None:
             failing = {f.doc for er in results for f in er.failures if f.doc is not None}
             extra["group_by"] = {
@@ -546,6 +575,7 @@ def run_suite(
     transform: Transform | None = None,
     progress: Progress | None = None,
     group_by: str | None = None,
+    watch: Watch | None = None,
 ) -> RunResult:
     """Convenience: build an engine for ``suite`` and run it over ``records``."""
-    return Engine(suite, now, group_by).run(records, tuple(inputs), transform, progress)
+    return Engine(suite, now, group_by, watch).run(records, tuple(inputs), transform, progress)

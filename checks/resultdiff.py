@@ -18,9 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .changes import Changes, compare_documents
 from .docindex import KEY as INDEX_KEY
 from .docindex import DocumentIndex
 from .escaping import utf8_safe
+from .fingerprints import ChangeThresholds
 from .result import ExpectationResult, RunResult
 from .resultfile import LEGACY_NOTE, BaselineError
 
@@ -131,6 +133,8 @@ class ResultDiff:
     documents_added: int | None = None  # None: the results carry no document index
     documents_removed: int | None = None
     notes: tuple[str, ...] = ()
+    # Documents whose body, date or credit changed (a warning section; None: not compared).
+    changes: Changes | None = None
 
     @property
     def regressed(self) -> bool:
@@ -167,6 +171,7 @@ class ResultDiff:
                 "removed": self.documents_removed,
             },
             "expectations": [e.to_json() for e in self.expectations],
+            **({} if self.changes is None else {"changes": self.changes.to_json()}),
         }
 
     @classmethod
@@ -183,6 +188,7 @@ class ResultDiff:
                 documents_added=docs.get("added"),
                 documents_removed=docs.get("removed"),
                 notes=tuple(map(str, data.get("notes", ()))),
+                changes=Changes.from_json(data["changes"]) if "changes" in data else None,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BaselineError(
@@ -291,8 +297,17 @@ def _compare(
     return diff
 
 
-def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDiff:
-    """Compare ``head`` with ``base``; see the module docstring for what regresses."""
+def diff_results(
+    base: RunResult,
+    head: RunResult,
+    tolerance: float,
+    thresholds: ChangeThresholds | None = None,
+) -> ResultDiff:
+    """Compare ``head`` with ``base``; see the module docstring for what regresses.
+
+    Documents whose fingerprints changed past ``thresholds`` (default
+    :class:`~scrapegate.fingerprints.ChangeThresholds`) are listed too, without regressing.
+    """
     base_by = {e.name: e for e in base.expectations}
     head_by = {e.name: e for e in head.expectations}
     renames = _pair_renames(base_by, head_by)
@@ -344,6 +359,7 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
         documents_added=added,
         documents_removed=removed,
         notes=tuple(notes),
+        changes=compare_documents(base, head, thresholds),
     )
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from .documents import Loaded
 from .engine import Engine, Progress, Transform, run_suite
 from .errors import UsageError
+from .fingerprints import Watch
 from .loaders import (
     canonical_path,
     iter_documents,
@@ -61,6 +62,7 @@ def run_paths(
     seed: int = 0,
     workers: int = 1,
     group_by: str | None = None,
+    watch: Watch | None = None,
 ) -> RunResult:
     """Load the documents at ``paths`` (or the suite's defaults) and run the suite on them.
 
@@ -80,7 +82,7 @@ def run_paths(
     if count > 1 and sample is None and all(i.path != "-" for i in inputs):
         slices = plan(inputs, count)
         if len(slices) > 1:
-            engine = Engine(suite, now, group_by)
+            engine = Engine(suite, now, group_by, watch)
             result = run_parallel(
                 engine, slices, chosen, count, suite.documents.id, transform, progress
             )
@@ -91,7 +93,14 @@ def run_paths(
         records, counted = sample_counting(suite, records, sample, seed, now, transform, progress)
         progress = None  # the full pass reported every record read
     result = run_suite(
-        suite, records, chosen, now=now, transform=transform, progress=progress, group_by=group_by
+        suite,
+        records,
+        chosen,
+        now=now,
+        transform=transform,
+        progress=progress,
+        group_by=group_by,
+        watch=watch,
     )
     if sample is not None:
         result = sampled_result(result, counted, sample, seed)

@@ -146,3 +146,31 @@ def tolerance_option(help: str) -> Callable[[F], F]:
         show_default=True,
         help=help,
     )
+
+
+def change_options(func: F) -> F:
+    """``--change-threshold`` and ``--change-min-chars``: when a document's body changed."""
+    func = click.option(
+        "--change-min-chars",
+        type=click.IntRange(min=0),
+        default=100,
+        show_default=True,
+        metavar="N",
+        help="A body's length must move by at least N characters to count as changed.",
+    )(func)
+    return click.option(
+        "--change-threshold",
+        type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
+        default=0.5,
+        show_default=True,
+        metavar="RATIO",
+        help="Report documents whose body shrank below RATIO of its baseline length or grew "
+        "past 1/RATIO of it (0.5: below half or past double).",
+    )(func)
+
+
+def change_thresholds(options: dict[str, Any]) -> Any:
+    """The :class:`~scrapegate.fingerprints.ChangeThresholds` of parsed options (popped)."""
+    from ..fingerprints import ChangeThresholds
+
+    return ChangeThresholds(options.pop("change_threshold"), options.pop("change_min_chars"))

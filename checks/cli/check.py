@@ -13,6 +13,8 @@ from rich.console import Console
 from ..errors import EXIT_FAILED, EXIT_OK, UsageError
 from ._common import (
     HELP_OPTIONS,
+    change_options,
+    change_thresholds,
     console,
     html_option,
     markdown_option,
@@ -101,6 +103,7 @@ class ProgressReporter:
     help="Compare with a stored result JSON; new failures fail the run.",
 )
 @tolerance_option("With --baseline: allowed drop of a pass rate (0.01 = one point).")
+@change_options
 @click.option("--group-by", metavar="FIELD", help="Break the HTML report down by this field.")
 @click.option(
     "--sample",
@@ -143,7 +146,7 @@ def check_command(**options: Any) -> int:
         return execute(options, console())
 
 
-def _run(options: dict[str, Any], progress: Any) -> RunResult:
+def _run(options: dict[str, Any], progress: Any, baseline: RunResult | None = None) -> RunResult:
     from ..runner import run_paths
     from ..suite import load_suite
 
@@ -165,6 +168,15 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
     if options["gx_docs"]:
         raise UsageError("--gx-docs needs --engine gx")
     _note_worker_cap(options["workers"])
+    watch = None
+    if baseline is not None:
+        from ..fingerprints import KEY, Fingerprinter, Fingerprints, Watch
+
+        base_fingerprints = Fingerprints.from_json(baseline.extra.get(KEY))
+        if base_fingerprints is not None:
+            # Compared while the documents are at hand, so the report can name them.
+            columns = Fingerprinter(suite).columns
+            watch = Watch(base_fingerprints, columns, options["thresholds"])
     transform = None
     if options["clean"]:
         from ..cleaning import pipeline_transform
@@ -180,6 +192,7 @@ def _run(options: dict[str, Any], progress: Any) -> RunResult:
         seed=options["seed"],
         workers=options["workers"],
         group_by=options["group_by"] if options["group_by"] not in PSEUDO_GROUPS else None,
+        watch=watch,
     )
 
 
@@ -237,6 +250,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
     from ..terminal import render
 
     baseline = None
+    options["thresholds"] = change_thresholds(options)
     if options["baseline_path"]:
         from ..baseline import load_result
 
@@ -244,7 +258,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
         baseline = load_result(options["baseline_path"])
     reporter = ProgressReporter(enabled=not options["quiet"] and sys.stderr.isatty())
     try:
-        result = _run(options, reporter)
+        result = _run(options, reporter, baseline)
     finally:
         reporter.close()
     regressed = False
@@ -252,7 +266,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
     if baseline is not None:
         from ..baseline import diff_results
 
-        diff = diff_results(baseline, result, options["tolerance"])
+        diff = diff_results(baseline, result, options["tolerance"], options["thresholds"])
         result = diff.attach(result)
         regressed = diff.regressed
     if options["json_path"] and regressed and _is_baseline(options["json_path"], options):

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_FAILED, EXIT_OK
-from ._common import HELP_OPTIONS, console, markdown_option, quiet_option, tolerance_option
+from ._common import (
+    HELP_OPTIONS,
+    change_options,
+    console,
+    markdown_option,
+    quiet_option,
+    tolerance_option,
+)
 
 
 @click.command(
@@ -16,6 +23,7 @@ from ._common import HELP_OPTIONS, console, markdown_option, quiet_option, toler
 @click.argument("base_path", metavar="BASE")
 @click.argument("head_path", metavar="HEAD")
 @tolerance_option("Allowed drop of a pass rate (0.01 = one point).")
+@change_options
 @markdown_option
 @click.option("--json", "json_path", metavar="FILE", help="Write the comparison as JSON.")
 @quiet_option("Print only the verdict line and the reasons for a regression.")
@@ -23,6 +31,8 @@ def diff_command(
     base_path: str,
     head_path: str,
     tolerance: float,
+    change_threshold: float,
+    change_min_chars: int,
     markdown_path: str | None,
     json_path: str | None,
     quiet: bool,
@@ -36,6 +46,7 @@ def diff_command(
 
     from ..atomic import write_text_atomic
     from ..baseline import diff_results, load_result, render_diff
+    from ..fingerprints import ChangeThresholds
     from ..loaders import refuse_colliding_outputs, refuse_overwriting_inputs
 
     outputs = {"--json": json_path, "--markdown": markdown_path}
@@ -43,7 +54,8 @@ def diff_command(
     refuse_overwriting_inputs(outputs, [base_path, head_path])
     base = load_result(base_path)
     head = load_result(head_path)
-    diff = diff_results(base, head, tolerance)
+    thresholds = ChangeThresholds(change_threshold, change_min_chars)
+    diff = diff_results(base, head, tolerance, thresholds)
     head = diff.attach(head)
     if json_path:
         write_text_atomic(json_path, json.dumps(diff.to_json(), indent=2, ensure_ascii=False))

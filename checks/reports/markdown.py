@@ -13,6 +13,7 @@ from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from ..wording import plural
 from . import mdtext
+from .changes import markdown_lines as change_lines
 from .diffview import points
 from .text import percent, verdict
 
@@ -155,6 +156,7 @@ def render_markdown(result: RunResult) -> str:
     lines += _expectation_table(result, diff)
     if diff is not None:
         lines += _baseline_section(diff)
+        lines += change_lines(diff.changes)
     lines += _failures_table(result, diff)
     # Everything from data went through mdtext; this catches what a future line forgets, so
     # no bidi or control character (or lone surrogate) ever reaches GitHub's renderer.
