@@ -316,13 +316,13 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "Run",
         "The one-pass engine over a document stream, its parallel workers, and the glue from "
         "suite and paths to a result (for checking and for cleaning).",
-        ("fieldnames", "engine", "parallel", "runner", "cleaning"),
+        ("fieldnames", "fingerprints", "engine", "parallel", "runner", "cleaning"),
     ),
     (
         "Compare and render",
         "A result compared with a baseline, and rendered as terminal text, JSON, HTML, "
         "Markdown, JUnit and annotations.",
-        ("resultdiff", "reports", "terminal", "baseline"),
+        ("changes", "resultdiff", "reports", "terminal", "baseline"),
     ),
     (
         "Drivers",
