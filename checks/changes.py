@@ -1,10 +1,11 @@
 """Documents that changed between a baseline and a run: a body that shrank or grew past a
 threshold, a date that moved, a credit that vanished (from :mod:`scrapegate.fingerprints`).
 
-A warning section of every baseline comparison (``baseline.changes`` in the result JSON); it
-never fails the gate by itself. Counts cover every document in both runs; the listing is
-bounded (:data:`LISTED_PER_GROUP` a group, :data:`LISTED` in all), grouped by site when the
-suite sets ``documents.group_by``.
+A warning section of every baseline comparison (``baseline.changes`` in the result JSON).
+Counts cover every document in both runs; the listing is bounded (:data:`LISTED_PER_GROUP` a
+group, :data:`LISTED` in all), grouped by site when the suite sets ``documents.group_by``.
+The kinds the run's suite names in ``documents.changes.fail_on`` fail the gate instead
+(stored with the run's fingerprints, so a ``diff`` of stored results applies them too).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from .fingerprints import (
     changes_of,
     column_pairs,
     merge_join,
+    stored_thresholds,
 )
 from .grouping import NO_GROUP
 from .result import RunResult
+from .wording import plural
 
 LISTED = 200
 LISTED_PER_GROUP = 20
@@ -86,6 +89,23 @@ class Changes:
     group_by: str | None = None
     groups: dict[str, dict[str, int]] = field(default_factory=dict)
     documents: tuple[DocumentChange, ...] = ()
+    # documents.changes.fail_on of the run: these kinds fail the gate.
+    fail_on: tuple[str, ...] = ()
+
+    @property
+    def regressed(self) -> bool:
+        """Whether a kind of change the suite fails on happened."""
+        return any(self.counts.get(kind) for kind in self.fail_on)
+
+    @property
+    def reason(self) -> str:
+        """Why the changes fail the gate (empty when they do not)."""
+        found = [
+            f"{KIND_WORDS[k]}: {plural(self.counts[k], 'document')}"
+            for k in self.fail_on
+            if self.counts.get(k)
+        ]
+        return "changed documents (documents.changes.fail_on): " + "; ".join(found) if found else ""
 
     @property
     def total(self) -> int:
@@ -103,6 +123,8 @@ class Changes:
             "counts": {k: self.counts.get(k, 0) for k in CHANGE_KINDS},
             "group_by": self.group_by,
             "groups": self.groups,
+            "fail_on": list(self.fail_on),
+            "regressed": self.regressed,
             "listed": len(self.documents),
             "documents": [d.to_json() for d in self.documents],
         }
@@ -124,6 +146,7 @@ class Changes:
                 for g, kinds in data.get("groups", {}).items()
             },
             documents=tuple(DocumentChange.from_json(d) for d in data.get("documents", ())),
+            fail_on=tuple(str(k) for k in data.get("fail_on", ())),
         )
 
 
@@ -143,14 +166,15 @@ def _known_ids(base: RunResult, head: RunResult, *fingerprints: Fingerprints) ->
 def compare_documents(
     base: RunResult, head: RunResult, thresholds: ChangeThresholds | None = None
 ) -> Changes:
-    """The documents of both runs whose fingerprints changed past ``thresholds``."""
-    limits = thresholds or ChangeThresholds()
-    base_fp = Fingerprints.from_json(base.extra.get(KEY))
-    if base_fp is None:
-        return Changes(limits, available=False, note=NO_FINGERPRINTS)
+    """The documents of both runs whose fingerprints changed past ``thresholds`` (default:
+    those stored with ``head``, from its suite's ``documents.changes``)."""
+    limits = thresholds or stored_thresholds(head.extra.get(KEY))
     head_fp = Fingerprints.from_json(head.extra.get(KEY))
     if head_fp is None:
         return Changes(limits, available=False, note=NO_HEAD_FINGERPRINTS)
+    base_fp = Fingerprints.from_json(base.extra.get(KEY))
+    if base_fp is None:
+        return Changes(limits, available=False, note=NO_FINGERPRINTS)
     pairs = column_pairs(base_fp.columns, head_fp.columns)
     counts = dict.fromkeys(CHANGE_KINDS, 0)
     groups: dict[str, dict[str, int]] = {}
@@ -197,4 +221,5 @@ def compare_documents(
         group_by=head_fp.group_by,
         groups=dict(sorted(groups.items())) if head_fp.group_by is not None else {},
         documents=tuple(documents),
+        fail_on=head_fp.fail_on,
     )

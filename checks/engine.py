@@ -471,9 +471,7 @@ class Engine:
             warnings.append(self._nothing_checked(partial, inputs))
         extra: dict[str, Any] = {
             KEY: document_index_json(partial.doc_digests),
-            FINGERPRINTS_KEY: partial.fingerprints.to_json(
-                self.fingerprinter.columns, self.fingerprinter.group_by
-            ),
+            FINGERPRINTS_KEY: partial.fingerprints.to_json(self.fingerprinter),
         }
         if self.group_by is not None:
             failing = {f.doc for er in results for f in er.failures if f.doc is not None}

@@ -59,6 +59,7 @@ MAX_IDS = 10_000
 _EPOCH = date(1970, 1, 1)
 
 KINDS = ("length", "date", "attribution")
+CHANGE_KINDS = ("shrank", "grew", "date_changed", "attribution_vanished")
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,47 @@ class ChangeThresholds:
         return {"ratio": self.ratio, "min_chars": self.min_chars}
 
 
+def suite_thresholds(suite: Suite) -> ChangeThresholds:
+    """The thresholds a suite sets in ``documents.changes`` (or the defaults)."""
+    spec = suite.documents.changes
+    return ChangeThresholds(spec.ratio, spec.min_chars)
+
+
+def overridden(
+    thresholds: ChangeThresholds, ratio: float | None, min_chars: int | None
+) -> ChangeThresholds:
+    """``thresholds`` with the values given on the command line instead."""
+    return ChangeThresholds(
+        thresholds.ratio if ratio is None else ratio,
+        thresholds.min_chars if min_chars is None else min_chars,
+    )
+
+
+def stored_thresholds(data: Any) -> ChangeThresholds:
+    """The thresholds stored with a result's fingerprints (``data``), else the defaults."""
+    limits = data.get("thresholds") if isinstance(data, dict) else None
+    if not isinstance(limits, dict):
+        return ChangeThresholds()
+    try:
+        found = ChangeThresholds(float(limits["ratio"]), int(limits["min_chars"]))
+    except (KeyError, TypeError, ValueError):
+        return ChangeThresholds()
+    return found if 0 < found.ratio < 1 and found.min_chars >= 0 else ChangeThresholds()
+
+
 def columns_for(suite: Suite) -> list[tuple[Column, Any]]:
     """The columns a suite's fingerprints record, each with what computes it.
 
-    A field read by a text check gets a length column; a ``date_parses`` field a date column
-    (parsed with the first such expectation's formats and languages) instead; an
+    A field read by a text check gets a length column (or each of
+    ``documents.changes.fields``); a ``date_parses`` field a date column (parsed with the
+    first such expectation's formats and languages) instead; an
     ``attribution_present`` field an attribution column as well as its length.
     """
     columns: dict[Column, Any] = {}
     dated = {e.field for e in suite.expectations if e.check == "date_parses" and e.field}
+    chosen = suite.documents.changes.fields
+    for chosen_name in chosen or ():
+        columns.setdefault(Column(chosen_name, "length"), None)
     ctx = CheckContext(datetime.now(UTC), base_dir=suite.base_dir)
     for spec in suite.expectations:
         name = spec.field
@@ -116,7 +149,7 @@ def columns_for(suite: Suite) -> list[tuple[Column, Any]]:
                     allow_relative=False,
                 )
             continue
-        if check.text_only and not check.corpus and name not in dated:
+        if chosen is None and check.text_only and not check.corpus and name not in dated:
             columns.setdefault(Column(name, "length"), None)
         if spec.check == "attribution_present":
             column = Column(name, "attribution")
@@ -141,6 +174,8 @@ class Fingerprinter:
         self._how = [how for _, how in computed]
         self.group_by: GroupBy | None = suite.documents.group_by
         self.language = suite.documents.language
+        self.thresholds = suite_thresholds(suite)
+        self.fail_on = suite.documents.changes.fail_on
 
     def values(self, doc: Document) -> list[int]:
         """The column values of ``doc``."""
@@ -227,8 +262,9 @@ class FingerprintParts:
                 break
             self.ids.setdefault(digest, doc_id)
 
-    def to_json(self, columns: Sequence[Column], group_by: GroupBy | None) -> dict[str, Any]:
+    def to_json(self, fingerprinter: Fingerprinter) -> dict[str, Any]:
         """The stored form: sorted by digest, the first of repeated ids kept."""
+        columns, group_by = fingerprinter.columns, fingerprinter.group_by
         order = _sorted_unique(self.digests)
         # Group names sorted, so the bytes do not depend on which slice saw a site first.
         named = sorted(self.group_names.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
@@ -248,6 +284,9 @@ class FingerprintParts:
             "columns": [c.to_json() for c in columns],
             "records": base64.b64encode(zlib.compress(raw, 6)).decode(),
             "ids": {f"{d:016x}": i for d, i in sorted(self.ids.items())},
+            # The suite's documents.changes, so a later `diff` of stored results applies it.
+            "thresholds": fingerprinter.thresholds.to_json(),
+            "fail_on": list(fingerprinter.fail_on),
         }
 
 
@@ -290,6 +329,8 @@ class Fingerprints:
     values: tuple[array[int], ...]
     group_by: str | None = None
     ids: dict[int, str] = field(default_factory=dict)
+    thresholds: ChangeThresholds = field(default_factory=lambda: ChangeThresholds())
+    fail_on: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.digests)
@@ -318,6 +359,8 @@ class Fingerprints:
             count = int(data["count"])
             raw = zlib.decompress(base64.b64decode(str(data["records"]), validate=True))
             ids = {int(k, 16): str(v) for k, v in (data.get("ids") or {}).items()}
+            thresholds = stored_thresholds(data)
+            fail_on = tuple(str(k) for k in data.get("fail_on") or () if k in CHANGE_KINDS)
         except (KeyError, TypeError, ValueError, binascii.Error, zlib.error):
             return None
         if count < 0 or len(raw) != count * (12 + 4 * len(columns)):
@@ -342,6 +385,8 @@ class Fingerprints:
             tuple(values),
             group_by if isinstance(group_by, str) else None,
             ids,
+            thresholds,
+            fail_on,
         )
 
 
@@ -361,9 +406,6 @@ class Change:
     field: str
     base: Any
     head: Any
-
-
-CHANGE_KINDS = ("shrank", "grew", "date_changed", "attribution_vanished")
 
 
 def shown_day(value: int) -> str | None:

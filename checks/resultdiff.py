@@ -139,12 +139,16 @@ class ResultDiff:
     @property
     def regressed(self) -> bool:
         """Whether the run is worse than the baseline (fails the gate)."""
-        return any(e.regressed for e in self.expectations)
+        changed = self.changes is not None and self.changes.regressed
+        return changed or any(e.regressed for e in self.expectations)
 
     @property
     def reasons(self) -> list[str]:
-        """One line per regressed expectation."""
-        return [f"{e.name!r}: {e.reason}" for e in self.expectations if e.regressed]
+        """One line per regressed expectation (and one for changes the suite fails on)."""
+        lines = [f"{e.name!r}: {e.reason}" for e in self.expectations if e.regressed]
+        if self.changes is not None and self.changes.regressed:
+            lines.append(self.changes.reason)
+        return lines
 
     @property
     def newly_failing_count(self) -> int:
@@ -305,8 +309,9 @@ def diff_results(
 ) -> ResultDiff:
     """Compare ``head`` with ``base``; see the module docstring for what regresses.
 
-    Documents whose fingerprints changed past ``thresholds`` (default
-    :class:`~scrapegate.fingerprints.ChangeThresholds`) are listed too, without regressing.
+    Documents whose fingerprints changed past ``thresholds`` (default: those stored with
+    ``head``) are listed too; they regress only in the kinds ``documents.changes.fail_on``
+    names.
     """
     base_by = {e.name: e for e in base.expectations}
     head_by = {e.name: e for e in head.expectations}

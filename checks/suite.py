@@ -137,6 +137,16 @@ class DocumentLanguage:
 
 
 @dataclass(frozen=True)
+class ChangesSpec:
+    """``documents.changes``: what a baseline comparison records and reports per document."""
+
+    fields: tuple[str, ...] | None = None
+    ratio: float = 0.5
+    min_chars: int = 100
+    fail_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DocumentsSpec:
     """Default inputs and how to read them."""
 
@@ -147,6 +157,8 @@ class DocumentsSpec:
     language: DocumentLanguage | None = None
     # documents.group_by: how checks that compare documents with their peers group them.
     group_by: GroupBy | None = None
+    # documents.changes: fingerprint fields, change thresholds, kinds that fail the gate.
+    changes: ChangesSpec = dataclass_field(default_factory=ChangesSpec)
 
 
 @dataclass(frozen=True)
@@ -365,6 +377,20 @@ def _document_language(
     return None, []  # absent, or a wrong shape the schema has reported
 
 
+def _changes(documents: Any) -> ChangesSpec:
+    """``documents.changes``, whose shape the schema has checked."""
+    raw = documents.get("changes") if isinstance(documents, dict) else None
+    if not isinstance(raw, dict):
+        return ChangesSpec()
+    fields = raw.get("fields")
+    return ChangesSpec(
+        fields=tuple(fields) if isinstance(fields, list) else None,
+        ratio=float(raw.get("ratio", 0.5)),
+        min_chars=int(raw.get("min_chars", 100)),
+        fail_on=tuple(raw.get("fail_on", ())),
+    )
+
+
 def _where(
     doc: MarkedDocument, raw: dict[str, Any] | None, path: KeyPath
 ) -> tuple[Where | None, list[Problem]]:
@@ -549,6 +575,7 @@ def parse_suite(doc: MarkedDocument, now: datetime | None = None) -> Suite:
             fields=tuple(derived),
             language=language,
             group_by=group_by,
+            changes=_changes(documents),
         ),
         cleaners=tuple(cleaners),
         expectations=tuple(expectations),

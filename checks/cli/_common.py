@@ -153,24 +153,20 @@ def change_options(func: F) -> F:
     func = click.option(
         "--change-min-chars",
         type=click.IntRange(min=0),
-        default=100,
-        show_default=True,
         metavar="N",
-        help="A body's length must move by at least N characters to count as changed.",
+        help="A body's length must move by at least N characters to count as changed "
+        "(default: the suite's documents.changes.min_chars, else 100).",
     )(func)
     return click.option(
         "--change-threshold",
         type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
-        default=0.5,
-        show_default=True,
         metavar="RATIO",
         help="Report documents whose body shrank below RATIO of its baseline length or grew "
-        "past 1/RATIO of it (0.5: below half or past double).",
+        "past 1/RATIO of it (default: the suite's documents.changes.ratio, else 0.5: below "
+        "half or past double).",
     )(func)
 
 
-def change_thresholds(options: dict[str, Any]) -> Any:
-    """The :class:`~scrapegate.fingerprints.ChangeThresholds` of parsed options (popped)."""
-    from ..fingerprints import ChangeThresholds
-
-    return ChangeThresholds(options.pop("change_threshold"), options.pop("change_min_chars"))
+def change_overrides(options: dict[str, Any]) -> tuple[float | None, int | None]:
+    """``--change-threshold`` and ``--change-min-chars`` (popped), None when not given."""
+    return options.pop("change_threshold"), options.pop("change_min_chars")

@@ -14,7 +14,7 @@ from ..errors import EXIT_FAILED, EXIT_OK, UsageError
 from ._common import (
     HELP_OPTIONS,
     change_options,
-    change_thresholds,
+    change_overrides,
     console,
     html_option,
     markdown_option,
@@ -170,13 +170,21 @@ def _run(options: dict[str, Any], progress: Any, baseline: RunResult | None = No
     _note_worker_cap(options["workers"])
     watch = None
     if baseline is not None:
-        from ..fingerprints import KEY, Fingerprinter, Fingerprints, Watch
+        from ..fingerprints import (
+            KEY,
+            Fingerprinter,
+            Fingerprints,
+            Watch,
+            overridden,
+            suite_thresholds,
+        )
 
         base_fingerprints = Fingerprints.from_json(baseline.extra.get(KEY))
         if base_fingerprints is not None:
             # Compared while the documents are at hand, so the report can name them.
             columns = Fingerprinter(suite).columns
-            watch = Watch(base_fingerprints, columns, options["thresholds"])
+            thresholds = overridden(suite_thresholds(suite), *options["change_overrides"])
+            watch = Watch(base_fingerprints, columns, thresholds)
     transform = None
     if options["clean"]:
         from ..cleaning import pipeline_transform
@@ -250,7 +258,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
     from ..terminal import render
 
     baseline = None
-    options["thresholds"] = change_thresholds(options)
+    options["change_overrides"] = change_overrides(options)
     if options["baseline_path"]:
         from ..baseline import load_result
 
@@ -265,8 +273,11 @@ def execute(options: dict[str, Any], out: Console) -> int:
     diff = None
     if baseline is not None:
         from ..baseline import diff_results
+        from ..fingerprints import KEY, overridden, stored_thresholds
 
-        diff = diff_results(baseline, result, options["tolerance"], options["thresholds"])
+        stored = stored_thresholds(result.extra.get(KEY))
+        thresholds = overridden(stored, *options["change_overrides"])
+        diff = diff_results(baseline, result, options["tolerance"], thresholds)
         result = diff.attach(result)
         regressed = diff.regressed
     if options["json_path"] and regressed and _is_baseline(options["json_path"], options):

@@ -31,8 +31,8 @@ def diff_command(
     base_path: str,
     head_path: str,
     tolerance: float,
-    change_threshold: float,
-    change_min_chars: int,
+    change_threshold: float | None,
+    change_min_chars: int | None,
     markdown_path: str | None,
     json_path: str | None,
     quiet: bool,
@@ -46,7 +46,7 @@ def diff_command(
 
     from ..atomic import write_text_atomic
     from ..baseline import diff_results, load_result, render_diff
-    from ..fingerprints import ChangeThresholds
+    from ..fingerprints import KEY, overridden, stored_thresholds
     from ..loaders import refuse_colliding_outputs, refuse_overwriting_inputs
 
     outputs = {"--json": json_path, "--markdown": markdown_path}
@@ -54,7 +54,9 @@ def diff_command(
     refuse_overwriting_inputs(outputs, [base_path, head_path])
     base = load_result(base_path)
     head = load_result(head_path)
-    thresholds = ChangeThresholds(change_threshold, change_min_chars)
+    # The head's suite set its thresholds (documents.changes); the command line wins.
+    stored = stored_thresholds(head.extra.get(KEY))
+    thresholds = overridden(stored, change_threshold, change_min_chars)
     diff = diff_results(base, head, tolerance, thresholds)
     head = diff.attach(head)
     if json_path:

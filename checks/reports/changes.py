@@ -28,8 +28,11 @@ def heading(changes: Changes) -> str:
         return f"changed documents: {changes.note}"
     limits = changes.thresholds
     ratio = limits.ratio
+    label = "warning"
+    if changes.fail_on:
+        label = "fails the gate on " + ", ".join(KIND_WORDS[k] for k in changes.fail_on)
     return (
-        f"changed documents (warning): {changes.changed} of "
+        f"changed documents ({label}): {changes.changed} of "
         f"{plural(changes.compared, 'document')} in both runs "
         f"(body below {ratio * 100:g}% or past {100 / ratio:g}% of its length, "
         f"by {limits.min_chars}+ characters; date changed; attribution vanished)"

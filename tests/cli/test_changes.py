@@ -240,3 +240,55 @@ def test_workers_give_the_same_fingerprint_bytes_as_one_pass(
     assert position is not None
     body = [c.field for c in stored.columns].index("body")
     assert stored.values[body][position] == 50 + 5 + len(CREDIT)
+
+
+GATED = SUITE.replace(
+    "  group_by: {host: url}\n",
+    "  group_by: {host: url}\n  changes: {fields: [body], ratio: 0.6, fail_on: [shrank]}\n",
+)
+
+
+def test_fail_on_makes_a_shrunken_body_fail_the_gate_in_check_and_diff(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "suite.yaml").write_text(GATED, encoding="utf-8")
+    assert main(["check", "--suite", "suite.yaml", "--json", "base.json", "-q"]) == 0
+    records = corpus()
+    records[0]["date"] = "2024-05-02"  # a date change is still only a warning
+    write_docs(project, records)
+    capsys.readouterr()
+    assert check_against_base("--json", "head.json") == 0
+    assert "changed documents (fails the gate on body shrank): 1 of 7" in capsys.readouterr().out
+    records[2]["body"] = BODY[:400] + CREDIT  # 55% of its length: below the suite's 0.6
+    write_docs(project, records)
+    assert check_against_base("--json", "head.json") == 1
+    out = capsys.readouterr().out
+    assert "REGRESSED against the baseline" in out
+    assert "changed documents (documents.changes.fail_on): body shrank: 1 document" in out
+    assert "https://www.a.example/2: body shrank 744 → 412 characters" in out
+    data = json.loads(Path("head.json").read_text("utf-8"))
+    assert data["baseline"]["regressed"] is True
+    assert data["baseline"]["changes"]["fail_on"] == ["shrank"]
+    # The stored head carries its suite's policy: a diff of the files fails the same way...
+    assert main(["diff", "base.json", "head.json"]) == 1
+    # ...unless the command line sets a looser threshold.
+    assert main(["diff", "base.json", "head.json", "--change-threshold", "0.5"]) == 0
+    # documents.changes.fields chose the columns: the body only, no url or date lengths.
+    columns = data[KEY]["columns"]
+    assert {"field": "body", "kind": "length"} in columns
+    assert {"field": "body", "kind": "attribution"} in columns
+    assert {"field": "date", "kind": "date"} in columns
+    assert len(columns) == 3
+
+
+def test_a_misspelt_change_kind_is_a_config_error_at_its_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "suite.yaml").write_text(GATED.replace("[shrank]", "[shrunk]"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["lint", "suite.yaml"]) == 2
+    err = capsys.readouterr()
+    assert (
+        "suite.yaml:6:51: 'shrunk' is not allowed; use one of 'shrank', 'grew', 'date_changed', "
+        "'attribution_vanished' in documents.changes.fail_on[0]"
+    ) in err.err
