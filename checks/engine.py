@@ -99,6 +99,8 @@ class _Running:
     failures: list[Failure] = field(default_factory=list)
     # Evaluated documents whose field was missing or null.
     missing: int = 0
+    # The fingerprint column this expectation's verdict fills (attribution_present), if any.
+    fingerprint_column: int | None = None
 
 
 class _Derivation:
@@ -267,7 +269,7 @@ class Engine:
 
     def _prepare(self, follows_earlier_slice: bool) -> list[_Running]:
         ctx = replace(self.ctx, follows_earlier_slice=follows_earlier_slice)
-        running = []
+        running: list[_Running] = []
         shared: dict[str, SharedScan] = {}
         for spec in self.suite.expectations:
             check = get_check(spec.check)
@@ -277,6 +279,7 @@ class Engine:
                     check=check,
                     evaluator=check.factory(spec.params, ctx),
                     where=_WhereFilter(spec.where) if spec.where else None,
+                    fingerprint_column=self.fingerprinter.verdict_columns.get(len(running)),
                 )
             )
             # Pattern checks on one field share one RE2 set: one scan per value, not per check.
@@ -338,6 +341,7 @@ class Engine:
                 self.derivation.apply(doc, origins)
             field_names.observe(doc.fields)
             values = fingerprinter.values(doc)
+            self._evaluate(doc, running, origins, values)
             fingerprints.add(digest, fingerprinter.group(doc), values)
             if (
                 watch is not None
@@ -345,7 +349,6 @@ class Engine:
                 and watch.changed(digest, values)
             ):
                 fingerprints.ids.setdefault(digest, doc.id)
-            self._evaluate(doc, running, origins)
         if progress is not None:
             progress(partial.records)
         partial.transform_problems = take_transform_problems(transform)
@@ -522,8 +525,13 @@ class Engine:
         return self.finish(self.scan(records, transform, progress), inputs, started)
 
     def _evaluate(
-        self, doc: Document, running: list[_Running], origins: dict[str, tuple[str, int]]
+        self,
+        doc: Document,
+        running: list[_Running],
+        origins: dict[str, tuple[str, int]],
+        fingerprint: list[int],
     ) -> None:
+        """Run every expectation on ``doc``; verdicts a fingerprint records go in it."""
         ref: DocRef | None = None
         language: str | None = None
         language_read = self.language is None
@@ -560,6 +568,8 @@ class Engine:
                 violations = r.evaluator(value, language)
             else:
                 violations = r.evaluator(value)
+            if r.fingerprint_column is not None:
+                fingerprint[r.fingerprint_column] = 0 if violations else 1
             if violations:
                 r.failed += 1
                 r.failures.extend(_failure(doc, field_name, value, v, origins) for v in violations)

@@ -15,7 +15,8 @@ import pytest
 from scrapegate import parallel
 from scrapegate.cli import main
 from scrapegate.docindex import id_digest
-from scrapegate.fingerprints import KEY, Fingerprints
+from scrapegate.fingerprints import KEY, Fingerprints, fast_host
+from scrapegate.grouping import host_of
 from scrapegate.loaders import resolve_inputs
 from scrapegate.runner import run_paths
 from scrapegate.suite import load_suite
@@ -292,3 +293,33 @@ def test_a_misspelt_change_kind_is_a_config_error_at_its_line(
         "suite.yaml:6:51: 'shrunk' is not allowed; use one of 'shrank', 'grew', 'date_changed', "
         "'attribution_vanished' in documents.changes.fail_on[0]"
     ) in err.err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.a.example/x",
+        "http://b.example",
+        "https://c.example?q=1",
+        "https://d.example.#frag",
+        "https://www./x",
+        "https://www.",
+        "https://./x",
+        "https://E.example/x",
+        "https://user@e.example/x",
+        "https://e.example:8080/x",
+        "https://e.exa mple/x",
+        "https://e.exa\tmple/x",
+        " https://e.example/x",
+        "https:///x",
+        "https://",
+        "https://[::1]/x",
+        "ftp://f.example/x",
+        "g.example/x",
+    ],
+)
+def test_the_fast_host_agrees_with_host_of(url: str) -> None:
+    fast = fast_host(url)
+    assert fast is None or fast == host_of(url)
+    if url.startswith(("https://www.a.", "http://b.", "https://c.", "https://d.")):
+        assert fast is not None  # the plain URLs take the fast path
