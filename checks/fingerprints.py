@@ -34,14 +34,14 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .dates import DateParser, ParsedDate
-from .docindex import HASH_NAME
+from .docindex import HASH_NAME, id_digest
 from .documents import Document
 from .grouping import GroupBy
-from .registry import get_check
+from .registry import CheckContext, get_check
 from .suite import Suite
 
 KEY = "document_fingerprints"
@@ -258,6 +258,27 @@ def fast_host(url: str) -> str | None:
         return None
     host = host.rstrip(".")
     return host[4:] if host.startswith("www.") and len(host) > 4 else host or None
+
+
+def fingerprint_documents(suite: Suite, docs: Iterable[Document]) -> dict[str, Any]:
+    """The stored fingerprints of ``docs`` outside the engine (``--engine gx``), which
+    evaluates each attribution expectation itself for its column."""
+    fingerprinter = Fingerprinter(suite)
+    parts = FingerprintParts(width=len(fingerprinter.columns))
+    ctx = CheckContext(datetime.now(UTC), group_by=suite.documents.group_by)
+    verdicts = [
+        (column, get_check(suite.expectations[index].check).factory(
+            suite.expectations[index].params, ctx
+        ), suite.expectations[index].field or "")
+        for index, column in fingerprinter.verdict_columns.items()
+    ]  # fmt: skip
+    for doc in docs:
+        values = fingerprinter.values(doc)
+        for column, evaluator, name in verdicts:
+            value = doc.get(name)
+            values[column] = 1 if isinstance(value, str) and not evaluator(value) else 0
+        parts.add(id_digest(doc.id), fingerprinter.group(doc), values)
+    return parts.to_json(fingerprinter)
 
 
 def _with_language(parser: DateParser, language: str) -> DateParser:
