@@ -17,6 +17,8 @@ from typing import Any
 from .docindex import KEY, document_index_json, id_digest
 from .documents import Document, Loaded, UnreadableRecord
 from .fieldnames import FieldNames, missing_note
+from .fingerprints import KEY as FINGERPRINTS_KEY
+from .fingerprints import MAX_IDS, Fingerprinter, FingerprintParts, Watch
 from .library.rules import RuleScanner, SharedScan
 from .loaders.ids import IdAudit
 from .regex import compile_pattern
@@ -100,6 +102,8 @@ class _Running:
     failures: list[Failure] = field(default_factory=list)
     # Evaluated documents whose field was missing or null.
     missing: int = 0
+    # The fingerprint column this expectation's verdict fills (attribution_present), if any.
+    fingerprint_column: int | None = None
 
 
 class _Derivation:
@@ -188,6 +192,8 @@ class Partial:
     spool_parts: list[str] = field(default_factory=list)
     # Per waiver with a 'where': digests of the ids of the documents it chooses (8 bytes each).
     waiver_docs: dict[int, set[int]] = field(default_factory=dict)
+    # Per-document fingerprints (lengths, dates, credits), for changes between runs.
+    fingerprints: FingerprintParts = field(default_factory=FingerprintParts)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -255,12 +261,16 @@ class Engine:
         now: datetime | None = None,
         group_by: str | None = None,
         views: GroupViews | None = None,
+        watch: Watch | None = None,
     ) -> None:
         self.suite = suite
         # Per-group counts: the suite's documents.group_by unless overridden (--group-by).
         if views is None and suite.documents.group_by is not None:
             views = GroupViews(suite.documents.group_by)
         self.views = views
+        self.fingerprinter = Fingerprinter(suite)
+        # check --baseline: the baseline's fingerprints, to keep the ids of changed documents.
+        self.watch = watch
         # Reports break failures down by this field's value (opt-in: it costs a string a
         # document until the end of the run).
         self.group_by = group_by
@@ -280,7 +290,7 @@ class Engine:
 
     def _prepare(self, follows_earlier_slice: bool) -> list[_Running]:
         ctx = replace(self.ctx, follows_earlier_slice=follows_earlier_slice)
-        running = []
+        running: list[_Running] = []
         shared: dict[str, SharedScan] = {}
         for spec in self.suite.expectations:
             check = get_check(spec.check)
@@ -290,6 +300,7 @@ class Engine:
                     check=check,
                     evaluator=check.factory(spec.params, ctx),
                     where=_WhereFilter(spec.where) if spec.where else None,
+                    fingerprint_column=self.fingerprinter.verdict_columns.get(len(running)),
                 )
             )
             # Pattern checks on one field share one RE2 set: one scan per value, not per check.
@@ -320,7 +331,10 @@ class Engine:
         partial then remembers what each failing record failed.
         """
         running = self._prepare(follows_earlier_slice)
-        partial = Partial()
+        partial = Partial(fingerprints=FingerprintParts(width=len(self.fingerprinter.columns)))
+        fingerprinter = self.fingerprinter
+        fingerprints = partial.fingerprints
+        watch = self.watch
         routed = partial.routed = {} if spool is not None else None
         base = ordinal(spool.slice_index, 0) if spool is not None else -1
         unreadable = partial.unreadable
@@ -347,7 +361,8 @@ class Engine:
                 audit.observe(item)
             doc = transform(item) if transform is not None else item
             partial.documents += 1
-            digests.append(id_digest(doc.id))
+            digest = id_digest(doc.id)
+            digests.append(digest)
             if group_by is not None:
                 value = doc.get(group_by)
                 shown = None if value is None else str(value)
@@ -360,12 +375,21 @@ class Engine:
             for index, chooser in self.waiver_filters:
                 if chooser.applies(doc):
                     partial.waiver_docs.setdefault(index, set()).add(id_digest(doc.id))
+            values = fingerprinter.values(doc)
+            number = base + partial.records - 1
             if groups is None:
-                self._evaluate(doc, running, origins, routed, base + partial.records - 1)
+                self._evaluate(doc, running, origins, values, routed, number)
             else:
                 before = snapshot(running)
-                self._evaluate(doc, running, origins, routed, base + partial.records - 1)
+                self._evaluate(doc, running, origins, values, routed, number)
                 groups.observe(doc, running, before)
+            fingerprints.add(digest, fingerprinter.group(doc), values)
+            if (
+                watch is not None
+                and len(fingerprints.ids) < MAX_IDS
+                and watch.changed(digest, values)
+            ):
+                fingerprints.ids.setdefault(digest, doc.id)
         if progress is not None:
             progress(partial.records)
         if spool is not None:
@@ -408,6 +432,7 @@ class Engine:
             if total.ids is not None and part.ids is not None:
                 total.ids.merge(part.ids)
             total.doc_digests.extend(part.doc_digests)
+            total.fingerprints.merge(part.fingerprints)
             total.group_values.update(part.group_values)
             if total.groups is not None and part.groups is not None:
                 total.groups.merge(part.groups)
@@ -511,7 +536,10 @@ class Engine:
             warnings.extend(partial.ids.warnings())
         if partial.documents == 0:
             warnings.append(self._nothing_checked(partial, inputs))
-        extra: dict[str, Any] = {KEY: document_index_json(partial.doc_digests)}
+        extra: dict[str, Any] = {
+            KEY: document_index_json(partial.doc_digests),
+            FINGERPRINTS_KEY: partial.fingerprints.to_json(self.fingerprinter),
+        }
         if self.group_by is not None:
             failing = {f.doc for er in results for f in er.failures if f.doc is not None}
             extra["group_by"] = {
@@ -571,9 +599,11 @@ class Engine:
         doc: Document,
         running: list[_Running],
         origins: dict[str, tuple[str, int]],
+        fingerprint: list[int],
         routed: dict[int, RoutedRecord] | None = None,
         number: int = -1,
     ) -> None:
+        """Run every expectation on ``doc``; verdicts a fingerprint records go in it."""
         ref: DocRef | None = None
         language: str | None = None
         language_read = self.language is None
@@ -614,6 +644,8 @@ class Engine:
                 )
             else:
                 violations = r.evaluator(value)
+            if r.fingerprint_column is not None:
+                fingerprint[r.fingerprint_column] = 0 if violations else 1
             if violations:
                 r.failed += 1
                 r.failures.extend(_failure(doc, field_name, value, v, origins) for v in violations)
@@ -643,6 +675,8 @@ def run_suite(
     progress: Progress | None = None,
     group_by: str | None = None,
     views: GroupViews | None = None,
+    watch: Watch | None = None,
 ) -> RunResult:
     """Convenience: build an engine for ``suite`` and run it over ``records``."""
-    return Engine(suite, now, group_by, views).run(records, tuple(inputs), transform, progress)
+    engine = Engine(suite, now, group_by, views, watch)
+    return engine.run(records, tuple(inputs), transform, progress)

@@ -39,9 +39,11 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
+from .changes import Changes, compare_documents
 from .docindex import KEY as INDEX_KEY
 from .docindex import DocumentIndex
 from .escaping import utf8_safe
+from .fingerprints import ChangeThresholds
 from .result import ExpectationResult, RunResult
 from .resultfile import LEGACY_NOTE, BaselineError
 from .siteview import GroupDrop, group_drops, groups_compared
@@ -197,16 +199,22 @@ class ResultDiff:
     # for the reports: the gate's verdict is the expectations' alone.
     groups: tuple[GroupDrop, ...] = ()
     documents_common: int | None = None  # documents in both runs; None without indexes
+    # Documents whose body, date or credit changed (a warning section; None: not compared).
+    changes: Changes | None = None
 
     @property
     def regressed(self) -> bool:
         """Whether the run is worse than the baseline (fails the gate)."""
-        return any(e.regressed for e in self.expectations)
+        changed = self.changes is not None and self.changes.regressed
+        return changed or any(e.regressed for e in self.expectations)
 
     @property
     def reasons(self) -> list[str]:
-        """One line per regressed expectation."""
-        return [f"{e.name!r}: {e.reason}" for e in self.expectations if e.regressed]
+        """One line per regressed expectation (and one for changes the suite fails on)."""
+        lines = [f"{e.name!r}: {e.reason}" for e in self.expectations if e.regressed]
+        if self.changes is not None and self.changes.regressed:
+            lines.append(self.changes.reason)
+        return lines
 
     @property
     def newly_failing_count(self) -> int:
@@ -245,6 +253,7 @@ class ResultDiff:
             },
             "expectations": [e.to_json() for e in self.expectations],
             "groups": [g.to_json() for g in self.groups],
+            **({} if self.changes is None else {"changes": self.changes.to_json()}),
         }
 
     @classmethod
@@ -263,6 +272,7 @@ class ResultDiff:
                 documents_common=docs.get("common"),
                 notes=tuple(map(str, data.get("notes", ()))),
                 groups=tuple(GroupDrop.from_json(g) for g in data.get("groups", ())),
+                changes=Changes.from_json(data["changes"]) if "changes" in data else None,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BaselineError(
@@ -452,8 +462,18 @@ def _counts(diff: ExpectationDiff, corpora: _Corpora | None) -> str:
     return counts + ")"
 
 
-def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDiff:
-    """Compare ``head`` with ``base``; see the module docstring for what regresses."""
+def diff_results(
+    base: RunResult,
+    head: RunResult,
+    tolerance: float,
+    thresholds: ChangeThresholds | None = None,
+) -> ResultDiff:
+    """Compare ``head`` with ``base``; see the module docstring for what regresses.
+
+    Documents whose fingerprints changed past ``thresholds`` (default: those stored with
+    ``head``) are listed too; they regress only in the kinds ``documents.changes.fail_on``
+    names.
+    """
     base_by = {e.name: e for e in base.expectations}
     head_by = {e.name: e for e in head.expectations}
     renames = _pair_renames(base_by, head_by)
@@ -511,6 +531,7 @@ def diff_results(base: RunResult, head: RunResult, tolerance: float) -> ResultDi
         documents_common=common,
         notes=tuple(notes),
         groups=group_drops(base, head, tolerance),
+        changes=compare_documents(base, head, thresholds),
     )
 
 

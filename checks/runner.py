@@ -12,6 +12,7 @@ from datetime import datetime
 from .documents import Loaded
 from .engine import Engine, Progress, Transform, run_suite
 from .errors import UsageError
+from .fingerprints import Watch
 from .loaders import (
     Input,
     canonical_path,
@@ -67,6 +68,7 @@ def run_paths(
     group_by: str | None = None,
     views: GroupViews | None = None,
     routing: Routing | None = None,
+    watch: Watch | None = None,
 ) -> RunResult:
     """Load the documents at ``paths`` (or the suite's defaults) and run the suite on them.
 
@@ -91,13 +93,13 @@ def run_paths(
     unread = [*walked, *skipped_warning(skipped)]
     count = worker_count(workers)
     if routing is not None:
-        engine = Engine(suite, now, group_by)
+        engine = Engine(suite, now, group_by, views, watch)
         result = run_routed(engine, inputs, chosen, count, transform, progress, routing)
         return replace(result, warnings=(*result.warnings, *unread)) if unread else result
     if count > 1 and sample is None and all(i.path != "-" for i in inputs):
         slices = plan(inputs, count)
         if len(slices) > 1:
-            engine = Engine(suite, now, group_by, views)
+            engine = Engine(suite, now, group_by, views, watch)
             result = run_parallel(
                 engine, slices, chosen, count, suite.documents.id, transform, progress
             )
@@ -116,6 +118,7 @@ def run_paths(
         progress=progress,
         group_by=group_by,
         views=views,
+        watch=watch,
     )
     if sample is not None:
         result = sampled_result(result, counted, sample, seed)

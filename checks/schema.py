@@ -57,6 +57,58 @@ COMMON_PROPERTIES: dict[str, Any] = {
     "where": WHERE_SCHEMA,
 }
 
+CHANGE_KIND_NAMES = ["shrank", "grew", "date_changed", "attribution_vanished"]
+
+CHANGES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "How a baseline comparison (check --baseline, diff) reports documents that changed: "
+        "a body that shrank or grew past ratio, a date that changed, an attribution that "
+        "vanished. A warning section unless fail_on names the kind."
+    ),
+    "examples": [{"fields": ["body"], "ratio": 0.5, "min_chars": 100, "fail_on": ["shrank"]}],
+    "additionalProperties": False,
+    "properties": {
+        "fields": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "minItems": 1,
+            "description": (
+                "Fields whose length is recorded per document (default: every field a text "
+                "check reads); date_parses and attribution_present fields are always recorded."
+            ),
+        },
+        "ratio": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "exclusiveMaximum": 1,
+            "default": 0.5,
+            "description": (
+                "A body shrank below ratio times its baseline length, or grew past its baseline "
+                "length divided by ratio (--change-threshold overrides it)."
+            ),
+        },
+        "min_chars": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 100,
+            "description": (
+                "A length must move by at least this many characters to count "
+                "(--change-min-chars overrides it)."
+            ),
+        },
+        "fail_on": {
+            "type": "array",
+            "items": {"enum": CHANGE_KIND_NAMES},
+            "uniqueItems": True,
+            "description": (
+                "Kinds of change that fail the gate (exit 1) in a baseline comparison instead "
+                "of warning: shrank, grew, date_changed, attribution_vanished."
+            ),
+        },
+    },
+}
+
 DOCUMENTS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "Where the documents are and how to read them.",
@@ -102,6 +154,7 @@ DOCUMENTS_SCHEMA: dict[str, Any] = {
                 "the views only."
             ),
         },
+        "changes": CHANGES_SCHEMA,
         "fields": {
             "type": "object",
             "description": "Derived fields: a regex group 'value' captured from another field.",

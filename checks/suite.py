@@ -137,6 +137,16 @@ class DocumentLanguage:
 
 
 @dataclass(frozen=True)
+class ChangesSpec:
+    """``documents.changes``: what a baseline comparison records and reports per document."""
+
+    fields: tuple[str, ...] | None = None
+    ratio: float = 0.5
+    min_chars: int = 100
+    fail_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DocumentsSpec:
     """Default inputs and how to read them."""
 
@@ -147,6 +157,8 @@ class DocumentsSpec:
     language: DocumentLanguage | None = None
     # documents.group_by: how checks that compare documents with their peers group them.
     group_by: GroupBy | None = None
+    # documents.changes: fingerprint fields, change thresholds, kinds that fail the gate.
+    changes: ChangesSpec = dataclass_field(default_factory=ChangesSpec)
 
 
 @dataclass(frozen=True)
@@ -419,6 +431,20 @@ def _document_language(
     return None, []  # absent, or a wrong shape the schema has reported
 
 
+def _changes(documents: Any) -> ChangesSpec:
+    """``documents.changes``, whose shape the schema has checked."""
+    raw = documents.get("changes") if isinstance(documents, dict) else None
+    if not isinstance(raw, dict):
+        return ChangesSpec()
+    fields = raw.get("fields")
+    return ChangesSpec(
+        fields=tuple(fields) if isinstance(fields, list) else None,
+        ratio=float(raw.get("ratio", 0.5)),
+        min_chars=int(raw.get("min_chars", 100)),
+        fail_on=tuple(raw.get("fail_on", ())),
+    )
+
+
 def _where(
     doc: MarkedDocument, raw: dict[str, Any] | None, path: KeyPath
 ) -> tuple[Where | None, list[Problem]]:
@@ -599,6 +625,7 @@ def _merged_documents(
         fields=tuple(fields_by_name.values()),
         language=own.language if "language" in raw else inherited.language,
         group_by=own.group_by if "group_by" in raw else inherited.group_by,
+        changes=own.changes if "changes" in raw else inherited.changes,
     )
 
 
@@ -757,6 +784,7 @@ def parse_suite(
         fields=tuple(derived),
         language=language,
         group_by=group_by,
+        changes=_changes(documents),
     )
     description = data.get("description", base.description if base is not None else "")
     return Suite(

@@ -188,3 +188,27 @@ def resolve_fail_on(fail_on: str | None, has_baseline: bool, baseline_option: st
             "or use --fail-on failures to fail on every failing expectation"
         )
     return fail_on
+
+
+def change_options(func: F) -> F:
+    """``--change-threshold`` and ``--change-min-chars``: when a document's body changed."""
+    func = click.option(
+        "--change-min-chars",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help="A body's length must move by at least N characters to count as changed "
+        "(default: the suite's documents.changes.min_chars, else 100).",
+    )(func)
+    return click.option(
+        "--change-threshold",
+        type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
+        metavar="RATIO",
+        help="Report documents whose body shrank below RATIO of its baseline length or grew "
+        "past 1/RATIO of it (default: the suite's documents.changes.ratio, else 0.5: below "
+        "half or past double).",
+    )(func)
+
+
+def change_overrides(options: dict[str, Any]) -> tuple[float | None, int | None]:
+    """``--change-threshold`` and ``--change-min-chars`` (popped), None when not given."""
+    return options.pop("change_threshold"), options.pop("change_min_chars")

@@ -14,6 +14,8 @@ from rich.console import Console
 from ..errors import EXIT_OK, ConfigError, Problem, UsageError
 from ._common import (
     HELP_OPTIONS,
+    change_options,
+    change_overrides,
     console,
     fail_on_option,
     html_option,
@@ -121,6 +123,7 @@ class ProgressReporter:
 )
 @fail_on_option
 @tolerance_option("With --baseline: allowed drop of a pass rate (0.01 = one point).")
+@change_options
 @click.option(
     "--group-by",
     metavar="FIELD",
@@ -186,14 +189,18 @@ def check_command(**options: Any) -> int:
         return execute(options, console())
 
 
-def _run(options: dict[str, Any], suite: Suite, progress: Any) -> RunResult:
+def _run(
+    options: dict[str, Any], suite: Suite, progress: Any, baseline: RunResult | None = None
+) -> RunResult:
     """Run one suite with the chosen engine; its waivers are applied to whatever it found."""
     from ..waivers import apply_waivers
 
-    return apply_waivers(suite, _run_engine(options, suite, progress))
+    return apply_waivers(suite, _run_engine(options, suite, progress, baseline))
 
 
-def _run_engine(options: dict[str, Any], suite: Suite, progress: Any) -> RunResult:
+def _run_engine(
+    options: dict[str, Any], suite: Suite, progress: Any, baseline: RunResult | None
+) -> RunResult:
     from ..runner import run_paths
 
     paths = list(options["paths"])
@@ -228,6 +235,23 @@ def _run_engine(options: dict[str, Any], suite: Suite, progress: Any) -> RunResu
     if options["gx_docs"]:
         raise UsageError("--gx-docs needs --engine gx")
     _note_worker_cap(options["workers"])
+    watch = None
+    if baseline is not None:
+        from ..fingerprints import (
+            KEY,
+            Fingerprinter,
+            Fingerprints,
+            Watch,
+            overridden,
+            suite_thresholds,
+        )
+
+        base_fingerprints = Fingerprints.from_json(baseline.extra.get(KEY))
+        if base_fingerprints is not None:
+            # Compared while the documents are at hand, so the report can name them.
+            columns = Fingerprinter(suite).columns
+            thresholds = overridden(suite_thresholds(suite), *options["change_overrides"])
+            watch = Watch(base_fingerprints, columns, thresholds)
     transform = None
     if options["clean"]:
         from ..cleaning import pipeline_transform
@@ -245,6 +269,7 @@ def _run_engine(options: dict[str, Any], suite: Suite, progress: Any) -> RunResu
         group_by=report_field,
         views=views,
         routing=routing,
+        watch=watch,
     )
 
 
@@ -509,6 +534,7 @@ def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[i
     )
 
     baseline = None
+    options["change_overrides"] = change_overrides(options)
     if options["baseline_path"]:
         from ..baseline import load_result
 
@@ -516,15 +542,18 @@ def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[i
         baseline = load_result(options["baseline_path"])
     reporter = ProgressReporter(enabled=not options["quiet"] and sys.stderr.isatty())
     try:
-        result = _run(options, suite, reporter)
+        result = _run(options, suite, reporter, baseline)
     finally:
         reporter.close()
     regressed = False
     diff = None
     if baseline is not None:
         from ..baseline import diff_results
+        from ..fingerprints import KEY, overridden, stored_thresholds
 
-        diff = diff_results(baseline, result, options["tolerance"])
+        stored = stored_thresholds(result.extra.get(KEY))
+        thresholds = overridden(stored, *options["change_overrides"])
+        diff = diff_results(baseline, result, options["tolerance"], thresholds)
         result = diff.attach(result)
         regressed = diff.regressed
     decision = decide(result, diff, fail_on)

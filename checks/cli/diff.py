@@ -6,6 +6,7 @@ import click
 
 from ._common import (
     HELP_OPTIONS,
+    change_options,
     console,
     fail_on_option,
     markdown_option,
@@ -23,6 +24,7 @@ from ._common import (
 @click.argument("head_path", metavar="HEAD")
 @tolerance_option("Allowed drop of a pass rate (0.01 = one point).")
 @fail_on_option
+@change_options
 @markdown_option
 @click.option("--json", "json_path", metavar="FILE", help="Write the comparison as JSON.")
 @quiet_option("Print only the verdict line and the reasons for a regression.")
@@ -31,6 +33,8 @@ def diff_command(
     head_path: str,
     tolerance: float,
     fail_on: str | None,
+    change_threshold: float | None,
+    change_min_chars: int | None,
     markdown_path: str | None,
     json_path: str | None,
     quiet: bool,
@@ -49,6 +53,7 @@ def diff_command(
 
     from ..atomic import write_text_atomic
     from ..baseline import diff_results, load_result, render_diff
+    from ..fingerprints import KEY, overridden, stored_thresholds
     from ..gate import attach, decide
     from ..loaders import refuse_colliding_outputs, refuse_overwriting_inputs
     from ..terminal import render_gate
@@ -58,7 +63,10 @@ def diff_command(
     refuse_overwriting_inputs(outputs, [base_path, head_path])
     base = load_result(base_path)
     head = load_result(head_path)
-    diff = diff_results(base, head, tolerance)
+    # The head's suite set its thresholds (documents.changes); the command line wins.
+    stored = stored_thresholds(head.extra.get(KEY))
+    thresholds = overridden(stored, change_threshold, change_min_chars)
+    diff = diff_results(base, head, tolerance, thresholds)
     # The rule is always applicable here: BASE is the baseline.
     decision = decide(head, diff, fail_on or "regressions")
     head = attach(diff.attach(head), decision)

@@ -32,6 +32,8 @@ from ..engine import (
     take_transform_problems,
 )
 from ..fieldnames import FieldNames, missing_note
+from ..fingerprints import KEY as FINGERPRINTS_KEY
+from ..fingerprints import fingerprint_documents
 from ..library.count import CountState
 from ..library.unique import UniqueState
 from ..registry import CheckContext, DocRef, Violation, get_check
@@ -287,6 +289,7 @@ def run_plan(
         waiver_docs=_waiver_docs(suite, corpus.docs),
         extra={
             INDEX_KEY: build_index(d.id for d in corpus.docs),
+            FINGERPRINTS_KEY: fingerprint_documents(suite, corpus.docs),
             "gx": {
                 "version": validation.version,
                 "success": validation.success,

@@ -12,6 +12,7 @@ from rich.text import Text
 from ..escaping import printable
 from ..resultdiff import ExpectationDiff, ResultDiff
 from ..wording import plural
+from .changes import render_changes
 from .sites import render_group_drops
 from .text import percent
 
@@ -166,3 +167,4 @@ def _details(diff: ResultDiff, console: Console) -> None:
         console.print(Text(f"expectations only in the baseline: {', '.join(gone)}"))
     for note in diff.notes:
         console.print(Text(f"note: {printable(note)}", style="yellow"))
+    render_changes(diff.changes, console)

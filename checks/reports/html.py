@@ -24,6 +24,7 @@ from ..escaping import printable, utf8_safe
 from ..gate import gate_of
 from ..result import ExpectationResult, RunResult
 from ..resultdiff import ResultDiff, diff_of
+from .changes import html_view as changes_view
 from .diffview import change_label, documents_line, points, verdict_line
 from .groups import Grouping, grouping
 from .highlight import split_snippet
@@ -183,6 +184,7 @@ def _diff_view(diff: ResultDiff) -> dict[str, Any]:
             for e in diff.expectations
             if e.status == "renamed"
         ],
+        "changes": changes_view(diff.changes),
         "added": [printable(e.name) for e in diff.expectations if e.status == "new"],
         "removed": [printable(e.name) for e in diff.expectations if e.status == "removed"],
         "lists": [

@@ -14,6 +14,7 @@ from ..result import ExpectationResult, Failure, RunResult
 from ..resultdiff import ResultDiff, diff_of
 from ..wording import plural
 from . import mdtext
+from .changes import markdown_lines as change_lines
 from .diffview import points
 from .sites import markdown_lines
 from .text import percent, verdict
@@ -199,6 +200,7 @@ def render_markdown(result: RunResult) -> str:
     lines += _expectation_table(result, diff)
     if diff is not None:
         lines += _baseline_section(diff)
+        lines += change_lines(diff.changes)
     lines += markdown_lines(result, diff)
     lines += _failures_table(result, diff)
     lines += _waivers_section(result)

@@ -318,13 +318,22 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "The one-pass engine over a document stream, its parallel workers, the routing of "
         "records to quarantine and passing files, and the glue from suite and paths to a "
         "result (for checking and for cleaning).",
-        ("fieldnames", "sitegroups", "routing", "engine", "parallel", "runner", "cleaning"),
+        (
+            "fieldnames",
+            "sitegroups",
+            "routing",
+            "fingerprints",
+            "engine",
+            "parallel",
+            "runner",
+            "cleaning",
+        ),
     ),
     (
         "Compare and render",
         "A result compared with a baseline, and rendered as terminal text, JSON, HTML, "
         "Markdown, JUnit and annotations.",
-        ("siteview", "resultdiff", "gate", "reports", "terminal", "baseline"),
+        ("siteview", "changes", "resultdiff", "gate", "reports", "terminal", "baseline"),
     ),
     (
         "Drivers",
