@@ -66,6 +66,10 @@ class UnreadableRecord:
     # What ``raw`` is: "element" (one array element), "tail" (the unfinished last element of a
     # truncated array) or "after" (the closing bracket and the bytes after it).
     kind: str = field(default="", compare=False, repr=False)
+    # Where the record's bytes lie in the (decompressed) input when they are too many to hold:
+    # (start, end) offsets, end None for "to the end of the file"; ``clean`` copies them
+    # through from the input in bounded pieces.
+    span: tuple[int, int | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def source(self) -> str:
