@@ -268,6 +268,7 @@ def execute(options: dict[str, Any], out: Console) -> int:
         from ..reports.json_report import write_json
 
         write_json(result, options["json_path"])
+        _note_unreadable_size(options["json_path"])
     if options["junit_path"]:
         from ..reports.junit import write_junit
 
@@ -291,3 +292,16 @@ def execute(options: dict[str, Any], out: Console) -> int:
 
         render_diff(diff, out, quiet=options["quiet"])
     return EXIT_FAILED if (not result.passed or regressed) else EXIT_OK
+
+
+def _note_unreadable_size(path: str) -> None:
+    """Say so when the result just written is past what a later 'report' or 'diff' reads."""
+    from ..resultfile import too_big_to_read
+
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # a device or a pipe: nothing to read back
+    note = too_big_to_read(size)
+    if note is not None:
+        click.echo(f"note: --json {path}: {note}", err=True)
