@@ -2,7 +2,9 @@
 
 An interrupted run (Ctrl-C, a full disk, a crash) never leaves a half-written report, baseline
 or cleaned file behind: the target holds either its old content or the complete new one, and
-the temp file (``.scrapegate-*.tmp``) is removed on every way out.
+the temp file (``.scrapegate-*.tmp``) is removed on every way out it can see. SIGKILL (or a
+power cut) leaves it behind; its name records the host, pid and start time of its writer, and
+the next run writing into that folder removes such files once their writer is gone.
 
 Only a regular file (or a path that does not exist yet) is replaced. A symbolic link is
 followed and its target replaced, so the link stays a link. A device (``/dev/null``), a FIFO
@@ -61,7 +63,8 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
     directory = os.path.dirname(target)
     try:
         os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+        sweep_stale_temp_files(directory)
+        fd, tmp = tempfile.mkstemp(prefix=_own_prefix(), suffix=TEMP_SUFFIX, dir=directory)
     except OSError as exc:
         raise OutputError(_cannot_write(path, exc)) from None
     try:
@@ -83,6 +86,126 @@ def atomic_stream(path: str) -> Iterator[IO[bytes]]:
             raise OutputError(_cannot_write(path, exc)) from None
         raise
     _sync_directory(directory)
+
+
+# A temp file's name says who wrote it: ``.scrapegate-<host>-<pid>-<start>-<random>.tmp``,
+# where <host> is a digest of the host name and <start> the process's start time (clock ticks
+# since boot, from /proc; ``t`` and seconds since the epoch elsewhere). A run killed with
+# SIGKILL cannot remove its temp file; a later run writing into the same folder removes it
+# when its writer is gone: same host, and no process of that pid with that start time.
+# Anything it cannot tell about (another host's file, a name without an owner: an older
+# scrapegate's) is removed only when untouched for STALE_AGE_S.
+STALE_AGE_S = 7 * 24 * 3600
+_OWNED = re.compile(
+    re.escape(TEMP_PREFIX) + r"([0-9a-f]{8})-(\d+)-(t?\d+)-[^/]*" + re.escape(TEMP_SUFFIX)
+)
+_ANY = re.compile(re.escape(TEMP_PREFIX) + r"[^/]+" + re.escape(TEMP_SUFFIX))
+_swept: set[str] = set()
+
+
+@functools.cache
+def _host() -> str:
+    import hashlib
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _start_time(pid: int) -> str | None:
+    """The start time of process ``pid`` as /proc gives it, or None when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat_line = fh.read()
+    except OSError:
+        return None
+    # Field 22 (starttime); the command name (field 2) may hold spaces and parentheses.
+    fields = stat_line[stat_line.rfind(b")") + 2 :].split()
+    return fields[19].decode() if len(fields) > 19 else None
+
+
+def _own_prefix() -> str:
+    # The pid is read at each write: a forked worker writes under its own.
+    return f"{TEMP_PREFIX}{_host()}-{os.getpid()}-{_own_start_for(os.getpid())}-"
+
+
+_starts: dict[int, str] = {}
+
+
+def _own_start_for(pid: int) -> str:
+    """This process's start token, computed once per pid (a fork gets its own)."""
+    if pid not in _starts:
+        _starts[pid] = _start_time(pid) or f"t{int(time.time())}"
+    return _starts[pid]
+
+
+def _writer_alive(pid: int, start: str) -> bool:
+    """Whether process ``pid``, started at ``start``, still runs on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: it exists
+    if start.startswith("t"):
+        return True  # no /proc when it was written: the pid alone must do
+    now = _start_time(pid)
+    return now is None or now == start  # another start time: the pid was reused
+
+
+def is_stale_temp_file(name: str, modified: float, now: float | None = None) -> bool:
+    """Whether the temp file ``name`` (last modified at ``modified``) was left by a dead run."""
+    if not _ANY.fullmatch(name):
+        return False
+    old = (time.time() if now is None else now) - modified > STALE_AGE_S
+    owned = _OWNED.fullmatch(name)
+    if owned is None or owned.group(1) != _host():
+        return old
+    pid, start = int(owned.group(2)), owned.group(3)
+    if pid == os.getpid():
+        return False  # this run's own write in progress
+    return not _writer_alive(pid, start)
+
+
+def owned_temp_prefix() -> str:
+    """The name prefix of this process's temp files and folders (``check --quarantine``'s
+    spool folders use it too), so that a later run can tell when their writer is gone."""
+    return _own_prefix()
+
+
+def sweep_stale_temp_files(directory: str) -> None:
+    """Remove the temp files dead runs left in ``directory`` (once per folder and process).
+
+    Only our own entries are touched: a name of our pattern, not a link, owned by this user,
+    whose writer is gone (or, when that cannot be told, untouched for a week). A folder of
+    that name is a spool a killed ``check --quarantine`` left behind, removed whole.
+    """
+    key = f"{os.getpid()}:{directory}"
+    if key in _swept:
+        return
+    _swept.add(key)
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    for entry in entries:
+        if not entry.name.startswith(TEMP_PREFIX) or not entry.name.endswith(TEMP_SUFFIX):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            folder = stat.S_ISDIR(info.st_mode)
+            if not (folder or stat.S_ISREG(info.st_mode)):
+                continue
+            if uid is not None and info.st_uid != uid:
+                continue
+            if not is_stale_temp_file(entry.name, info.st_mtime):
+                continue
+            if folder:
+                import shutil
+
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
 
 
 def _resolve(path: str) -> tuple[str, bool]:

@@ -9,7 +9,8 @@ values are written again, so the rest (integers beyond 64 bits, number spelling,
 spacing) keeps its bytes; gzip stays gzip. CSV keeps the header and every row it did not
 change as raw lines too; a changed row is written again in the file's line ending. A text
 dump stays text and keeps its final newline. JSON arrays and Parquet (same schema) are
-rewritten from their documents.
+rewritten from their documents. Whatever is copied through is streamed from the input's bytes
+in bounded pieces, never read whole: an unreadable record may be of any size.
 
 No record read is dropped: an unreadable one is reported and copied through, its raw lines
 (JSON Lines, CSV, text) or its raw element text (a JSON array; data after the array stays
@@ -108,11 +109,7 @@ def _jsonl(inp: Input, out_path: str, id_field: str | None, clean: Clean, report
                     written += len(line)
                     if len(line) > limit and not line.endswith(b"\n"):
                         # Past the record limit: copied through in pieces, never held whole.
-                        out.write(line)
-                        while line and not line.endswith(b"\n"):
-                            line = readline(SKIP_CHUNK)
-                            written += len(line)
-                            out.write(line)
+                        written += _copy_rest_of_line(readline, line, out)
                         if pending is not None and pending.line == lineno:
                             if isinstance(pending, UnreadableRecord):
                                 report(pending)
@@ -139,6 +136,17 @@ def _jsonl(inp: Input, out_path: str, id_field: str | None, clean: Clean, report
         for rest in ([pending] if pending is not None else []) + list(records):
             if isinstance(rest, UnreadableRecord):
                 report(rest)
+
+
+def _copy_rest_of_line(readline: Callable[[int], bytes], line: bytes, out: IO[bytes]) -> int:
+    """Write ``line`` and the rest of its physical line in bounded pieces; the bytes added."""
+    out.write(line)
+    added = 0
+    while line and not line.endswith(b"\n"):
+        line = readline(SKIP_CHUNK)
+        added += len(line)
+        out.write(line)
+    return added
 
 
 def salvage_gzip(path: str, offset: int, out: IO[bytes]) -> None:
@@ -281,7 +289,8 @@ def _json(inp: Input, out_path: str, id_field: str | None, clean: Clean, report:
     if pending is None:
         _copy_through(inp, out_path)
         return
-    with atomic_output(out_path, is_gzip(inp.path)) as out:
+    with ExitStack() as stack, atomic_output(out_path, is_gzip(inp.path)) as out:
+        source = _Spans(inp.path, stack)
         out.write(b"[")
         separator, closed = b"\n  ", False
         for record in chain([pending], records):
@@ -289,22 +298,58 @@ def _json(inp: Input, out_path: str, id_field: str | None, clean: Clean, report:
                 out.write(separator + orjson.dumps(clean(record).fields))
             else:
                 report(record)
-                if record.raw is None:
+                if record.raw is None and record.span is None:
                     continue
                 if record.kind == "after":
                     # Data after the array stays after it, as it was: no record is lost.
-                    out.write(b"\n" + record.raw)
+                    out.write(b"\n")
+                    source.copy(record, out)
                     closed = True
                     continue
                 if record.kind == "tail":
                     # A truncated array stays truncated: its unfinished element is kept.
-                    out.write(separator + record.raw.lstrip(b" \t\r\n"))
+                    out.write(separator)
+                    source.copy(record, out)
                     closed = True
                     continue
-                out.write(separator + record.raw)  # an unreadable element, verbatim
+                out.write(separator)
+                source.copy(record, out)  # an unreadable element, verbatim
             separator = b",\n  "
         if not closed:
             out.write(b"\n]\n")
+
+
+class _Spans:
+    """The input once more, read forward, to copy records too big to hold from their bytes."""
+
+    def __init__(self, path: str, stack: ExitStack) -> None:
+        self._path = path
+        self._stack = stack
+        self._stream: IO[bytes] | None = None
+
+    def copy(self, record: UnreadableRecord, out: IO[bytes]) -> None:
+        """Write ``record``'s bytes: its ``raw`` text, or its span of the input in pieces."""
+        if record.raw is not None:
+            raw = record.raw.lstrip(b" \t\r\n") if record.kind == "tail" else record.raw
+            out.write(raw)
+            return
+        assert record.span is not None
+        start, end = record.span
+        try:
+            if self._stream is None:
+                self._stream = open_binary(self._path, self._stack)
+            # Spans rise through the file: a gzip stream seeks forward by decompressing.
+            self._stream.seek(start)
+            left = None if end is None else end - start
+            while left is None or left > 0:
+                piece = self._stream.read(SKIP_CHUNK if left is None else min(left, SKIP_CHUNK))
+                if not piece:
+                    break
+                out.write(piece)
+                if left is not None:
+                    left -= len(piece)
+        except STREAM_ERRORS:
+            pass  # a truncated gzip: the reader reported it; what decompressed was written
 
 
 def _json_object(
@@ -344,9 +389,22 @@ def _csv(inp: Input, out_path: str, id_field: str | None, clean: Clean, report: 
         with atomic_output(out_path, gz) as out:
             skip = 0  # physical lines of a rewritten row still to drop
             written = 0
+            limit = max_record_bytes()
+            readline = raw.readline
             try:
-                for lineno, line in enumerate(raw, 1):
+                for lineno, line in enumerate(iter(partial(readline, limit + 1), b""), 1):
                     written += len(line)
+                    if len(line) > limit and not line.endswith(b"\n"):
+                        # Past the record limit (unreadable, as the reader said): copied
+                        # through in pieces, never held whole.
+                        written += _copy_rest_of_line(readline, line, out)
+                        if skip:
+                            skip -= 1
+                        elif pending is not None and pending.line == lineno:
+                            if isinstance(pending, UnreadableRecord):
+                                report(pending)
+                            pending = next(records, None)
+                        continue
                     if skip:
                         skip -= 1
                         continue

@@ -70,6 +70,10 @@ class UnreadableRecord:
     # truncated array), "after" (the closing bracket and the bytes after it) or "line" (a
     # JSON Lines line as read).
     kind: str = field(default="", compare=False, repr=False)
+    # Where the record's bytes lie in the (decompressed) input when they are too many to hold:
+    # (start, end) offsets, end None for "to the end of the file"; ``clean`` copies them
+    # through from the input in bounded pieces.
+    span: tuple[int, int | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def source(self) -> str:

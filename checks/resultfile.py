@@ -100,16 +100,31 @@ def result_problems(data: dict[str, Any]) -> list[str]:
     return (problems + schema_problems(skeleton))[:_SHOWN_PROBLEMS]
 
 
-# Result files hold every failure, so they can be large, but parsing one takes several times
-# its size in memory: past this, refuse it by name instead of running out of memory.
-# SCRAPEGATE_MAX_RESULT_BYTES overrides it.
-MAX_RESULT_BYTES = 2 * 1024 * 1024 * 1024
+# Result files hold every failure, so they can be large, and a stored result is parsed whole
+# (baseline, report, diff): about seven times its size in memory (a 50 MB result with 300k
+# failures peaks near 350 MB). Past this, refuse it by name instead of running out of memory;
+# 256 MiB (near 2 GB to parse) covers about 1.5 million failures. Streaming the failures to
+# and from disk is the engine's plan (issue 16); until then SCRAPEGATE_MAX_RESULT_BYTES
+# overrides the limit, and ``check --json`` says when it wrote a file past it.
+MAX_RESULT_BYTES = 256 * 1024 * 1024
 
 
 def max_result_bytes() -> int:
-    """The result file size limit: SCRAPEGATE_MAX_RESULT_BYTES, else 2 GiB."""
+    """The result file size limit: SCRAPEGATE_MAX_RESULT_BYTES, else 256 MiB."""
     value = os.environ.get("SCRAPEGATE_MAX_RESULT_BYTES", "")
     return int(value) if value.isdigit() and int(value) > 0 else MAX_RESULT_BYTES
+
+
+def too_big_to_read(size: int) -> str | None:
+    """A note for ``check --json`` when the result it wrote is past the read limit."""
+    limit = max_result_bytes()
+    if size <= limit:
+        return None
+    return (
+        f"the result is {size} bytes, more than the {limit} bytes 'report', 'diff' and "
+        "'--baseline' read by default (parsing takes about seven times its size in memory); "
+        f"to read it, set SCRAPEGATE_MAX_RESULT_BYTES={size} or more where you read it"
+    )
 
 
 def read_result(path: str) -> RunResult:
@@ -124,9 +139,10 @@ def read_result(path: str) -> RunResult:
         raise BaselineError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if len(raw) > limit:
         raise BaselineError(
-            f"{path}: file is bigger than {limit} bytes, the limit for a result file; is this "
-            "the file written by 'scrapegate check --json FILE'? To read a bigger one, set "
-            "SCRAPEGATE_MAX_RESULT_BYTES=<bytes>"
+            f"{path}: file is bigger than {limit} bytes, the limit for a result file (it is "
+            "parsed whole, taking about seven times its size in memory); is this the file "
+            "written by 'scrapegate check --json FILE'? To read a bigger one, set "
+            "SCRAPEGATE_MAX_RESULT_BYTES=<bytes> (the file's size or more)"
         )
     try:
         data = orjson.loads(raw)

@@ -161,13 +161,21 @@ def spool_directory(near: Sequence[str | None]) -> str:
     Beside the output it shares the output's disk, which must hold the records anyway; an
     output that is a device or pipe (``/dev/stdout``) leaves it to the system's temp folder.
     """
+    from .atomic import TEMP_SUFFIX, owned_temp_prefix, sweep_stale_temp_files
+
+    # Named like the atomic writes' temp files (pid and start time of this run), so a later
+    # run removes the spool a killed one (SIGKILL) left behind.
+    prefix = owned_temp_prefix() + "spool-"
     for path in near:
         if not path:
             continue
         folder = os.path.dirname(os.path.abspath(path)) or "."
         if os.path.isdir(folder) and os.access(folder, os.W_OK) and not _special(path):
-            return tempfile.mkdtemp(prefix=".scrapegate-spool-", dir=folder)
-    return tempfile.mkdtemp(prefix="scrapegate-spool-")
+            sweep_stale_temp_files(folder)
+            return tempfile.mkdtemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
+    folder = tempfile.gettempdir()
+    sweep_stale_temp_files(folder)
+    return tempfile.mkdtemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
 
 
 def _special(path: str) -> bool:

@@ -571,6 +571,7 @@ def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[i
         from ..reports.json_report import write_json
 
         write_json(result, options["json_path"])
+        _note_unreadable_size(options["json_path"])
     if options["html_path"]:
         from ..reports.html import write_html
 
@@ -601,3 +602,16 @@ def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[i
         render_diff(diff, out, quiet=options["quiet"])
     render_gate(decision, out)
     return decision.exit_code, result
+
+
+def _note_unreadable_size(path: str) -> None:
+    """Say so when the result just written is past what a later 'report' or 'diff' reads."""
+    from ..resultfile import too_big_to_read
+
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # a device or a pipe: nothing to read back
+    note = too_big_to_read(size)
+    if note is not None:
+        click.echo(f"note: --json {path}: {note}", err=True)

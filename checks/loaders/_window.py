@@ -22,18 +22,27 @@ class Window:
         self._line = 1  # line number at offset self._counted
         self._counted = 0
         self._col0 = 0  # bytes on buf[0]'s line before buf[0]
+        self.base = 0  # stream offset of buf[0] (decompressed, for gzip)
 
-    def more(self, keep: int) -> bool:
-        """Drop ``buf[:keep]`` and append a chunk; False at end of file (buffer untouched)."""
+    def more(self, keep: int, most: int | None = None) -> bool:
+        """Drop ``buf[:keep]`` and append a chunk; False at end of file (buffer untouched).
+
+        ``most`` caps the read (never below one chunk), so a caller bounding what it holds
+        is not overshot by the geometric growth.
+        """
         # Reading as much as is kept makes a huge element grow the buffer geometrically, so its
         # copies and rescans stay linear overall.
-        data = self.stream.read(max(self.chunk, len(self.buf) - keep))
+        size = max(self.chunk, len(self.buf) - keep)
+        if most is not None:
+            size = min(size, max(self.chunk, most))
+        data = self.stream.read(size)
         if not data:
             return False
         self.line_at(keep)
         newline = self.buf.rfind(b"\n", 0, keep)
         self._col0 = keep - newline - 1 if newline >= 0 else self._col0 + keep
         self._counted -= keep
+        self.base += keep
         self.buf = self.buf[keep:] + data
         return True
 

@@ -8,7 +8,11 @@ element gets the line where it starts (~100 MB/s; JSON Lines is faster for big d
 An element orjson rejects is reported at its line and column and the scan goes on; a broken
 array structure (no closing ``]``, data after it) ends the file. A single top-level object is
 one document and is loaded whole, up to the record size limit (a bigger one is unreadable).
-An array element has no such limit yet: it is held whole while it is scanned.
+An array element past that limit is unreadable too: once the bytes held for it pass the limit
+it is scanned on to its end one chunk at a time (a string in it too) and never held, so memory
+stays near the limit plus a chunk whatever the element's size; the record carries its byte
+span so that ``clean`` copies it through from the input. Data after the array is never read
+into memory either.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ _STRING = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
 _SKIP_INSIDE = re.compile(rb'[^"\[\]{}]*+(?:' + _STRING + rb'[^"\[\]{}]*+)*+', re.S)
 _SKIP_TOP = re.compile(rb'[^"\[\]{},]*+(?:' + _STRING + rb'[^"\[\]{},]*+)*+', re.S)
 _OPEN, _CLOSE, _QUOTE, _COMMA = b"[{", b"]}", ord('"'), ord(",")
+# The rest of a string whose opening quote was passed: up to its closing quote, or to the end
+# of the buffer (stopping before a final backslash, whose escaped byte is in the next chunk).
+_STRING_REST = re.compile(rb'[^"\\]*+(?:\\.[^"\\]*+)*+', re.S)
 
 
 def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
@@ -106,12 +113,39 @@ def _parse(win: Window, name: str, id_field: str | None) -> Iterator[Loaded]:
 def _array(win: Window, pos: int, name: str, id_field: str | None) -> Iterator[Loaded]:
     start, depth, index, last_line = pos, 1, 0, 0
     buf, skip_inside, skip_top = win.buf, _SKIP_INSIDE.match, _SKIP_TOP.match
+    limit = max_record_bytes()
     while True:
         pos = (skip_inside if depth > 1 else skip_top)(buf, pos).end()  # type: ignore[union-attr]
         if pos == len(buf) or buf[pos] == _QUOTE:
             # The next structural byte, or the end of a string, lies beyond the buffer.
+            begin = SPACE.match(buf, start).end()  # type: ignore[union-attr]
+            if begin == len(buf):
+                start = begin  # only spaces so far: nothing to keep
+            elif len(buf) - begin > limit and (
+                _text_size(buf, begin, len(buf)) > limit or len(buf) - begin > 2 * limit
+            ):
+                # The element is past the record limit: it is scanned on to its end without
+                # being held, and reported (and copied by ``clean``) by its place in the file.
+                big = _too_big(win, begin, index, name, limit)
+                try:
+                    ended = _skip_element(win, pos, depth)
+                except STREAM_ERRORS as exc:
+                    yield replace_span(big, "tail", None)
+                    yield corrupt(name, win.line_at(len(win.buf)), exc)
+                    return
+                if ended is None:
+                    yield replace_span(big, "tail", None)
+                    return
+                pos, char = ended
+                yield replace_span(big, "element", win.base + pos - 1)
+                buf, last_line = win.buf, 0
+                index, start, depth = index + 1, pos, 0 if char in _CLOSE else 1
+                if not depth:
+                    yield from _after_array(win, pos, char, name)
+                    return
+                continue
             try:
-                more = win.more(start)
+                more = win.more(start, limit + 1 - (len(buf) - start))
             except STREAM_ERRORS as exc:
                 # A truncated gzip: what was decompressed of the element is kept for ``clean``.
                 bad = corrupt(name, win.line_at(len(buf)), exc)
@@ -138,7 +172,11 @@ def _array(win: Window, pos: int, name: str, id_field: str | None) -> Iterator[L
         # A comma or the closing bracket at the array's own level ends an element.
         end = pos - 1
         begin = SPACE.match(buf, start, end).end()  # type: ignore[union-attr]
-        if begin < end:
+        if end - begin > limit and _text_size(buf, begin, end) > limit:
+            big = _too_big(win, begin, index, name, limit)
+            yield replace_span(big, "element", win.base + begin + _text_size(buf, begin, end))
+            last_line = big.line
+        elif begin < end:
             line = win.line_at(begin)
             yield _element(win, begin, end, name, id_field, index, line, line == last_line)
             last_line = line
@@ -149,6 +187,69 @@ def _array(win: Window, pos: int, name: str, id_field: str | None) -> Iterator[L
         if not depth:
             yield from _after_array(win, pos, char, name)
             return
+
+
+def _text_size(buf: bytes, begin: int, end: int) -> int:
+    """The size of ``buf[begin:end]`` without the spaces at its end (before a comma)."""
+    while end > begin and buf[end - 1] in b" \t\r\n":
+        end -= 1
+    return end - begin
+
+
+def _too_big(win: Window, begin: int, index: int, name: str, limit: int) -> UnreadableRecord:
+    """The record for an array element past the record limit, placed at its first byte."""
+    line, col = win.line_at(begin), win.col_at(begin)
+    what = f"array element {index} (starting at column {col})"
+    message = too_long(what, limit, "bigger")
+    return UnreadableRecord(name, line, message, None, "element", (win.base + begin, None))
+
+
+def replace_span(record: UnreadableRecord, kind: str, end: int | None) -> UnreadableRecord:
+    """``record`` as a ``kind`` record whose bytes end at stream offset ``end``."""
+    assert record.span is not None
+    return UnreadableRecord(
+        record.path, record.line, record.message, None, kind, (record.span[0], end)
+    )
+
+
+def _skip_element(win: Window, pos: int, depth: int) -> tuple[int, int] | None:
+    """Scan on from ``win.buf[pos]`` inside an element at ``depth`` without keeping it.
+
+    Returns the position after the comma or bracket that ends the element and that byte, or
+    None when the file ends first. Only the current chunk is held: a string is skipped in
+    pieces too (its state is one flag; an escape split across chunks is kept for the next).
+    """
+    in_string = False
+    while True:
+        buf = win.buf
+        if in_string:
+            end = _STRING_REST.match(buf, pos).end()  # type: ignore[union-attr]
+            if end < len(buf) and buf[end] == _QUOTE:
+                pos, in_string = end + 1, False
+                continue
+            if not win.more(end, win.chunk):
+                return None
+            pos = 0
+            continue
+        skip = _SKIP_INSIDE if depth > 1 else _SKIP_TOP
+        pos = skip.match(buf, pos).end()  # type: ignore[union-attr]
+        if pos == len(buf):
+            if not win.more(pos, win.chunk):
+                return None
+            pos = 0
+            continue
+        char = buf[pos]
+        pos += 1
+        if char == _QUOTE:
+            in_string = True
+        elif char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+            if not depth:
+                return pos, char
+        elif depth == 1:  # a comma at the array's own level
+            return pos, char
 
 
 def _element(
@@ -177,25 +278,20 @@ def _element(
 
 
 def _after_array(win: Window, pos: int, closer: int, name: str) -> Iterator[Loaded]:
+    # What follows the array is never read into memory: ``clean`` copies it through from the
+    # input by its offset (the closing bracket included), however much there is.
+    closed_at = win.base + pos - 1
     if closer != ord("]"):
-        rest = b"}" + win.buf[pos:] + win.stream.read()  # copied through by ``clean``
         message = "'}' closes the array; expected ']'"
-        yield UnreadableRecord(name, win.line_at(pos - 1), message, rest, "after")
+        yield UnreadableRecord(
+            name, win.line_at(pos - 1), message, None, "after", (closed_at, None)
+        )
         return
-    # The closing bracket and the spaces before trailing data are kept with it, so that
-    # ``clean`` copies them through as they were.
-    start = pos
-    pos = SPACE.match(win.buf, pos).end()  # type: ignore[union-attr]
-    gap = win.buf[start:pos]
-    while pos == len(win.buf) and win.more(pos):
-        pos = SPACE.match(win.buf, 0).end()  # type: ignore[union-attr]
-        gap += win.buf[:pos]
+    pos = win.skip_space(pos)
     if pos < len(win.buf):
         line, col = win.line_at(pos), win.col_at(pos)
-        # Kept whole: it is rare and usually short, and ``clean`` writes it back after the array.
-        after = b"]" + gap + win.buf[pos:] + win.stream.read()
         message = f"unexpected data after the array at column {col}"
-        yield UnreadableRecord(name, line, message, after, "after")
+        yield UnreadableRecord(name, line, message, None, "after", (closed_at, None))
 
 
 def _invalid(

@@ -312,3 +312,36 @@ def test_clean_copies_a_line_past_the_limit_through_in_pieces_and_cleans_the_res
             size, tail = size + len(chunk), (tail + chunk)[-1000:]
     assert size == len(b'{"title": "') + (2 << 30) + len(b'"}\n') + len(jsonl(GOOD))
     assert tail.endswith(jsonl(GOOD))
+
+
+def test_a_result_file_is_refused_past_256_mib_by_default(tmp_path: Path) -> None:
+    # Parsing a result takes about seven times its size: the default keeps that near 2 GB.
+    outcome = _command(tmp_path, ["report", "/dev/zero", "--markdown", "out.md"])
+    assert outcome.code == 2, outcome.text
+    assert (
+        "/dev/zero: file is bigger than 268435456 bytes, the limit for a result file (it is "
+        "parsed whole, taking about seven times its size in memory)" in outcome.text
+    )
+    assert "set SCRAPEGATE_MAX_RESULT_BYTES=<bytes> (the file's size or more)" in outcome.text
+
+
+def test_check_says_when_the_result_it_wrote_is_past_the_read_limit(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_bytes(jsonl(GOOD))
+    (tmp_path / "suite.yaml").write_text(SUITE, encoding="utf-8")
+    run = ["check", "a.jsonl", "--suite", "suite.yaml", "--json", "result.json"]
+    outcome = _command(tmp_path, run, SCRAPEGATE_MAX_RESULT_BYTES="100")
+    assert outcome.code == 0, outcome.text
+    size = (tmp_path / "result.json").stat().st_size
+    assert (
+        f"note: --json result.json: the result is {size} bytes, more than the 100 bytes "
+        "'report', 'diff' and '--baseline' read by default" in outcome.text
+    )
+    assert f"set SCRAPEGATE_MAX_RESULT_BYTES={size} or more" in outcome.text
+    report = ["report", "result.json", "--markdown", "out.md"]
+    refused = _command(tmp_path, report, SCRAPEGATE_MAX_RESULT_BYTES="100")
+    assert refused.code == 2, refused.text
+    read = _command(tmp_path, report, SCRAPEGATE_MAX_RESULT_BYTES=str(size))
+    assert read.code == 0, read.text
+    assert (tmp_path / "out.md").exists()
+    quiet = _command(tmp_path, run)
+    assert "note:" not in quiet.text
