@@ -238,6 +238,11 @@ def group_drops(base: RunResult, head: RunResult, tolerance: float) -> tuple[Gro
     """Groups (in both runs, grouped the same way) whose pass rate of some expectation dropped
     by more than ``tolerance``, the largest drop first. ``(other)`` is left out: which groups
     it holds changes from run to run.
+
+    A drop counts only when the group also has more failing documents than before: the stored
+    per-group counts do not say which documents they were, and a rate that falls only because
+    passing pages were deleted from the site is not a site that broke (the gate's own rule
+    never counts documents added or removed as a drop either).
     """
     before, after = site_groups(base), site_groups(head)
     if before is None or after is None or before.by != after.by:
@@ -255,6 +260,7 @@ def group_drops(base: RunResult, head: RunResult, tolerance: float) -> tuple[Gro
             and counts.evaluated
             and old.expectations[name].evaluated
             and old.expectations[name].pass_rate - counts.pass_rate > tolerance + _EPSILON
+            and counts.failed > old.expectations[name].failed
         ]
         if drops:
             drops.sort(key=lambda d: (d.delta, d.expectation))
