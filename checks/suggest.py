@@ -358,7 +358,7 @@ def suggest_suite(
         draft = render(
             suite_name, paths, suite_path, ev, id_field, id_why, group_by, proposed, [], []
         )
-        templates = _measure(draft, suite_path, readable, id_field, proposed)
+        templates = _measure(draft, suite_path, readable, id_field, proposed) if proposed else []
     kept = [p for p in proposed if p.pass_rate >= MIN_PASS_RATE]
     left = [p for p in proposed if p.pass_rate < MIN_PASS_RATE]
     if not kept:
@@ -375,6 +375,7 @@ def suggest_suite(
     text = render(
         suite_name, paths, suite_path, ev, id_field, id_why, group_by, kept, left, templates
     )
+    _parsed(text, suite_path)  # what is written must load: checked, not assumed
     return Suggestion(text, ev.documents, len(kept), len(left), ev.unreadable, len(templates))
 
 
@@ -553,10 +554,9 @@ def _measure(
     """Run the draft suite over the corpus: pass rates into ``proposed``, repeated lines out."""
     from .engine import Engine
     from .library.repeated_lines import RepeatedLinesParams
-    from .suite import Expectation, parse_suite
-    from .yamlsource import load_marked
+    from .suite import Expectation
 
-    suite = parse_suite(load_marked(draft, suite_path))
+    suite = _parsed(draft, suite_path)
     text_field = next((p.field for p in proposed if p.check == "no_boilerplate"), None)
     extra: tuple[Expectation, ...] = ()
     if text_field is not None:
@@ -583,6 +583,19 @@ def _measure(
             target.evaluated, target.failed = result.evaluated, result.failed
             target.pass_rate = result.pass_rate
     return sorted(found.values(), key=lambda h: (h.group or "", -h.documents, h.text))
+
+
+def _parsed(text: str, suite_path: str) -> Any:
+    """The suite the text declares; a problem in it is a bug here, not the user's (exit 3)."""
+    from .errors import ConfigError
+    from .suite import parse_suite
+    from .yamlsource import load_marked
+
+    try:
+        return parse_suite(load_marked(text, suite_path))
+    except ConfigError as exc:
+        problems = "; ".join(str(p) for p in exc.problems)
+        raise RuntimeError(f"the suggested suite does not validate: {problems}") from exc
 
 
 def render(
