@@ -319,3 +319,25 @@ def test_property_generated_articles_pass_their_own_suggestion(
     tmp_path: Path, docs: list[dict[str, Any]]
 ) -> None:
     check_round_trip(tmp_path, docs)
+
+
+def test_the_readme_example_is_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A suite to start from", 1)[1].split("## Commands", 1)[0]
+    block = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0] == "scrapegate suggest fixtures/articles.jsonl -o articles-suggested.yaml"
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "articles-suggested.yaml"
+    assert main(["suggest", "fixtures/articles.jsonl", "-o", str(out)]) == 0
+    written = [line.strip() for line in out.read_text(encoding="utf-8").splitlines()]
+    shown = [line[1:].strip() for line in block if line.startswith("#   ")]
+    assert len(shown) == 6
+    for line in shown:
+        if line.endswith("..."):
+            assert any(w.startswith(line[:-3]) for w in written), line
+        else:
+            assert line in written, line
+    assert block[-1].startswith("scrapegate check fixtures/articles.jsonl --suite articles-")
+    assert main(["check", "fixtures/articles.jsonl", "--suite", str(out)]) == 0

@@ -315,8 +315,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Run",
         "The one-pass engine over a document stream, its parallel workers, and the glue from "
-        "suite and paths to a result (for checking and for cleaning).",
-        ("fieldnames", "engine", "parallel", "runner", "cleaning"),
+        "suite and paths to a result (for checking and for cleaning), and the suite "
+        "suggested from a corpus, measured by that engine.",
+        ("fieldnames", "engine", "parallel", "runner", "cleaning", "suggest"),
     ),
     (
         "Compare and render",
