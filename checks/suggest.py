@@ -242,7 +242,7 @@ class _Scanner:
         if value.strip():
             stats.non_blank += 1
         stats.chars.add(len(value), self.rng)
-        # Counting words past the prose threshold would cost a split of every long body.
+        # Prose is told apart from labels by its median word count, so every string counts.
         stats.words.add(len(value.split()), self.rng)
         if len(value) <= DATE_MAX_CHARS and value.strip():
             stats.date_tried += 1
@@ -348,9 +348,10 @@ def suggest_suite(
         ev = scanner.evidence
         if ev.documents == 0:
             where = ", ".join(shown_paths)
+            unread = f" ({plural(ev.unreadable, 'record')} unreadable)" if ev.unreadable else ""
             raise UsageError(
-                f"no documents were read from {where}; nothing to suggest (is it empty, or "
-                "in another format? see --format)"
+                f"no documents were read from {where}{unread}; nothing to suggest (is it "
+                "empty, or in another format? see --format)"
             )
         id_field, id_why = choose_id(ev)
         group_by = _group_by(ev)
@@ -624,6 +625,7 @@ def render(
     c("# A start, not a verdict: each mostly is the pass rate measured on that corpus, rounded")
     c("# down, so this suite passes on it; raise what should hold, delete what should not.")
     c(f"# Run it: scrapegate check {shown} --suite {suite_arg}")
+    c(f"#   or as pytest items: pytest {suite_arg} --docs {shown}")
     c("# (documents.paths is left out: name the paths on the command line.)")
     if ev.unreadable:
         c(

@@ -231,6 +231,9 @@ def test_usage_errors_exit_2_and_say_what_to_do(
     Path("empty.jsonl").write_text("", encoding="utf-8")
     assert main(["suggest", "empty.jsonl"]) == 2
     assert "no documents were read from empty.jsonl; nothing to suggest" in capsys.readouterr().err
+    Path("bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    assert main(["suggest", "bad.jsonl"]) == 2
+    assert "from bad.jsonl (1 record unreadable); nothing" in capsys.readouterr().err
     assert main(["suggest", "docs.jsonl", "-o", "s.txt"]) == 2
     assert "-o s.txt: a suite file name ends in .yaml or .yml" in capsys.readouterr().err
     assert main(["suggest", "missing.jsonl"]) == 2
@@ -341,3 +344,45 @@ def test_the_readme_example_is_real_output(
             assert line in written, line
     assert block[-1].startswith("scrapegate check fixtures/articles.jsonl --suite articles-")
     assert main(["check", "fixtures/articles.jsonl", "--suite", str(out)]) == 0
+
+
+def test_unreadable_records_are_said_and_the_suite_still_loads(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Path("docs.jsonl").open("a", encoding="utf-8") as out:
+        out.write("{broken\n")
+    assert main(["suggest", "docs.jsonl", "-o", "s.yaml"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: 1 record could not be read; 'records are readable' fails on them" in err
+    text = Path("s.yaml").read_text(encoding="utf-8")
+    assert "# 1 record could not be read: 'records are readable' fails on them" in text
+    assert main(["lint", "s.yaml"]) == 0
+    # The suite holds on the documents; the unreadable record alone fails the run, as it must.
+    assert main(["check", "docs.jsonl", "--suite", "s.yaml", "--json", "r.json"]) == 1
+    result = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    failing = [e["name"] for e in result["expectations"] if not e["passed"]]
+    assert failing == ["records are readable"]
+
+
+def test_the_suggested_suite_passes_as_pytest_items(corpus: Path) -> None:
+    assert main(["suggest", "docs.jsonl", "-o", "s.yaml"]) == 0
+    text = Path("s.yaml").read_text(encoding="utf-8")
+    assert "#   or as pytest items: pytest s.yaml --docs docs.jsonl" in text
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "s.yaml",
+            "--docs",
+            "docs.jsonl",
+            "-q",
+            "-p",
+            "no:randomly",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "15 passed" in run.stdout
