@@ -22,6 +22,7 @@ break when the file moves.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import random
@@ -246,11 +247,13 @@ class _Scanner:
         stats.words.add(len(value.split()), self.rng)
         if len(value) <= DATE_MAX_CHARS and value.strip():
             stats.date_tried += 1
+            # Formats are looked for only in what the parser reads: strptime on every title
+            # and url would cost more than the rest of the pass.
             if not isinstance(self.parser.parse(value), DateError):
                 stats.date_parsed += 1
-            seen = _format_of(value.strip())
-            if seen is not None:
-                stats.formats[seen] += 1
+                seen = _format_of(value.strip())
+                if seen is not None:
+                    stats.formats[seen] += 1
         elif len(value) > DATE_MAX_CHARS:
             self._attribution(stats, value)
 
@@ -274,6 +277,7 @@ class _Scanner:
         stats.attributed += credited
 
 
+@functools.lru_cache(maxsize=1 << 14)  # values are at most DATE_MAX_CHARS long
 def _format_of(text: str) -> str | None:
     """The first of DATE_FORMATS that reads ``text`` whole, as date_parses would."""
     for fmt in DATE_FORMATS:
