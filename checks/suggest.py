@@ -458,7 +458,8 @@ def propose(ev: Evidence, id_field: str | None) -> list[Proposed]:
         if stats.strings * 2 < stats.present or not stats.chars.seen:
             continue
         out.extend(_dates(stats))
-        out.append(_length(stats))
+        if f != id_field:  # an id's length says nothing of the document's quality
+            out.append(_length(stats))
         if stats.prose:
             out.append(_boilerplate(stats))
             attribution = _attribution(stats)

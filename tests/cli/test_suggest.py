@@ -101,7 +101,7 @@ def test_comments_name_the_evidence_of_each_expectation(
     corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["suggest", "docs.jsonl", "-o", "s.yaml"]) == 0
-    assert "wrote 14 expectations suggested from 10 documents" in capsys.readouterr().out
+    assert "wrote 13 expectations suggested from 10 documents" in capsys.readouterr().out
     text = Path("s.yaml").read_text(encoding="utf-8")
     suite = yaml.safe_load(text)
     assert suite["suite"] == "s"
@@ -181,7 +181,7 @@ def test_stdin_to_stdout(
     assert main(["suggest", "-"]) == 0
     captured = capsys.readouterr()
     assert captured.err.strip() == (
-        "14 expectations suggested from 10 documents, 1 candidate template line"
+        "13 expectations suggested from 10 documents, 1 candidate template line"
     )
     assert captured.out.startswith(
         "# Suggested by `scrapegate suggest` from 10 documents in <stdin>."
@@ -199,7 +199,7 @@ def test_stdin_through_the_console_script(corpus: Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    assert b"wrote 14 expectations" in run.stdout
+    assert b"wrote 13 expectations" in run.stdout
     assert main(["check", "docs.jsonl", "--suite", "piped.yaml"]) == 0
 
 
@@ -385,4 +385,4 @@ def test_the_suggested_suite_passes_as_pytest_items(corpus: Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "15 passed" in run.stdout
+    assert "14 passed" in run.stdout
