@@ -65,6 +65,7 @@ class LazyGroup(click.Group):
         "lint": "lint:lint_command",
         "report": "report:report_command",
         "schema": "schema:schema_command",
+        "suggest": "suggest:suggest_command",
         "templates": "templates:templates_command",
     }
 

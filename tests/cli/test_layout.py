@@ -12,7 +12,17 @@ import click
 from scrapegate.cli import LazyGroup, cli
 
 PACKAGE = Path(__file__).resolve().parents[2] / "checks"
-COMMANDS = ["check", "clean", "diff", "export-gx", "lint", "report", "schema", "templates"]
+COMMANDS = [
+    "check",
+    "clean",
+    "diff",
+    "export-gx",
+    "lint",
+    "report",
+    "schema",
+    "suggest",
+    "templates",
+]
 
 
 def _imports(path: Path) -> list[str]:

@@ -316,8 +316,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Run",
         "The one-pass engine over a document stream, its parallel workers, the routing of "
-        "records to quarantine and passing files, and the glue from suite and paths to a "
-        "result (for checking and for cleaning).",
+        "records to quarantine and passing files, the glue from suite and paths to a "
+        "result (for checking and for cleaning), and the suite suggested from a corpus, "
+        "measured by that engine.",
         (
             "fieldnames",
             "sitegroups",
@@ -327,6 +328,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "parallel",
             "runner",
             "cleaning",
+            "suggest",
         ),
     ),
     (
