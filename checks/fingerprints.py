@@ -548,6 +548,21 @@ class Watch:
         return next(changes_of(self.pairs, old, values, self.thresholds), None) is not None
 
 
+def watch_for(
+    suite: Suite,
+    baseline: Any,
+    overrides: tuple[float | None, int | None] = (None, None),
+) -> Watch | None:
+    """The :class:`Watch` for a run of ``suite`` against ``baseline`` (a ``RunResult``), or
+    None when the baseline has no fingerprints: the run then compares documents while they
+    are at hand, so the reports can name the ids of those that changed."""
+    base_fingerprints = Fingerprints.from_json(baseline.extra.get(KEY))
+    if base_fingerprints is None:
+        return None
+    thresholds = overridden(suite_thresholds(suite), *overrides)
+    return Watch(base_fingerprints, Fingerprinter(suite).columns, thresholds)
+
+
 def merge_join(base: Fingerprints, head: Fingerprints) -> Iterable[tuple[int, int, int]]:
     """(digest, base position, head position) of every document in both runs."""
     i = j = 0

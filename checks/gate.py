@@ -108,7 +108,13 @@ def decide(result: RunResult, diff: ResultDiff | None, fail_on: str) -> GateDeci
     problems = result.waiver_problems
     if problems:
         reason = f"{plural(len(problems), 'waiver')} expired or matched no failure: "
-        return GateDecision(fail_on, WAIVERS, EXIT_FAILED, reason + "; ".join(problems))
+        reason += "; ".join(problems)
+        failed = _failed(result)
+        if fail_on == FAILURES and failed:
+            reason += (
+                f"; and {len(failed)} of {plural(_errors(result), 'error expectation')} failed"
+            )
+        return GateDecision(fail_on, WAIVERS, EXIT_FAILED, reason)
     if fail_on == REGRESSIONS:
         if diff is None:
             raise ValueError("--fail-on regressions needs a baseline")
@@ -137,7 +143,8 @@ def _failed(result: RunResult) -> list[str]:
 
 
 def _regression_counts(diff: ResultDiff) -> str:
-    newly = sum(len(e.newly_failing) for e in diff.expectations if e.regressed)
+    # Documents, not failures: a page that broke in two expectations is one broken page.
+    newly = len({doc for e in diff.expectations if e.regressed for doc in e.newly_failing})
     dropped = len(diff.dropped_expectations)
     text = f"{plural(newly, 'document')} newly failing, "
     text += (
@@ -146,9 +153,14 @@ def _regression_counts(diff: ResultDiff) -> str:
         else "no pass rate dropped"
     )
     if diff.documents_common is None:
-        return text + " (whole runs compared: a result has no document index)"
-    text += f" among the {plural(diff.documents_common, 'document')} in both runs"
-    return text + f" ({diff.documents_added} added, {diff.documents_removed} removed)"
+        text += " (whole runs compared: a result has no document index)"
+    else:
+        text += f" among the {plural(diff.documents_common, 'document')} in both runs"
+        text += f" ({diff.documents_added} added, {diff.documents_removed} removed)"
+    if diff.changes is not None and diff.changes.regressed:
+        # documents.changes.fail_on made these kinds of change a regression: name them.
+        text += "; " + diff.changes.reason
+    return text
 
 
 def _regressions_reason(result: RunResult, diff: ResultDiff) -> str:
@@ -158,8 +170,9 @@ def _regressions_reason(result: RunResult, diff: ResultDiff) -> str:
     # What the rule did not count, so a green gate over failing data is never mistaken for
     # clean data.
     uncounted = []
-    if diff.added_failing_count:
-        uncounted.append(f"{plural(diff.added_failing_count, 'added document')} failing")
+    added = len({doc for e in diff.expectations for doc in e.added_failing})
+    if added:
+        uncounted.append(f"{plural(added, 'added document')} failing")
     failed = _failed(result)
     if failed:
         errors = plural(_errors(result), "error expectation")

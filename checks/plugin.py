@@ -259,6 +259,8 @@ class SuiteFile(pytest.File):
             yield ExpectationItem.from_parent(
                 self, name=printable(exp.name), expectation=exp.name, line=exp.location.line
             )
+        if self.suite.documents.changes.fail_on:
+            yield ChangesItem.from_parent(self, name=CHANGES_ITEM)
         if self.suite.waivers:
             first = self.suite.waivers[0].location
             yield WaiversItem.from_parent(
@@ -291,12 +293,14 @@ class SuiteFile(pytest.File):
                         also=[self.suite.path],
                     )
                 baseline = self._load_baseline()
+                from .fingerprints import watch_for
                 from .waivers import apply_waivers
 
-                self._result = self._judge(
-                    apply_waivers(self.suite, run_paths(self.suite, docs, workers=workers)),
-                    baseline,
-                )
+                # As check --baseline: documents are compared as they are read, so the
+                # changed-documents item can name them.
+                watch = watch_for(self.suite, baseline) if baseline is not None else None
+                run = run_paths(self.suite, docs, workers=workers, watch=watch)
+                self._result = self._judge(apply_waivers(self.suite, run), baseline)
                 if target and self._keeps_baseline(target):
                     # As `check --baseline B --json B`: a regressed result never replaces
                     # its baseline, so that a re-run cannot pass against itself.
@@ -388,6 +392,9 @@ def regression_text(regression: ExpectationDiff, listed: int = 10) -> str:
     return "\n".join(lines)
 
 
+CHANGES_ITEM = "changed documents"
+
+
 class WaiversFailed(Exception):
     """Raised by the waivers item when a waiver has expired or matched no failure."""
 
@@ -437,6 +444,55 @@ class WaiversItem(pytest.Item):
         """Point at the first waiver in the suite file."""
         suite = self.parent.name if self.parent is not None else ""
         return self.path, max(self.line - 1, 0), f"{suite}::{self.name}"
+
+
+class ChangesFailed(Exception):
+    """Raised by the changed-documents item when a kind in ``documents.changes.fail_on``
+    happened against the baseline."""
+
+
+class ChangesItem(pytest.Item):
+    """``documents.changes.fail_on`` as a test: fails, as ``check --baseline`` does, when a
+    document present in both runs changed in a kind the suite fails on (body shrank, date
+    changed, ...). Without ``--scrapegate-baseline`` there is nothing to compare: it passes.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_marker("scrapegate")
+
+    def runtest(self) -> None:
+        """Fail with the changed documents when the comparison says they regressed."""
+        from .reports.changes import describe
+        from .resultdiff import diff_of
+
+        parent = self.parent
+        assert isinstance(parent, SuiteFile)
+        diff = diff_of(parent.run_once())
+        changes = diff.changes if diff is not None else None
+        if changes is None or not changes.regressed:
+            return
+        lines = [changes.reason]
+        failing = [d for d in changes.documents if d.kind in changes.fail_on]
+        lines += [f"  {d.doc}: {describe(d)}" for d in failing[:10]]
+        if len(failing) > 10:
+            lines.append(f"  ... and {len(failing) - 10} more (all of them in --scrapegate-json)")
+        raise ChangesFailed("\n".join(lines))
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        """The kinds of change and the documents, escaped, without a traceback."""
+        if isinstance(excinfo.value, ChangesFailed | ScrapegateError):
+            return printable(str(excinfo.value), keep="\n")
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Point at the suite file."""
+        suite = self.parent.name if self.parent is not None else ""
+        return self.path, 0, f"{suite}::{self.name}"
 
 
 def _split_source(source: str, fallback: str) -> tuple[str, int]:

@@ -237,21 +237,9 @@ def _run_engine(
     _note_worker_cap(options["workers"])
     watch = None
     if baseline is not None:
-        from ..fingerprints import (
-            KEY,
-            Fingerprinter,
-            Fingerprints,
-            Watch,
-            overridden,
-            suite_thresholds,
-        )
+        from ..fingerprints import watch_for
 
-        base_fingerprints = Fingerprints.from_json(baseline.extra.get(KEY))
-        if base_fingerprints is not None:
-            # Compared while the documents are at hand, so the report can name them.
-            columns = Fingerprinter(suite).columns
-            thresholds = overridden(suite_thresholds(suite), *options["change_overrides"])
-            watch = Watch(base_fingerprints, columns, thresholds)
+        watch = watch_for(suite, baseline, options["change_overrides"])
     transform = None
     if options["clean"]:
         from ..cleaning import pipeline_transform

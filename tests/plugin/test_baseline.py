@@ -149,3 +149,31 @@ def test_a_regressed_run_never_replaces_its_baseline(project: pytest.Pytester) -
         ["*--scrapegate-json base.json is the baseline and the run regressed*"]
     )
     assert (project.path / "base.json").read_text() == before
+
+
+def test_documents_changes_fail_on_fails_a_changed_documents_item_as_the_cli_fails(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makefile(
+        ".yaml",
+        suite=SUITE.replace(
+            "  id: url\n", "  id: url\n  changes: {fields: [body], fail_on: [shrank]}\n"
+        ),
+    )
+    monkeypatch.chdir(pytester.path)
+    long_body = "Ships moved again. " * 20
+    write_docs(pytester, [page(1, body=long_body), page(2, body=long_body)])
+    assert main(["check", "--suite", "suite.yaml", "--json", "base.json", "-q"]) == 0
+    write_docs(pytester, [page(1, body="Ships moved."), page(2, body=long_body)])
+    assert main(["check", "--suite", "suite.yaml", "--baseline", "base.json", "-q"]) == 1
+    result = pytester.runpytest("suite.yaml", "--scrapegate-baseline", "base.json")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*changed documents (documents.changes.fail_on): body shrank: 1 document",
+            "  https://n.example/1: body shrank 380 → 12 characters",
+        ]
+    )
+    assert result.ret == 1
+    # Without a baseline there is nothing to compare: the item passes.
+    assert pytester.runpytest("suite.yaml").ret == 0
