@@ -350,9 +350,45 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
         # report may replace it.
         reports = {k: v for k, v in outputs.items() if k != "--json"}
         refuse_overwriting_inputs(reports, [options["baseline_path"]])
+    _refuse_records_inside_inputs(outputs, chosen)
     for path in outputs.values():
         if path:
             check_writable(path)
+
+
+def _refuse_records_inside_inputs(outputs: dict[str, str | None], chosen: list[str]) -> None:
+    """Refuse --passing/--quarantine inside an input folder: the next run over that folder
+    would read the records back as input (and fail them as duplicates)."""
+    from ..escaping import printable
+
+    folders = [(os.path.realpath(p), p) for p in chosen if p != "-" and os.path.isdir(p)]
+    for flag in ("--passing", "--quarantine"):
+        path = outputs[flag]
+        if not path or _is_special_output(path):
+            continue
+        where = os.path.realpath(path)
+        for folder, given in folders:
+            if where.startswith(folder.rstrip(os.sep) + os.sep):
+                raise UsageError(
+                    f"{flag} {printable(path)} is inside the input folder {printable(given)}: "
+                    "the next run over that folder would read these records back as input; "
+                    "write it outside the folder"
+                )
+
+
+def _is_special_output(path: str) -> bool:
+    """A device, a pipe or a descriptor (``/dev/stdout``): nothing a folder walk reads."""
+    try:
+        return os.path.exists(path) and not os.path.isfile(path)
+    except OSError:
+        return False
+
+
+def _suite_file_name(name: str) -> str:
+    """A suite's name as it goes into ``{suite}`` of an output path: one file name, never a
+    folder (``a/b``) or a way out of the folder given (``..``)."""
+    safe = "".join("_" if c in "/\\\0" else c for c in name)
+    return "_" * len(safe) if set(safe) <= {"."} else safe
 
 
 def _is_baseline(path: str, options: dict[str, Any]) -> bool:
@@ -437,7 +473,7 @@ def _per_suite(options: dict[str, Any], suites: list[Suite]) -> list[dict[str, A
             **options,
             "suite_path": suite.path,
             **{
-                key: options[key].replace("{suite}", suite.name)
+                key: options[key].replace("{suite}", _suite_file_name(suite.name))
                 for key in PER_SUITE_OUTPUTS
                 if options[key]
             },
@@ -448,6 +484,11 @@ def _per_suite(options: dict[str, Any], suites: list[Suite]) -> list[dict[str, A
 
 def execute(options: dict[str, Any], out: Console) -> int:
     """Run ``check`` with parsed options; return the exit code (the worst over the suites)."""
+    for key in ("quarantine_path", "passing_path"):
+        if options.get(key) == "-":
+            # As '-' reads standard input, it writes standard output (the report moves to
+            # stderr, below).
+            options = {**options, key: "/dev/stdout"}
     options = {
         **options,
         "fail_on": resolve_fail_on(

@@ -214,3 +214,19 @@ def test_several_suites_refuse_standard_input_which_only_one_could_read(
     captured = capsys.readouterr()
     assert "-: standard input can be read once, and 2 suites would each read it" in captured.err
     assert captured.out == ""
+
+
+def test_a_suite_name_with_slashes_or_dots_stays_one_file_in_the_folder_given(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, file in (("../evil", "evil.yaml"), ("a/b", "ab.yaml"), ("..", "dots.yaml")):
+        (project / "base" / file).write_text(BASE.replace("suite: base", f"suite: {name!r}"))
+    argv = ["check", "--suite", "base/evil.yaml", "--suite", "base/ab.yaml", "-q"]
+    assert main([*argv, "--suite", "base/dots.yaml", "--json", "out/{suite}.json"]) == 1
+    capsys.readouterr()
+    assert sorted(p.name for p in (project / "out").iterdir()) == [
+        ".._evil.json",
+        "__.json",
+        "a_b.json",
+    ]
+    assert not (project / "evil.json").exists()

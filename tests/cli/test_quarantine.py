@@ -233,12 +233,13 @@ def test_clean_routes_the_records_as_loaded(
     assert (project / "good.jsonl").read_text(encoding="utf-8") == record + "\n"
 
 
-def test_a_pipeline_filter_from_stdin_to_stdout(project: Path) -> None:
+@pytest.mark.parametrize("stdout", ["/dev/stdout", "-"])
+def test_a_pipeline_filter_from_stdin_to_stdout(project: Path, stdout: str) -> None:
     """Records on stdout, the report on stderr: the next step reads only passing records."""
     done = subprocess.run(
         [
             *(sys.executable, "-m", "scrapegate.cli", "check", "-", "--suite", "suite.yaml"),
-            *("--passing", "/dev/stdout", "--quarantine", "bad.jsonl"),
+            *("--passing", stdout, "--quarantine", "bad.jsonl"),
         ],
         cwd=project,
         input=(project / "crawl.jsonl").read_bytes(),
@@ -287,3 +288,18 @@ def test_a_json_array_element_that_is_not_an_object_is_quarantined_with_its_text
     assert duplicate["failed"][0]["expectation"] == "url unique"
     assert (element["record"], element["raw"], element["source"]) == (None, "5", "crawl.json:2")
     assert element["failed"][0]["message"] == "array element 2 is a JSON number, expected an object"
+
+
+def test_records_written_inside_an_input_folder_are_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The next run over the folder would read them back as input and fail them as copies.
+    (project / "crawl").mkdir()
+    (project / "crawl.jsonl").rename(project / "crawl" / "a.jsonl")
+    code = main(["check", "crawl", "--suite", "suite.yaml", "--passing", "crawl/good.jsonl"])
+    assert code == 2
+    assert (
+        "error: --passing crawl/good.jsonl is inside the input folder crawl: the next run over "
+        "that folder would read these records back as input; write it outside the folder"
+    ) in capsys.readouterr().err
+    assert not (project / "crawl" / "good.jsonl").exists()
