@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -195,8 +195,13 @@ def split(
     parts: Sequence[str],
     routed: dict[int, RoutedRecord],
     expectations: Sequence[Expected],
+    accepted: Callable[[str, str | None], bool] | None = None,
 ) -> None:
-    """Read the spool parts in input order and write each record to its output."""
+    """Read the spool parts in input order and write each record to its output.
+
+    ``accepted(expectation, doc)`` says whether a waiver accepts that failure: a record
+    whose error-severity failures are all accepted is passing.
+    """
     with ExitStack() as stack:
         quarantine = (
             stack.enter_context(atomic_stream(routing.quarantine_path))
@@ -218,8 +223,10 @@ def split(
                         quarantine.write(_unreadable_line(body))
                     continue
                 record = routed.get(ordinal(slice_index, position))
+                waived = _waived(record, expectations, accepted)
                 if record is None or not any(
-                    expectations[index].severity == "error" for index, _ in record.failed
+                    expectations[index].severity == "error" and index not in waived
+                    for index, _ in record.failed
                 ):
                     routing.passing += 1
                     if passing is not None:
@@ -227,7 +234,7 @@ def split(
                     continue
                 routing.quarantined += 1
                 if quarantine is not None:
-                    quarantine.write(_quarantine_line(body, record, expectations))
+                    quarantine.write(_quarantine_line(body, record, expectations, waived))
 
 
 def _lines(part: str) -> Iterator[bytes]:
@@ -235,20 +242,37 @@ def _lines(part: str) -> Iterator[bytes]:
         yield from fh
 
 
-def _quarantine_line(body: bytes, record: RoutedRecord, expectations: Sequence[Expected]) -> bytes:
+def _waived(
+    record: RoutedRecord | None,
+    expectations: Sequence[Expected],
+    accepted: Callable[[str, str | None], bool] | None,
+) -> set[int]:
+    """The expectations (by index) whose failure of ``record`` a waiver accepts."""
+    if record is None or accepted is None:
+        return set()
+    return {i for i, _ in record.failed if accepted(expectations[i].name, record.doc)}
+
+
+def _quarantine_line(
+    body: bytes,
+    record: RoutedRecord,
+    expectations: Sequence[Expected],
+    waived: set[int] | frozenset[int] = frozenset(),
+) -> bytes:
     failed = []
     # Sorted: workers report corpus failures in another order than a single pass would.
     for index, message in sorted(record.failed):
         spec = expectations[index]
-        failed.append(
-            {
-                "expectation": spec.name,
-                "check": spec.check,
-                "field": spec.field,
-                "severity": spec.severity,
-                "message": message,
-            }
-        )
+        entry: dict[str, Any] = {
+            "expectation": spec.name,
+            "check": spec.check,
+            "field": spec.field,
+            "severity": spec.severity,
+            "message": message,
+        }
+        if index in waived:
+            entry["waived"] = True  # accepted by a waiver; another failure holds the record
+        failed.append(entry)
     # The spooled record is already JSON: splice it in rather than parse and dump it again.
     head = orjson.dumps({"source": record.source, "doc": record.doc, "failed": failed})
     return b'{"record":' + body.rstrip(b"\n") + b"," + head[1:] + b"\n"

@@ -78,6 +78,25 @@ def _note(waiver: Waiver) -> WaiverNote:
     )
 
 
+def accepted_by_waivers(
+    suite: Suite, result: RunResult, now: datetime | None = None
+) -> Callable[[str, str | None], bool]:
+    """Whether a failure of an expectation (by name) in a document (by id) is one that
+    :func:`apply_waivers` would waive: the same active waivers and the same choosers, for
+    ``check --passing``/``--quarantine`` to route a record whose failures are all accepted
+    as passing."""
+    on = today(now)
+    by_name: dict[str, list[Callable[[str | None], bool]]] = {}
+    for index, waiver in enumerate(suite.waivers):
+        if waiver.expires >= on:
+            by_name.setdefault(waiver.expectation, []).append(_chooser(index, waiver, result))
+
+    def accepted(expectation: str, doc: str | None) -> bool:
+        return doc is not None and any(choose(doc) for choose in by_name.get(expectation, ()))
+
+    return accepted
+
+
 def apply_waivers(suite: Suite, result: RunResult, now: datetime | None = None) -> RunResult:
     """``result`` with the suite's waivers applied: waived failures marked and not counted,
     each waiver's status recorded (expired and unused ones fail the run)."""

@@ -325,3 +325,20 @@ def test_github_annotations_mark_an_expired_waiver_at_its_line(
         "(doc 'https://c.example/4') expired on 2020-01-01 (reason: 'known'); fix the failures "
         "it covers and delete it, or set a later 'expires'"
     ) in lines
+
+
+def test_records_whose_failures_are_all_waived_are_routed_as_passing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Site b's missing titles are accepted; c/4's is not: only c/4 is held back.
+    suite = _write(project, SITE_B)
+    argv = ["check", "--suite", suite, "--passing", "good.jsonl", "--quarantine", "bad.jsonl"]
+    assert main(argv) == 1
+    assert (
+        "routed 4 records read: 3 passing to good.jsonl, 1 quarantined" in capsys.readouterr().out
+    )
+    good = [json.loads(line)["url"] for line in (project / "good.jsonl").read_text().splitlines()]
+    assert good == ["https://a.example/1", "https://b.example/2", "https://b.example/3"]
+    bad = [json.loads(line) for line in (project / "bad.jsonl").read_text().splitlines()]
+    assert [b["doc"] for b in bad] == ["https://c.example/4"]
+    assert "waived" not in bad[0]["failed"][0]
