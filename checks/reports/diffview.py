@@ -46,10 +46,20 @@ def change_label(e: ExpectationDiff) -> str:
         return "new (not compared)"
     if e.status == "removed":
         return "removed"
-    delta = e.delta or 0.0
-    trend = "better" if delta > 1e-12 else "worse" if delta < -1e-12 else "unchanged"
-    if e.newly_failing and trend != "worse":
-        trend = "changed"
+    if e.common_base_evaluated is not None:
+        # Both runs have document indexes: judge by the documents in both, as the gate does,
+        # so a deleted passing page does not make an unchanged expectation 'worse'.
+        worse, better = bool(e.newly_failing), bool(e.fixed)
+        trend = "changed" if worse and better else "worse" if worse else "better" if better else ""
+        if not trend:
+            # The documents in both runs fare the same; the whole-run rate may still move.
+            moved = abs(e.delta or 0.0) > 1e-12
+            trend = "added/removed documents only" if moved else "unchanged"
+    else:
+        delta = e.delta or 0.0
+        trend = "better" if delta > 1e-12 else "worse" if delta < -1e-12 else "unchanged"
+        if e.newly_failing and trend != "worse":
+            trend = "changed"
     return f"renamed, {trend}" if e.status == "renamed" else trend
 
 

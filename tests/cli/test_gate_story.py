@@ -96,7 +96,7 @@ def test_quarantine_passing_and_unreadable_add_up_to_the_records_read(
     )
     assert code == 1
     assert (
-        "routed 222 records read: 113 passing to good.jsonl, 108 quarantined + 1 unreadable" in out
+        "routed 222 records read: 114 passing to good.jsonl, 107 quarantined + 1 unreadable" in out
     )
     bad = [json.loads(line) for line in (folder / "bad.jsonl").read_text().splitlines()]
     good = (folder / "good.jsonl").read_text().splitlines()
