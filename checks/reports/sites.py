@@ -38,7 +38,8 @@ def by_words(groups: SiteGroups) -> str:
 
 
 def _title(groups: SiteGroups, shown: int, failing: int) -> str:
-    total = plural(groups.count, "group")
+    # (none), documents without a group value, is a row of the table: count it as one.
+    total = plural(groups.count + any(g.kind == "none" for g in groups.items), "group")
     if not failing:
         return f"per group ({by_words(groups)}): {total}, none with failures"
     tail = f"the worst {shown} shown" if shown < failing else "worst first"

@@ -318,3 +318,12 @@ def test_gx_engine_says_per_group_views_are_not_computed(
     out = capsys.readouterr().out
     assert "per-group views (documents.group_by) are not computed with --engine gx" in out
     assert "groups" not in json.loads(Path("r.json").read_text("utf-8"))
+
+
+def test_the_group_count_includes_the_none_row_it_shows(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_docs(project, broken())
+    assert main(["check", "--suite", "suite.yaml", "--group-by", "nosuch"]) == 1
+    out = capsys.readouterr().out
+    assert "per group (field nosuch): 1 of 1 group with failures, worst first" in out
