@@ -69,9 +69,11 @@ def _expectation_table(result: RunResult, diff: ResultDiff | None) -> list[str]:
         rule += "---:|---:|---:|"
     lines = [head, rule]
     for er in result.expectations:
+        # Waived failures are counted apart, never hidden: the row says how many.
+        waived = f" (+{er.waived} waived)" if er.waived else ""
         row = (
             f"| {_MARK[verdict(er)]} | {mdtext.text(er.name)} | {percent(er.pass_rate)} | "
-            f"{percent(er.mostly)} | {er.failed} of {er.evaluated} |"
+            f"{percent(er.mostly)} | {er.failed} of {er.evaluated}{waived} |"
         )
         if diff is not None:
             d = by_name.get(er.name)

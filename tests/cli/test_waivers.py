@@ -295,6 +295,7 @@ def test_markdown_html_and_junit_show_waivers_and_fail_on_an_expired_one(
     markdown = (project / "r.md").read_text()
     assert "| title present | `where 'site' equals 'b'` | 2 | 2999-01-01 | ana |" in markdown
     assert "- ❌ `suite.yaml:18:14: waiver for 'title present'" in markdown
+    assert "| 1 of 4 (+2 waived) |" in markdown  # the expectation's row counts them apart
     html = (project / "r.html").read_text()
     assert '<section id="waivers">' in html and "site b drops titles, ticket 12" in html
     assert "<title>scrapegate: news: FAILED</title>" in html
