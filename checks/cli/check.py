@@ -450,15 +450,20 @@ def _per_suite(options: dict[str, Any], suites: list[Suite]) -> list[dict[str, A
         )
     if len(suites) > 1:
         fixed = [
-            f"{flag} {options[key]}"
+            (flag, options[key])
             for key, flag in PER_SUITE_OUTPUTS.items()
             if options[key] and "{suite}" not in options[key]
         ]
         if fixed:
+            flag, path = fixed[0]
+            folder, name = os.path.split(path)
+            stem, dot, ext = name.rpartition(".")
+            named = f"{stem}-{{suite}}.{ext}" if dot else f"{name}-{{suite}}"
+            example = os.path.join(folder, named)
             raise UsageError(
-                f"{', '.join(fixed)}: with {len(suites)} suites each needs its own file; put "
-                "{suite} in the path (it becomes each suite's name), e.g. --json "
-                "'out/{suite}.json', or run one suite at a time"
+                f"{', '.join(f'{f} {p}' for f, p in fixed)}: with {len(suites)} suites each "
+                "needs its own file; put {suite} in the path (it becomes each suite's name), "
+                f"e.g. {flag} '{example}', or run one suite at a time"
             )
         names = [s.name for s in suites]
         twice = sorted({n for n in names if names.count(n) > 1})
@@ -504,9 +509,13 @@ def execute(options: dict[str, Any], out: Console) -> int:
     runs = _per_suite(options, suites)
     several = len(suites) > 1
     if several:
-        # Every suite's outputs and inputs are checked before the first one runs.
+        # Every suite's outputs, inputs and baseline are checked before the first one runs.
         for suite, suite_options in zip(suites, runs, strict=True):
             _check_outputs(suite_options, suite)
+            if suite_options["baseline_path"]:
+                from ..baseline import load_result
+
+                load_result(suite_options["baseline_path"])
     results: list[RunResult] = []
     codes: list[int] = []
     worst = EXIT_OK

@@ -187,7 +187,7 @@ def test_several_suites_refuse_a_fixed_report_path_before_running(
     captured = capsys.readouterr()
     assert captured.err.strip().endswith(
         "--json out.json: with 2 suites each needs its own file; put {suite} in the path (it "
-        "becomes each suite's name), e.g. --json 'out/{suite}.json', or run one suite at a time"
+        "becomes each suite's name), e.g. --json 'out-{suite}.json', or run one suite at a time"
     )
     assert captured.out == ""
     assert not (project / "out.json").exists() and not (project / "r").exists()
@@ -230,3 +230,16 @@ def test_a_suite_name_with_slashes_or_dots_stays_one_file_in_the_folder_given(
         "a_b.json",
     ]
     assert not (project / "evil.json").exists()
+
+
+def test_several_suites_check_every_baseline_before_running_any(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", "--suite", "child/child.yaml", "--suite", "base/base.yaml"]
+    assert main([*argv, "--json", "b-{suite}.json", "-q"]) == 1
+    (project / "b-base.json").unlink()
+    capsys.readouterr()
+    assert main([*argv, "--baseline", "b-{suite}.json"]) == 2
+    captured = capsys.readouterr()
+    assert "b-base.json" in captured.err
+    assert "== suite" not in captured.out  # nothing ran
