@@ -502,10 +502,14 @@ def _cleaners(doc: MarkedDocument, raw: list[Any]) -> tuple[list[CleanerSpec], l
 
 
 def _dates_as_text(data: dict[str, Any]) -> None:
-    """``expires: 2026-03-01`` unquoted is a YAML date: keep it as the text it was written as."""
+    """``expires: 2026-03-01`` unquoted is a YAML date: keep it as the text it was written as.
+    A timestamp (``2026-03-01T10:00:00``) becomes its text too, so the message about it
+    quotes what was written and says to write a day."""
     items = data.get("waivers")
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and type(item.get("expires")) is date:
+            item["expires"] = item["expires"].isoformat()
+        elif isinstance(item, dict) and isinstance(item.get("expires"), datetime):
             item["expires"] = item["expires"].isoformat()
 
 
