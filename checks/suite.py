@@ -507,9 +507,7 @@ def _dates_as_text(data: dict[str, Any]) -> None:
     quotes what was written and says to write a day."""
     items = data.get("waivers")
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and type(item.get("expires")) is date:
-            item["expires"] = item["expires"].isoformat()
-        elif isinstance(item, dict) and isinstance(item.get("expires"), datetime):
+        if isinstance(item, dict) and isinstance(item.get("expires"), date | datetime):
             item["expires"] = item["expires"].isoformat()
 
 
