@@ -13,8 +13,9 @@ records; the spool is removed on every way out.
 A quarantine line is ``{"record": <the record as loaded>, "source": "file:line", "doc": id,
 "failed": [{"expectation", "check", "field", "severity", "message"}, ...]}``; an unreadable
 record has ``"record": null`` and ``"raw"``: its text (JSON Lines: the line as read, decoded
-with replacement characters; null when the loader could not keep it, e.g. a line over the
-record size limit or a file that could not be opened).
+with replacement characters; a CSV row with the wrong number of cells: its cells written
+back as a CSV line; null when the loader could not keep it, e.g. a line over the record size
+limit, a CSV row the csv module could not parse, or a file that could not be opened).
 """
 
 from __future__ import annotations

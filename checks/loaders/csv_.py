@@ -11,6 +11,7 @@ reported, not padded or truncated. Memory holds one row at a time.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from contextlib import ExitStack
 from functools import partial
@@ -108,6 +109,13 @@ def _csv_hint(message: str) -> str:
     return ""
 
 
+def _as_csv(row: list[str]) -> bytes:
+    """One row written back as a CSV line (quoted as needed), UTF-8."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="").writerow(row)
+    return text.getvalue().encode("utf-8", "surrogatepass")
+
+
 def _rows(stream: IO[bytes], name: str, id_field: str | None) -> Iterator[Loaded]:
     problems = _Problems()
     # strict: a stray quote is reported, not silently glued into the cell (or, unclosed at the
@@ -149,7 +157,12 @@ def _rows(stream: IO[bytes], name: str, id_field: str | None) -> Iterator[Loaded
         if len(row) != width:
             hint = "; quote cells that contain commas" if len(row) > width else ""
             yield UnreadableRecord(
-                name, start, f"row has {plural(len(row), 'cell')}, header has {width}{hint}"
+                name,
+                start,
+                f"row has {plural(len(row), 'cell')}, header has {width}{hint}",
+                # Its cells as CSV again, for check --quarantine: the row's text is not lost.
+                raw=_as_csv(row),
+                kind="row",
             )
             continue
         fields = dict(zip(header, row, strict=True))

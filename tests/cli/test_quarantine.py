@@ -160,6 +160,22 @@ def test_csv_records_are_written_as_json_lines_of_the_fields_loaded(
     assert (routing["read"], routing["passing"], routing["quarantined"]) == (3, 1, 2)
 
 
+def test_a_csv_row_with_the_wrong_number_of_cells_keeps_its_text_in_the_quarantine(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "crawl.csv").write_text(
+        'url,title,body\na,T,hello world\nb,"Oil, gas",hi,extra\n', encoding="utf-8"
+    )
+    argv = ["check", "crawl.csv", "--suite", "suite.yaml", "--quarantine", "bad.jsonl"]
+    assert main(argv) == 1
+    (bad,) = read_lines(project / "bad.jsonl")
+    assert (bad["source"], bad["record"], bad["raw"]) == (
+        "crawl.csv:3",
+        None,
+        'b,"Oil, gas",hi,extra',
+    )
+
+
 def test_two_workers_write_the_same_files_as_one(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
