@@ -4,7 +4,9 @@ and failed, for every group of ``documents.group_by`` (a field, or the host of a
 One broken site among a thousand healthy ones is invisible in corpus-wide pass rates; these
 counts make it visible. Memory is bounded: a group costs a few integers per expectation, at
 most :data:`TRACKED` groups are counted one by one (later new groups go to ``(other)``), and
-the result keeps the ``keep`` largest in full and folds the rest into ``(other)``.
+the result keeps ``keep`` groups in full (those with failing documents first, most failing
+first, then the largest) and folds the rest into ``(other)``: a small broken site is never
+hidden behind big healthy ones.
 
 The result JSON's ``groups`` section (schema_version 1) is built here; :mod:`scrapegate.siteview`
 reads it back for the reports and the baseline diff.
@@ -188,13 +190,16 @@ def summarize(
     expectations: Sequence[Expected],
     id_field: str | None,
 ) -> dict[str, Any]:
-    """The result JSON's ``groups`` section: the ``keep`` largest groups in full, worst first,
-    then documents without a group, then the folded rest as ``(other)``.
+    """The result JSON's ``groups`` section: ``keep`` groups in full (those with failing
+    documents first, then the largest), worst first, then documents without a group, then the
+    folded rest as ``(other)``.
     """
     unattributed = _late_failures(tally, expectations, id_field)
     names = [e.name for e in expectations]
     named = [(k, r) for k, r in tally.rows.items() if k is not None and k != OTHER]
-    named.sort(key=lambda kv: (-kv[1][0], kv[0]))
+    # Failing groups are kept before healthy ones, however small: they are what a reader of
+    # the views is looking for. Row: documents, failed documents, then per expectation.
+    named.sort(key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
     kept, folded = named[: views.keep], named[views.keep :]
     width = 2 + 2 * len(names)
     other = list(tally.rows.get(OTHER) or [0] * width)

@@ -104,8 +104,8 @@ class SiteGroups:
             )
         if self.folded:
             out.append(
-                f"{self.folded} smaller groups of {self.count} were folded into (other); "
-                f"check --keep-groups N keeps more (now {self.keep})"
+                f"{self.folded} of {self.count} groups (the healthiest and smallest) were folded "
+                f"into (other); check --keep-groups N keeps more (now {self.keep})"
             )
         if self.untracked_documents:
             out.append(

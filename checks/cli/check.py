@@ -145,8 +145,8 @@ class ProgressReporter:
     default=1000,
     show_default=True,
     metavar="N",
-    help="Groups kept in full in the result and the reports; smaller ones are folded "
-    "into '(other)'.",
+    help="Groups kept in full in the result and the reports (those with failures first, "
+    "then the largest); the rest are folded into '(other)'.",
 )
 @click.option(
     "--sample",
