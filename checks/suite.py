@@ -273,6 +273,20 @@ def _translate(doc: MarkedDocument, error: jsonschema.ValidationError) -> Iterat
         what = "expectation" if path == ("expectations",) else "item"
         yield Problem(doc.locate(path), f"{shown} is empty; add at least one {what}", "")
         return
+    if kind == "minLength" and error.instance == "":
+        key = path[-1] if path else "value"
+        yield Problem(doc.locate(path), f"{key!r} is empty; give it a value", _context(doc, path))
+        return
+    if kind == "maxProperties" and isinstance(error.instance, dict):
+        keys = ", ".join(map(repr, error.instance))
+        most = error.validator_value
+        yield Problem(
+            doc.locate(path),
+            f"{shown} has {len(error.instance)} keys ({keys}); it takes at most {most}: keep "
+            "the one you mean",
+            _context(doc, path),
+        )
+        return
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         yield Problem(doc.locate(path), f"missing required key {missing!r}", _context(doc, path))

@@ -295,6 +295,11 @@ def _views(options: dict[str, Any], suite: Suite) -> tuple[GroupViews | None, st
 
     by, report_field = None, None
     origin = "documents.group_by"
+    if options["group_by"] is not None and not options["group_by"].strip():
+        raise UsageError(
+            "--group-by is empty: give FIELD, field:FIELD or host:FIELD (e.g. --group-by "
+            "host:url), or leave the option out to use the suite's documents.group_by"
+        )
     if options["group_by"]:
         try:
             by, shown = group_by_option(options["group_by"])

@@ -332,3 +332,13 @@ def test_the_group_count_includes_the_none_row_it_shows(
     assert main(["check", "--suite", "suite.yaml", "--group-by", "nosuch"]) == 1
     out = capsys.readouterr().out
     assert "per group (field nosuch): 1 of 1 group with failures, worst first" in out
+
+
+def test_an_empty_group_by_is_a_usage_error_not_silently_ignored(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_docs(project, broken())
+    assert main(["check", "--suite", "suite.yaml", "--group-by", " "]) == 2
+    assert "error: --group-by is empty: give FIELD, field:FIELD or host:FIELD" in (
+        capsys.readouterr().err
+    )

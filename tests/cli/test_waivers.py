@@ -343,3 +343,23 @@ def test_records_whose_failures_are_all_waived_are_routed_as_passing(
     bad = [json.loads(line) for line in (project / "bad.jsonl").read_text().splitlines()]
     assert [b["doc"] for b in bad] == ["https://c.example/4"]
     assert "waived" not in bad[0]["failed"][0]
+
+
+def test_an_empty_value_and_a_group_by_with_two_keys_say_what_to_do(project: Path) -> None:
+    (project / "s.yaml").write_text(
+        "suite: s\n"
+        "documents: {id: url, group_by: {host: url, field: x}}\n"
+        "expectations:\n"
+        "  - {name: t, check: not_empty, field: title}\n"
+        "waivers:\n"
+        "  - {expectation: t, matches: '', reason: r, expires: 2999-01-01}\n"
+    )
+    messages = [str(p) for p in lint_suites(["s.yaml"])]
+    assert any(
+        "s.yaml:2:" in m
+        and "documents.group_by has 2 keys ('host', 'field'); it takes at "
+        "most 1: keep the one you mean"
+        in m
+        for m in messages
+    ), messages
+    assert any("s.yaml:6:" in m and "'matches' is empty; give it a value" in m for m in messages)
