@@ -1,9 +1,11 @@
-"""Helpers for tests: suites from YAML text, documents from dicts."""
+"""Helpers for tests: suites from YAML text, documents from dicts, records on disk."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -47,3 +49,10 @@ def docs(records: Iterable[Mapping[str, Any]], path: str = "cases.jsonl") -> lis
 def run(suite: Suite, records: Iterable[Mapping[str, Any]]) -> RunResult:
     """Run ``suite`` over ``records`` with a fixed clock."""
     return run_suite(suite, docs(records), ["cases.jsonl"], now=NOW)
+
+
+def write_docs(root: Path, records: Iterable[Mapping[str, Any]]) -> None:
+    """Write ``records`` as ``root/docs/a.jsonl`` (the folder a test suite's paths name)."""
+    path = root / "docs" / "a.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")

@@ -20,6 +20,7 @@ from scrapegate.grouping import host_of
 from scrapegate.loaders import resolve_inputs
 from scrapegate.runner import run_paths
 from scrapegate.suite import load_suite
+from tests.helpers import write_docs
 
 SUITE = """\
 suite: news
@@ -43,12 +44,6 @@ def doc(host: str, n: int, body: str = BODY + CREDIT, day: str = "2024-05-01") -
 
 def corpus() -> list[dict[str, str]]:
     return [doc("a.example", n) for n in range(4)] + [doc("b.example", n) for n in range(3)]
-
-
-def write_docs(project: Path, records: list[dict[str, str]]) -> None:
-    path = project / "docs" / "a.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
 @pytest.fixture

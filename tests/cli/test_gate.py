@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from scrapegate.cli import main
+from tests.helpers import write_docs
 
 SUITE = """\
 suite: gate-demo
@@ -38,12 +39,6 @@ LEAK = "Rain fell.\nComments\ncomments powered by Disqus"
 
 def doc(n: int, body: str = OK, title: str = "Title") -> dict[str, str]:
     return {"url": f"https://n.example/{n}", "title": title, "body": body}
-
-
-def write_docs(project: Path, records: list[dict[str, str]]) -> None:
-    path = project / "docs" / "a.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
 @pytest.fixture

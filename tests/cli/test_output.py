@@ -10,6 +10,7 @@ import click
 import pytest
 
 from scrapegate.cli import main
+from tests.cli.test_layout import COMMANDS
 
 LONG_NAME = "title present " + "x" * 286  # 300 characters
 SUITE = f"""\
@@ -107,17 +108,6 @@ def test_summary_lines_say_1_document_and_1_warning_not_1_documents(
     assert capsys.readouterr().err.splitlines()[-1] == "1 problem in 1 suite file"
 
 
-COMMANDS = [
-    "check",
-    "clean",
-    "diff",
-    "export-gx",
-    "lint",
-    "report",
-    "schema",
-    "suggest",
-    "templates",
-]
 RST = re.compile(r"``|:(func|class|mod|meth|attr|data|exc|ref):")
 
 
