@@ -228,7 +228,7 @@ def _resolve(path: str) -> tuple[str, bool]:
             f"{path}: cannot write: symbolic link loop (the link points back to itself); "
             "fix or remove the link"
         )
-    return target, _is_special(target)
+    return target, is_special_file(target)
 
 
 _DESCRIPTOR = re.compile(r"/proc/(self|thread-self|\d+)(?:/task/\d+)?/fd/(\d+)")
@@ -256,8 +256,9 @@ def _own_descriptor(target: str) -> int | None:
     return int(found.group(2))
 
 
-def _is_special(target: str) -> bool:
-    """Whether ``target`` exists and is neither a regular file nor a folder (a device, a FIFO)."""
+def is_special_file(target: str) -> bool:
+    """Whether ``target`` exists and is neither a regular file nor a folder (a device, a FIFO,
+    ``/dev/stdout``): written into directly, never replaced, never read back by a walk."""
     try:
         mode = os.stat(target).st_mode
     except (OSError, ValueError):

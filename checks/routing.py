@@ -30,7 +30,13 @@ from typing import IO, Any
 
 import orjson
 
-from .atomic import atomic_stream
+from .atomic import (
+    TEMP_SUFFIX,
+    atomic_stream,
+    is_special_file,
+    owned_temp_prefix,
+    sweep_stale_temp_files,
+)
 from .documents import Document, UnreadableRecord
 from .escaping import utf8_safe
 from .loaders._common import UTF8_BOM
@@ -162,8 +168,6 @@ def spool_directory(near: Sequence[str | None]) -> str:
     Beside the output it shares the output's disk, which must hold the records anyway; an
     output that is a device or pipe (``/dev/stdout``) leaves it to the system's temp folder.
     """
-    from .atomic import TEMP_SUFFIX, owned_temp_prefix, sweep_stale_temp_files
-
     # Named like the atomic writes' temp files (pid and start time of this run), so a later
     # run removes the spool a killed one (SIGKILL) left behind.
     prefix = owned_temp_prefix() + "spool-"
@@ -171,19 +175,12 @@ def spool_directory(near: Sequence[str | None]) -> str:
         if not path:
             continue
         folder = os.path.dirname(os.path.abspath(path)) or "."
-        if os.path.isdir(folder) and os.access(folder, os.W_OK) and not _special(path):
+        if os.path.isdir(folder) and os.access(folder, os.W_OK) and not is_special_file(path):
             sweep_stale_temp_files(folder)
             return tempfile.mkdtemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
     folder = tempfile.gettempdir()
     sweep_stale_temp_files(folder)
     return tempfile.mkdtemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
-
-
-def _special(path: str) -> bool:
-    try:
-        return not os.path.isfile(path) and os.path.exists(path)
-    except OSError:
-        return False
 
 
 def remove_spool(directory: str) -> None:

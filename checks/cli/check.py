@@ -364,12 +364,13 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
 def _refuse_records_inside_inputs(outputs: dict[str, str | None], chosen: list[str]) -> None:
     """Refuse --passing/--quarantine inside an input folder: the next run over that folder
     would read the records back as input (and fail them as duplicates)."""
+    from ..atomic import is_special_file
     from ..escaping import printable
 
     folders = [(os.path.realpath(p), p) for p in chosen if p != "-" and os.path.isdir(p)]
     for flag in ("--passing", "--quarantine"):
         path = outputs[flag]
-        if not path or _is_special_output(path):
+        if not path or is_special_file(path):
             continue
         where = os.path.realpath(path)
         for folder, given in folders:
@@ -379,14 +380,6 @@ def _refuse_records_inside_inputs(outputs: dict[str, str | None], chosen: list[s
                     "the next run over that folder would read these records back as input; "
                     "write it outside the folder"
                 )
-
-
-def _is_special_output(path: str) -> bool:
-    """A device, a pipe or a descriptor (``/dev/stdout``): nothing a folder walk reads."""
-    try:
-        return os.path.exists(path) and not os.path.isfile(path)
-    except OSError:
-        return False
 
 
 def _suite_file_name(name: str) -> str:
