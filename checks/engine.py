@@ -345,6 +345,7 @@ class Engine:
         group_counts = partial.group_counts
         field_names = partial.field_names
         groups = partial.groups = self._group_tally()
+        same_grouping = groups is not None and groups.by == fingerprinter.group_by
         for item in records:
             partial.records += 1
             if progress is not None and partial.records % 1000 == 0:
@@ -374,16 +375,20 @@ class Engine:
             field_names.observe(doc.fields)
             for index, chooser in self.waiver_filters:
                 if chooser.applies(doc):
-                    partial.waiver_docs.setdefault(index, set()).add(id_digest(doc.id))
+                    partial.waiver_docs.setdefault(index, set()).add(digest)
             values = fingerprinter.values(doc)
+            site = fingerprinter.group(doc)
             number = base + partial.records - 1
             if groups is None:
                 self._evaluate(doc, running, origins, values, routed, number)
             else:
                 before = snapshot(running)
                 self._evaluate(doc, running, origins, values, routed, number)
-                groups.observe(doc, running, before)
-            fingerprints.add(digest, fingerprinter.group(doc), values)
+                if same_grouping:
+                    groups.observe_in(site, running, before)
+                else:  # --group-by chose another grouping than documents.group_by
+                    groups.observe(doc, running, before)
+            fingerprints.add(digest, site, values)
             if (
                 watch is not None
                 and len(fingerprints.ids) < MAX_IDS

@@ -89,7 +89,12 @@ class GroupTally:
 
     def observe(self, doc: Document, running: Sequence[Counted], before: list[int]) -> None:
         """Count ``doc`` (just evaluated) in its group: what the counters moved by."""
-        row = self._row(self.by.of(doc), 1)
+        self.observe_in(self.by.of(doc), running, before)
+
+    def observe_in(self, group: str | None, running: Sequence[Counted], before: list[int]) -> None:
+        """Count a document already known to be in ``group`` (the engine's fingerprint found
+        it with the same grouping: read once a document, not twice)."""
+        row = self._row(group, 1)
         row[0] += 1
         failed_any = False
         modes = self.modes
