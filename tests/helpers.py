@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,3 +58,17 @@ def write_docs(root: Path, records: Iterable[Mapping[str, Any]]) -> None:
     path = root / "docs" / "a.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def finishes(code: str, hang_after_s: float = 120.0) -> None:
+    """Run Python ``code`` in a fresh interpreter and fail if it has not finished after
+    ``hang_after_s`` seconds. A guard against a hang (a backtracking regex on hostile input
+    runs for hours), not a speed check: that work takes well under a second, and speed is
+    measured in bench/, never asserted in tests."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=hang_after_s
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"did not finish in {hang_after_s:.0f} s (a hang): {code}") from None
+    assert done.returncode == 0, done.stderr
