@@ -39,7 +39,7 @@ from .result import (
 )
 from .routing import RoutedRecord, Spool, ordinal
 from .sitegroups import KEY as GROUPS_KEY
-from .sitegroups import LATE, ROW, SKIP, Expected, GroupTally, GroupViews, snapshot, summarize
+from .sitegroups import LATE, ROW, SKIP, Expected, GroupTally, GroupViews, summarize
 from .suite import DerivedField, DocumentLanguage, Expectation, Suite, Where, json_equal
 from .textnorm import snippet
 from .wording import plural, verb
@@ -104,6 +104,9 @@ class _Running:
     missing: int = 0
     # The fingerprint column this expectation's verdict fills (attribution_present), if any.
     fingerprint_column: int | None = None
+    # The evaluator's ``batch`` (a column of values at once; see scrapegate.registry), if
+    # it has one: the engine calls it per batch instead of the evaluator per value.
+    batch: Any = None
 
 
 class _Derivation:
@@ -303,6 +306,8 @@ class Engine:
                     fingerprint_column=self.fingerprinter.verdict_columns.get(len(running)),
                 )
             )
+            if not check.corpus:
+                running[-1].batch = getattr(running[-1].evaluator, "batch", None)
             # Pattern checks on one field share one RE2 set: one scan per value, not per check.
             scanner = getattr(running[-1].evaluator, "scanner", None)
             if isinstance(scanner, RuleScanner) and spec.field is not None:
@@ -334,7 +339,6 @@ class Engine:
         partial = Partial(fingerprints=FingerprintParts(width=len(self.fingerprinter.columns)))
         fingerprinter = self.fingerprinter
         fingerprints = partial.fingerprints
-        watch = self.watch
         routed = partial.routed = {} if spool is not None else None
         base = ordinal(spool.slice_index, 0) if spool is not None else -1
         unreadable = partial.unreadable
@@ -346,6 +350,7 @@ class Engine:
         field_names = partial.field_names
         groups = partial.groups = self._group_tally()
         same_grouping = groups is not None and groups.by == fingerprinter.group_by
+        batch = _Batch()
         for item in records:
             partial.records += 1
             if progress is not None and partial.records % 1000 == 0:
@@ -376,25 +381,17 @@ class Engine:
             for index, chooser in self.waiver_filters:
                 if chooser.applies(doc):
                     partial.waiver_docs.setdefault(index, set()).add(digest)
-            values = fingerprinter.values(doc)
-            site = fingerprinter.group(doc)
-            number = base + partial.records - 1
-            if groups is None:
-                self._evaluate(doc, running, origins, values, routed, number)
-            else:
-                before = snapshot(running)
-                self._evaluate(doc, running, origins, values, routed, number)
-                if same_grouping:
-                    groups.observe_in(site, running, before)
-                else:  # --group-by chose another grouping than documents.group_by
-                    groups.observe(doc, running, before)
-            fingerprints.add(digest, site, values)
-            if (
-                watch is not None
-                and len(fingerprints.ids) < MAX_IDS
-                and watch.changed(digest, values)
-            ):
-                fingerprints.ids.setdefault(digest, doc.id)
+            batch.docs.append(doc)
+            batch.origins.append(origins)
+            batch.digests.append(digest)
+            batch.prints.append(fingerprinter.values(doc))
+            batch.sites.append(fingerprinter.group(doc))
+            batch.numbers.append(base + partial.records - 1)
+            if len(batch.docs) >= BATCH_DOCUMENTS:
+                self._close_batch(batch, running, routed, groups, same_grouping, fingerprints)
+                batch = _Batch()
+        if batch.docs:
+            self._close_batch(batch, running, routed, groups, same_grouping, fingerprints)
         if progress is not None:
             progress(partial.records)
         if spool is not None:
@@ -599,66 +596,186 @@ class Engine:
         started = time.perf_counter()
         return self.finish(self.scan(records, transform, progress), inputs, started)
 
-    def _evaluate(
+    def _close_batch(
         self,
-        doc: Document,
+        batch: _Batch,
         running: list[_Running],
-        origins: dict[str, tuple[str, int]],
-        fingerprint: list[int],
-        routed: dict[int, RoutedRecord] | None = None,
-        number: int = -1,
+        routed: dict[int, RoutedRecord] | None,
+        groups: GroupTally | None,
+        same_grouping: bool,
+        fingerprints: FingerprintParts,
     ) -> None:
-        """Run every expectation on ``doc``; verdicts a fingerprint records go in it."""
-        ref: DocRef | None = None
-        language: str | None = None
-        language_read = self.language is None
+        """Evaluate a batch, then count its documents in their groups and fingerprints."""
+        flags = self._evaluate_batch(batch, running, routed, groups is not None)
+        if groups is not None and flags is not None:
+            sites = batch.sites if same_grouping else [groups.by.of(d) for d in batch.docs]
+            groups.observe_batch(sites, flags)
+        watch = self.watch
+        for digest, site, values, doc in zip(
+            batch.digests, batch.sites, batch.prints, batch.docs, strict=True
+        ):
+            fingerprints.add(digest, site, values)
+            if (
+                watch is not None
+                and len(fingerprints.ids) < MAX_IDS
+                and watch.changed(digest, values)
+            ):
+                fingerprints.ids.setdefault(digest, doc.id)
+
+    def _evaluate_batch(
+        self,
+        batch: _Batch,
+        running: list[_Running],
+        routed: dict[int, RoutedRecord] | None,
+        track: bool,
+    ) -> list[tuple[Sequence[int], list[int]]] | None:
+        """Run every expectation over a batch, one column of values at a time.
+
+        Per expectation, failures come in document order, as a pass document by document
+        would give them; verdicts a fingerprint records go in it. With ``track``, returns per
+        expectation the positions evaluated and the positions that failed (group counts).
+        """
+        docs = batch.docs
+        count = len(docs)
+        languages: list[str | None] | None = None
+        flags: list[tuple[Sequence[int], list[int]]] | None = [] if track else None
         for index, r in enumerate(running):
-            if r.where is not None and not r.where.applies(doc):
-                continue
+            where = r.where
+            positions: Sequence[int] = (
+                range(count)
+                if where is None
+                else [j for j in range(count) if where.applies(docs[j])]
+            )
             field_name = r.spec.field
-            value = doc.get(field_name) if field_name is not None else None
-            r.evaluated += 1
             check = r.check
-            if check.corpus:
-                if value is None and check.missing_fails and check.needs_field:
-                    r.missing += 1
-                    violations = [_missing(field_name or "", self.derived)]
-                else:
-                    if ref is None:
-                        ref = DocRef(doc.id, doc.source, number)
-                    violations = (
-                        r.evaluator.observe(value, ref, doc)
-                        if check.sees_document
-                        else r.evaluator.observe(value, ref)
-                    )
-            elif value is None and check.missing_fails:
-                r.missing += 1
-                violations = [_missing(field_name or "", self.derived)]
-            elif check.text_only and not isinstance(value, str):
-                violations = [
-                    Violation(f"field {field_name!r} is {a_type_name(value)}, expected text")
-                ]
-            elif check.document_language:
-                if not language_read:
-                    language = self.language.of(doc) if self.language is not None else None
-                    language_read = True
-                violations = (
-                    r.evaluator(value, language, doc)
-                    if check.sees_document
-                    else r.evaluator(value, language)
-                )
+            r.evaluated += len(positions)
+            if field_name is None:
+                values: list[Any] = [None] * len(positions)
+            elif where is None:
+                values = [doc.get(field_name) for doc in docs]
             else:
-                violations = r.evaluator(value)
-            if r.fingerprint_column is not None:
-                fingerprint[r.fingerprint_column] = 0 if violations else 1
-            if violations:
+                values = [docs[j].get(field_name) for j in positions]
+            if check.corpus:
+                found = self._observe_column(r, positions, values, batch)
+            else:
+                if check.document_language and languages is None:
+                    language = self.language
+                    languages = (
+                        [None] * count if language is None else [language.of(d) for d in docs]
+                    )
+                found = self._row_column(r, positions, values, docs, languages)
+            column = r.fingerprint_column
+            if column is not None:
+                for j in positions:
+                    batch.prints[j][column] = 1
+            failed_at: list[int] = []
+            for k, violations in found:
+                j = positions[k]
+                failed_at.append(j)
+                doc = docs[j]
+                if column is not None:
+                    batch.prints[j][column] = 0
                 r.failed += 1
+                value = values[k]
+                origins = batch.origins[j]
                 r.failures.extend(_failure(doc, field_name, value, v, origins) for v in violations)
                 if routed is not None:
+                    number = batch.numbers[j]
                     entry = routed.get(number)
                     if entry is None:
                         entry = routed[number] = RoutedRecord(doc.id, doc.source)
                     entry.failed.extend((index, v.message) for v in violations)
+            if flags is not None:
+                flags.append((positions, failed_at))
+        return flags
+
+    def _observe_column(
+        self, r: _Running, positions: Sequence[int], values: list[Any], batch: _Batch
+    ) -> list[tuple[int, list[Violation]]]:
+        """A corpus check sees each value in document order; what it fails now, by position."""
+        check = r.check
+        observe = r.evaluator.observe
+        missing_fails = check.missing_fails and check.needs_field
+        field_name = r.spec.field or ""
+        found: list[tuple[int, list[Violation]]] = []
+        docs = batch.docs
+        for k, value in enumerate(values):
+            j = positions[k]
+            if value is None and missing_fails:
+                r.missing += 1
+                found.append((k, [_missing(field_name, self.derived)]))
+                continue
+            doc = docs[j]
+            ref = DocRef(doc.id, doc.source, batch.numbers[j])
+            violations = observe(value, ref, doc) if check.sees_document else observe(value, ref)
+            if violations:
+                found.append((k, violations))
+        return found
+
+    def _row_column(
+        self,
+        r: _Running,
+        positions: Sequence[int],
+        values: list[Any],
+        docs: list[Document],
+        languages: list[str | None] | None,
+    ) -> list[tuple[int, list[Violation]]]:
+        """A row check over a column: missing and non-text values fail here, the rest go to
+        the evaluator's ``batch`` when it has one, else value by value."""
+        check = r.check
+        field_name = r.spec.field or ""
+        missing_fails, text_only = check.missing_fails, check.text_only
+        found: list[tuple[int, list[Violation]]] = []
+        todo: list[int] = []
+        todo_values: list[Any] = []
+        for k, value in enumerate(values):
+            if value is None and missing_fails:
+                r.missing += 1
+                found.append((k, [_missing(field_name, self.derived)]))
+            elif text_only and not isinstance(value, str):
+                found.append(
+                    (k, [Violation(f"field {field_name!r} is {a_type_name(value)}, expected text")])
+                )
+            else:
+                todo.append(k)
+                todo_values.append(value)
+        if not todo:
+            return found
+        early = bool(found)
+        args: tuple[Any, ...] = (todo_values,)
+        if check.document_language:
+            assert languages is not None
+            args = (todo_values, [languages[positions[k]] for k in todo])
+            if check.sees_document:
+                args = (*args, [docs[positions[k]] for k in todo])
+        if r.batch is not None:
+            for i, violations in r.batch(*args):
+                found.append((todo[i], violations))
+        else:
+            evaluator = r.evaluator
+            for i, violations in enumerate(map(evaluator, *args)):
+                if violations:
+                    found.append((todo[i], violations))
+        if early and len(found) > 1:
+            found.sort(key=lambda pair: pair[0])
+        return found
+
+
+BATCH_DOCUMENTS = 256
+"""Documents evaluated together: enough to scan a field's values in one call, few enough that
+a batch of long pages stays a few megabytes."""
+
+
+@dataclass
+class _Batch:
+    """Documents read but not yet evaluated, with what the engine computed for each."""
+
+    docs: list[Document] = field(default_factory=list)
+    origins: list[dict[str, tuple[str, int]]] = field(default_factory=list)
+    digests: list[int] = field(default_factory=list)
+    prints: list[list[int]] = field(default_factory=list)
+    sites: list[str | None] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
 
 
 def _route_corpus(routed: dict[int, RoutedRecord] | None, cv: CorpusViolation, index: int) -> None:

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from .documents import Document
 from .grouping import NO_GROUP, GroupBy, host_of
 from .result import Failure
 
@@ -36,22 +35,6 @@ class GroupViews:
     by: GroupBy
     keep: int = DEFAULT_KEEP
     origin: str = "documents.group_by"
-
-
-class Counted(Protocol):
-    """An expectation's running counters (the engine's bookkeeping)."""
-
-    evaluated: int
-    failed: int
-
-
-def snapshot(running: Sequence[Counted]) -> list[int]:
-    """The counters before a document is evaluated: evaluated, failed, for each expectation."""
-    out = []
-    for r in running:
-        out.append(r.evaluated)
-        out.append(r.failed)
-    return out
 
 
 # How an expectation is counted per group.
@@ -87,27 +70,29 @@ class GroupTally:
                 row = self.rows[key] = [0] * (2 + 2 * len(self.modes))
         return row
 
-    def observe(self, doc: Document, running: Sequence[Counted], before: list[int]) -> None:
-        """Count ``doc`` (just evaluated) in its group: what the counters moved by."""
-        self.observe_in(self.by.of(doc), running, before)
-
-    def observe_in(self, group: str | None, running: Sequence[Counted], before: list[int]) -> None:
-        """Count a document already known to be in ``group`` (the engine's fingerprint found
-        it with the same grouping: read once a document, not twice)."""
-        row = self._row(group, 1)
-        row[0] += 1
-        failed_any = False
+    def observe_batch(
+        self, groups: Sequence[str | None], flags: Sequence[tuple[Sequence[int], Sequence[int]]]
+    ) -> None:
+        """Count a batch of documents (``groups[j]`` is document j's group): ``flags`` holds,
+        per expectation, the positions it evaluated and those it failed."""
+        rows = [self._row(group, 1) for group in groups]
+        for row in rows:
+            row[0] += 1
+        failed_any: set[int] = set()
         modes = self.modes
-        for index, r in enumerate(running):
-            slot = 2 * index
-            evaluated = r.evaluated - before[slot]
-            if evaluated and modes[index] != SKIP:
-                row[slot + 2] += evaluated
-                if modes[index] == ROW and r.failed != before[slot + 1]:
-                    row[slot + 3] += 1
-                    failed_any = True
-        if failed_any:
-            row[1] += 1
+        for index, (evaluated, failed) in enumerate(flags):
+            mode = modes[index]
+            if mode == SKIP:
+                continue
+            slot = 2 * index + 2
+            for j in evaluated:
+                rows[j][slot] += 1
+            if mode == ROW:
+                for j in failed:
+                    rows[j][slot + 1] += 1
+                failed_any.update(failed)
+        for j in failed_any:
+            rows[j][1] += 1
 
     def merge(self, other: GroupTally) -> None:
         """Add another slice's counts."""

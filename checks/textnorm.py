@@ -44,16 +44,22 @@ def _needs_work(text: str) -> bool:
     return not unicodedata.is_normalized("NFKC", text)
 
 
-_last: list[tuple[str, MatchView]] = []
+# Views of the values being checked, by the identity of the value. The engine evaluates a
+# batch of documents one expectation at a time, so every check on a field asks for the same
+# few hundred views in turn; an entry holds its text, so its id cannot be reused while kept.
+_MEMO_SIZE = 2048
+_memo: dict[int, tuple[str, MatchView]] = {}
 
 
 def matching_view(text: str) -> MatchView:
     """Return the normalised view of ``text`` used for boilerplate matching."""
-    # Several checks read the same field of the same document: remember the last view.
-    if _last and _last[0][0] is text:
-        return _last[0][1]
+    entry = _memo.get(id(text))
+    if entry is not None and entry[0] is text:
+        return entry[1]
     view = _build_view(text)
-    _last[:] = [(text, view)]
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    _memo[id(text)] = (text, view)
     return view
 
 

@@ -20,6 +20,7 @@ Fails::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,5 +107,13 @@ class AttributionEvaluator:
     def __call__(self, value: str) -> list[Violation]:
         if self.scanner.matches(value):
             return []
+        return self._missing(value)
+
+    def batch(self, values: Sequence[str]) -> list[tuple[int, list[Violation]]]:
+        """Failing positions of a column of values: the credit forms scanned together."""
+        found = self.scanner.matching(values)
+        return [(index, self._missing(values[index])) for index, ok in enumerate(found) if not ok]
+
+    def _missing(self, value: str) -> list[Violation]:
         tail = max(0, len(value.rstrip()) - 60)
         return [Violation(f"no attribution found (looked for {self.wanted})", tail, len(value))]

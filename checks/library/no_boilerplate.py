@@ -29,13 +29,14 @@ Fails (a flattened page)::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..packs import available_packs
 from ..registry import CheckContext, ParamError, RowCheck, Violation, check
 from ..textnorm import matching_view
-from .rules import PATTERN_ITEM_SCHEMA, RuleScanner, build_rules, pack_label, pack_rule_names
+from .rules import PATTERN_ITEM_SCHEMA, Hit, RuleScanner, build_rules, pack_label, pack_rule_names
 from .runs import DEFAULT_MIN_RUN, Segment, segments, shipped_runs
 
 SCHEMA: dict[str, Any] = {
@@ -93,7 +94,18 @@ class BoilerplateEvaluator:
         self.min_run = min_run
 
     def __call__(self, value: str) -> list[Violation]:
-        hits = self.scanner.scan(value)
+        return self._judge(value, self.scanner.scan(value))
+
+    def batch(self, values: Sequence[str]) -> list[tuple[int, list[Violation]]]:
+        """Failing positions of a column of values: the rule sets scanned together."""
+        out = []
+        for index, hits in enumerate(self.scanner.scan_batch(values)):
+            violations = self._judge(values[index], hits)
+            if violations:
+                out.append((index, violations))
+        return out
+
+    def _judge(self, value: str, hits: list[Hit]) -> list[Violation]:
         found = run_segments(value, self.own, self.min_run) if self.own else []
         violations = [_run_violation(value, segment, self.own) for segment in found]
         covered = [(segment.start, segment.end) for segment in found]

@@ -21,7 +21,7 @@ from ..packs import (
 )
 from ..regex import PatternError, PatternSet, compile_pattern
 from ..registry import ParamError, raise_all
-from ..textnorm import matching_view
+from ..textnorm import MatchView, matching_view
 
 PATTERN_ITEM_SCHEMA: dict[str, Any] = {
     "description": "An RE2 pattern, or {name, pattern, match} where match is line or inline.",
@@ -127,31 +127,66 @@ class SharedScan:
     """One RE2 set for the rules of every expectation on the same field.
 
     The engine registers each expectation's scanner here, so a document's field is scanned
-    once however many pattern checks read it; the hit list is memoised for the last text.
+    once however many pattern checks read it: hit lists are remembered for the texts of the
+    batch being evaluated (by identity; an entry holds its text, so its id stays unique).
     """
+
+    _MEMO_SIZE = 2048
 
     def __init__(self) -> None:
         self.sources: list[str] = []
         self._patterns: PatternSet | None = None
-        self._last_text: str | None = None
-        self._last_hits: list[int] = []
+        self._memo: dict[int, tuple[str, list[int]]] = {}
 
     def register(self, sources: Sequence[str]) -> int:
         """Add sources; return the index of the first one."""
         offset = len(self.sources)
         self.sources.extend(sources)
         self._patterns = None
+        self._memo.clear()
         return offset
+
+    def _compiled(self) -> PatternSet:
+        if self._patterns is None:
+            self._patterns = PatternSet(self.sources)
+        return self._patterns
 
     def hits(self, text: str) -> list[int]:
         """Indices (into ``sources``) of every source that matches ``text``."""
-        if text is self._last_text:
-            return self._last_hits
-        if self._patterns is None:
-            self._patterns = PatternSet(self.sources)
-        self._last_hits = self._patterns.hits(text)
-        self._last_text = text
-        return self._last_hits
+        return self.hits_batch([text])[0]
+
+    def hits_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        """``hits`` of each text; those not yet known are scanned together in one call."""
+        memo = self._memo
+        out: list[list[int] | None] = []
+        unknown: list[str] = []
+        for text in texts:
+            entry = memo.get(id(text))
+            if entry is not None and entry[0] is text:
+                out.append(entry[1])
+            else:
+                out.append(None)
+                unknown.append(text)
+        if not unknown:
+            return out  # type: ignore[return-value]
+        found = iter(_hits_batch(self._compiled(), unknown))
+        if len(memo) + len(unknown) > self._MEMO_SIZE:
+            memo.clear()
+        result: list[list[int]] = []
+        for text, known in zip(texts, out, strict=True):
+            if known is None:
+                known = next(found)
+                memo[id(text)] = (text, known)
+            result.append(known)
+        return result
+
+
+def _hits_batch(patterns: PatternSet, texts: Sequence[str]) -> list[list[int]]:
+    """The pattern set's hits for each text, in one call where the set can scan a batch."""
+    batch = getattr(patterns, "hits_batch", None)
+    if batch is not None:
+        return list(batch(texts))
+    return [patterns.hits(text) for text in texts]
 
 
 class RuleScanner:
@@ -170,20 +205,45 @@ class RuleScanner:
 
     def hit_indices(self, view_text: str) -> list[int]:
         """Indices of this scanner's rules that match the normalised ``view_text``."""
+        return self.hit_indices_batch([view_text])[0]
+
+    def hit_indices_batch(self, view_texts: Sequence[str]) -> list[list[int]]:
+        """``hit_indices`` of each normalised text, scanned together."""
         if self._shared is None:
-            return self.patterns.hits(view_text)
+            return _hits_batch(self.patterns, view_texts)
         low, high = self._offset, self._offset + len(self.rules)
-        return [i - low for i in self._shared.hits(view_text) if low <= i < high]
+        return [
+            [i - low for i in hits if low <= i < high] if hits else []
+            for hits in self._shared.hits_batch(view_texts)
+        ]
 
     def matches(self, text: str) -> bool:
         """Whether any rule matches ``text`` (no span located)."""
         return bool(self.hit_indices(matching_view(text).text))
 
+    def matching(self, texts: Sequence[str]) -> list[bool]:
+        """``matches`` of each text, scanned together."""
+        views = [matching_view(text).text for text in texts]
+        return [bool(hits) for hits in self.hit_indices_batch(views)]
+
     def scan(self, text: str) -> list[Hit]:
         """The first match of every rule that hits ``text``, in text order."""
         view = matching_view(text)
+        return self.located(text, view, self.hit_indices(view.text))
+
+    def scan_batch(self, texts: Sequence[str]) -> list[list[Hit]]:
+        """``scan`` of each text, the rule sets scanned together."""
+        views = [matching_view(text) for text in texts]
+        hit_lists = self.hit_indices_batch([view.text for view in views])
+        return [
+            self.located(text, view, hits) if hits else []
+            for text, view, hits in zip(texts, views, hit_lists, strict=True)
+        ]
+
+    def located(self, text: str, view: MatchView, indices: Sequence[int]) -> list[Hit]:
+        """The first match of each rule in ``indices`` (rules known to hit ``view``)."""
         hits = []
-        for index in self.hit_indices(view.text):
+        for index in indices:
             span = self.patterns.first(view.text, index)
             if span is None:
                 continue

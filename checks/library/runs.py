@@ -158,23 +158,26 @@ class RunFinder:
         self._gap = re2.compile(_GAP, options)
         self._prefix = re2.compile(_LINE_PREFIX, options)
         self._suffix = re2.compile(_LINE_SUFFIX, options)
-        self._last_text: str | None = None
-        self._last_runs: list[Run] = []
+        # Runs of the texts being checked, by identity (see scrapegate.textnorm's memo).
+        self._memo: dict[int, tuple[str, list[Run]]] = {}
 
     def runs(self, text: str) -> list[Run]:
         """Every run of adjacent items (and lone markdown link items), in text order.
 
-        Memoised for the last text: every expectation on a field asks for the same runs.
+        Memoised for a batch's texts: every expectation on a field asks for the same runs.
         """
-        if text is self._last_text:
-            return self._last_runs
+        entry = self._memo.get(id(text))
+        if entry is not None and entry[0] is text:
+            return entry[1]
         runs: list[Run] = []
         line_starts: list[int] | None = None
         for match in self._run.finditer(text):
             if line_starts is None:
                 line_starts = _line_starts(text)
             runs.extend(self._split(text, match.start(), match.end(), line_starts))
-        self._last_text, self._last_runs = text, runs
+        if len(self._memo) >= 2048:
+            self._memo.clear()
+        self._memo[id(text)] = (text, runs)
         return runs
 
     def _split(self, text: str, start: int, end: int, line_starts: list[int]) -> list[Run]:
