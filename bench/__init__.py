@@ -18,7 +18,7 @@ Modules of the harness:
 * ``verify``: whether a run flagged exactly the documents the generator made bad;
 * ``benchmark``: per corpus, a verification run then interleaved timed runs; the medians;
 * ``soak``: check and clean once each on a corpus with malformed records;
-* ``targets``: issue 6's targets, judged PASS or MISS on the medians;
+* ``targets``: the engine's targets (issue 16), judged PASS or MISS on the medians;
 * ``machine``: the machine description printed with the results;
 * ``report``: the terminal tables, bench/RESULTS.md and the raw result JSON's rows.
 """

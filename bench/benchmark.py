@@ -55,6 +55,13 @@ class Cell:
         return statistics.median(r.cpu for r in self.runs)
 
     @property
+    def serial(self) -> float | None:
+        """Median seconds outside the scanning of records (None: the command did not say)."""
+        if not self.runs or any(r.scan_s is None for r in self.runs):
+            return None
+        return statistics.median(r.wall - (r.scan_s or 0.0) for r in self.runs)
+
+    @property
     def spread(self) -> float:
         """(max - min) / median of the wall times; 0 for a single run."""
         walls = [r.wall for r in self.runs]
@@ -71,7 +78,13 @@ class Cell:
             "status": self.status,
             "note": self.note,
             "runs": [
-                {"wall": r.wall, "cpu": r.cpu, "maxrss_mb": r.maxrss_mb, "tree_mb": r.tree_mb}
+                {
+                    "wall": r.wall,
+                    "cpu": r.cpu,
+                    "maxrss_mb": r.maxrss_mb,
+                    "tree_mb": r.tree_mb,
+                    "scan_s": r.scan_s,
+                }
                 for r in self.runs
             ],
         }
@@ -84,7 +97,7 @@ def run_once(variant: Variant, cell: Cell, data: str, truth: dict[str, Any], tag
     out = stem.with_suffix(".json" if variant.output != "junit" else ".xml")
     out.unlink(missing_ok=True)
     build = variant.verify_command if (verify and variant.verify_command) else variant.command
-    measured = measure(build(data, out), stem, timeout)
+    measured = measure(build(data, out), stem, timeout, env=variant.env)
     expected_codes = {0} if variant.output == "floor" else {0, 1}
     if measured.returncode not in expected_codes:
         cell.status = "error"

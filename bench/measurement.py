@@ -21,6 +21,8 @@ from pathlib import Path
 import orjson
 
 from bench.paths import HERE, ROOT
+from scrapegate.timings import ENV as TIMINGS_ENV
+from scrapegate.timings import covered
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -37,6 +39,9 @@ class Measured:
     samples: list[tuple[float, float]]
     stdout: Path
     stderr: Path
+    # Seconds during which the command was scanning records (scrapegate.timings), when it
+    # reported them: the rest of ``wall`` is its serial share.
+    scan_s: float | None = None
 
     @property
     def peak_mb(self) -> float:
@@ -73,7 +78,13 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def measure(cmd: list[str], stem: Path, timeout: float, interval: float = 0.05) -> Measured:
+def measure(
+    cmd: list[str],
+    stem: Path,
+    timeout: float,
+    interval: float = 0.05,
+    env: dict[str, str] | None = None,
+) -> Measured:
     """Run ``cmd`` from the repo root; time it and watch its memory.
 
     The command runs under bench/_measure.py (a small wrapper that reports the exact wall
@@ -84,6 +95,9 @@ def measure(cmd: list[str], stem: Path, timeout: float, interval: float = 0.05) 
     out_path, err_path = stem.with_suffix(".out"), stem.with_suffix(".err")
     report = stem.with_suffix(".measure.json")
     report.unlink(missing_ok=True)
+    timings_path = stem.with_suffix(".timings.json")
+    timings_path.unlink(missing_ok=True)
+    environment = {**child_env(), **(env or {}), TIMINGS_ENV: str(timings_path)}
     wrapped = [sys.executable, str(HERE / "_measure.py"), str(report), "--", *cmd]
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
@@ -93,7 +107,7 @@ def measure(cmd: list[str], stem: Path, timeout: float, interval: float = 0.05) 
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,
-            env=child_env(),
+            env=environment,
             start_new_session=True,
         )
         samples: list[tuple[float, float]] = []
@@ -122,7 +136,13 @@ def measure(cmd: list[str], stem: Path, timeout: float, interval: float = 0.05) 
         measured = orjson.loads(report.read_bytes())
     else:  # killed by the timeout, or the wrapper could not start the command
         measured = {"wall": time.perf_counter() - started, "returncode": -9, "maxrss_kb": 0}
+    scan_s = None
+    if timings_path.is_file():
+        scan_s = covered(
+            [tuple(i) for i in orjson.loads(timings_path.read_bytes())["scan_intervals"]]
+        )
     return Measured(
+        scan_s=scan_s,
         wall=measured["wall"],
         cpu=measured.get("cpu", 0.0),
         returncode=measured["returncode"],

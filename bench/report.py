@@ -21,6 +21,7 @@ def ratio_rows(cells: list[Cell]) -> list[dict[str, str]]:
     """One row per cell, keyed by the ``COLUMNS`` keys: medians, ratios and the verdict."""
     rows = []
     floor = {c.corpus: c for c in cells if c.variant == "floor" and c.ok}
+    one_worker = {c.corpus: c for c in cells if c.variant == "w1" and c.ok}
     gx = {c.corpus: c for c in cells if c.variant == "gx" and c.ok}
     for c in cells:
         row = {"corpus": c.corpus, "variant": c.title}
@@ -41,6 +42,11 @@ def ratio_rows(cells: list[Cell]) -> list[dict[str, str]]:
         f = floor.get(c.corpus)
         if f is not None and c.variant != "floor":
             row["vs_floor"] = f"{c.wall / f.wall:.1f}× floor"
+        w1, serial = one_worker.get(c.corpus), c.serial
+        if w1 is not None and serial is not None:
+            # Wall time outside the scanning of records, as a share of the 1-worker time:
+            # Amdahl's cap on what more workers can buy, visible on a 2-core machine.
+            row["serial"] = f"{serial / w1.wall:.0%} ({serial:.2f} s)"
         g = gx.get(c.corpus)
         if g is not None and c.variant not in ("gx", "floor"):
             row["vs_gx"] = f"{g.wall / c.wall:.0f}× faster"
@@ -58,6 +64,7 @@ COLUMNS = (
     ("rss", "peak RSS MB"),
     ("cpu", "CPU s (of wall)"),
     ("vs_floor", "vs floor"),
+    ("serial", "serial share"),
     ("vs_gx", "vs GX (per doc)"),
     ("runs", "runs"),
     ("note", "flagged set"),

@@ -86,8 +86,8 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     )
     parser.add_argument("--sizes", default="10k,100k", help="corpus sizes (10k,100k,1m)")
     parser.add_argument("--repeat", type=_at_least_one, default=3, help="timed runs per variant")
-    parser.add_argument("--variants", default="floor,w1,wall,pytest,gx",
-                        help="subset of floor,w1,wall,pytest,gx")  # fmt: skip
+    parser.add_argument("--variants", default="floor,doc1,w1,wall,pytest,gx",
+                        help="subset of floor,doc1,w1,wall,pytest,gx")  # fmt: skip
     parser.add_argument("--gx-max", default="100k", help="largest corpus run through GX")
     parser.add_argument("--startup-runs", type=_at_least_one, default=10)
     parser.add_argument("--soak", action="store_true", help="run the soak instead")
@@ -152,7 +152,7 @@ def run_benchmark(
         [[r.get(k, "") for k, _ in COLUMNS] for r in rows],
     )
     print_table(
-        "targets (issue 6)", ["target", "measured", "verdict"], [list(t) for t in target_rows]
+        "targets (issue 16)", ["target", "measured", "verdict"], [list(t) for t in target_rows]
     )
     result = {"command": command, "machine": info, "rows": rows, "targets": target_rows,
               "cells": [c.to_json() for c in cells]}  # fmt: skip

@@ -4,6 +4,8 @@ Every variant is a fresh process started from the repository root, so interprete
 and imports count, as a user sees them:
 
 * ``floor``: ``python bench/floor.py DATA``, read the lines and ``orjson.loads`` each;
+* ``doc1``: ``--workers 1`` with ``SCRAPEGATE_BATCH_DOCUMENTS=1``: the engine evaluating one
+  document at a time, as before it worked in batches (same code otherwise: old and new in one run);
 * ``w1`` / ``wall``: ``scrapegate check`` with ``--workers 1`` / ``--workers 0`` (all cores);
 * ``pytest``: ``pytest bench/reference.yaml --docs DATA`` through the pytest plugin;
 * ``gx``: ``scrapegate check --engine gx`` (Great Expectations on pandas);
@@ -17,7 +19,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.paths import BIN, SUITE
@@ -34,6 +36,8 @@ class Variant:
     unavailable: str | None = None
     # pytest: the verification run lists every failure (the timed runs use the defaults).
     verify_command: Callable[[str, Path], list[str]] | None = None
+    # Environment variables the command runs with (on top of the harness's).
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def scrapegate_bin() -> list[str]:
@@ -97,6 +101,13 @@ def variants() -> dict[str, Variant]:
         v.key: v
         for v in (
             Variant("floor", "floor (read + orjson.loads)", floor_cmd, "floor"),
+            Variant(
+                "doc1",
+                "scrapegate, 1 worker, one document at a time (the engine before batches)",
+                check_cmd("--workers", "1"),
+                "json",
+                env={"SCRAPEGATE_BATCH_DOCUMENTS": "1"},
+            ),
             Variant("w1", "scrapegate, 1 worker", check_cmd("--workers", "1"), "json"),
             Variant(
                 "wall",

@@ -7,6 +7,7 @@ a time; corpus checks fold their compact state as the documents stream past.
 
 from __future__ import annotations
 
+import os
 import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from . import timings
 from .docindex import KEY, document_index_json, id_digest
 from .documents import Document, Loaded, UnreadableRecord
 from .fieldnames import FieldNames, missing_note
@@ -197,6 +199,8 @@ class Partial:
     waiver_docs: dict[int, set[int]] = field(default_factory=dict)
     # Per-document fingerprints (lengths, dates, credits), for changes between runs.
     fingerprints: FingerprintParts = field(default_factory=FingerprintParts)
+    # When each slice was scanned (time.monotonic), for the benchmark's serial share.
+    scan_intervals: list[tuple[float, float]] = field(default_factory=list)
 
 
 def _corpus_failure(cv: CorpusViolation, field_name: str | None, corpus_source: str) -> Failure:
@@ -335,6 +339,7 @@ class Engine:
         ``spool`` (check --quarantine/--passing) receives every record as loaded, and the
         partial then remembers what each failing record failed.
         """
+        scan_started = time.monotonic()
         running = self._prepare(follows_earlier_slice)
         partial = Partial(fingerprints=FingerprintParts(width=len(self.fingerprinter.columns)))
         fingerprinter = self.fingerprinter
@@ -409,6 +414,7 @@ class Engine:
             )
             for r in running
         ]
+        partial.scan_intervals.append((scan_started, time.monotonic()))
         return partial
 
     def _group_tally(self) -> GroupTally | None:
@@ -441,6 +447,7 @@ class Engine:
             if total.routed is not None and part.routed is not None:
                 total.routed.update(part.routed)
             total.spool_parts.extend(part.spool_parts)
+            total.scan_intervals.extend(part.scan_intervals)
             for index, chosen in part.waiver_docs.items():
                 total.waiver_docs.setdefault(index, set()).update(chosen)
             for value, n in part.group_counts.items():
@@ -464,6 +471,7 @@ class Engine:
         self, partial: Partial, inputs: Sequence[str] = (), started: float = 0.0
     ) -> RunResult:
         """Close the corpus checks and build the result, failures in input order."""
+        timings.record(partial.scan_intervals)
         order = _SourceOrder(inputs)
         results = [
             ExpectationResult(
@@ -761,9 +769,16 @@ class Engine:
         return found
 
 
-BATCH_DOCUMENTS = 256
-"""Documents evaluated together: enough to scan a field's values in one call, few enough that
-a batch of long pages stays a few megabytes."""
+def _batch_documents() -> int:
+    """Documents evaluated together: enough to scan a field's values in one call, few enough
+    that a batch of long pages stays a few megabytes. ``SCRAPEGATE_BATCH_DOCUMENTS`` overrides
+    it (1 evaluates one document at a time, as the engine did before batches: bench/ compares
+    the two in one run); verdicts do not depend on it."""
+    raw = os.environ.get("SCRAPEGATE_BATCH_DOCUMENTS", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 256
+
+
+BATCH_DOCUMENTS = _batch_documents()
 
 
 @dataclass
