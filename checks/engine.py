@@ -275,14 +275,15 @@ class Engine:
         if views is None and suite.documents.group_by is not None:
             views = GroupViews(suite.documents.group_by)
         self.views = views
-        self.fingerprinter = Fingerprinter(suite)
+        now = now or datetime.now(UTC)
+        self.fingerprinter = Fingerprinter(suite, now)
         # check --baseline: the baseline's fingerprints, to keep the ids of changed documents.
         self.watch = watch
         # Reports break failures down by this field's value (opt-in: it costs a string a
         # document until the end of the run).
         self.group_by = group_by
         self.ctx = CheckContext(
-            now or datetime.now(UTC),
+            now,
             group_by=suite.documents.group_by,
             base_dir=suite.base_dir,
         )

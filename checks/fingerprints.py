@@ -119,7 +119,7 @@ def stored_thresholds(data: Any) -> ChangeThresholds:
     return found if 0 < found.ratio < 1 and found.min_chars >= 0 else ChangeThresholds()
 
 
-def columns_for(suite: Suite) -> list[tuple[Column, Any]]:
+def columns_for(suite: Suite, now: datetime | None = None) -> list[tuple[Column, Any]]:
     """The columns a suite's fingerprints record, each with what computes it (a date parser,
     or for an attribution column the index of the expectation whose verdict fills it).
 
@@ -127,6 +127,10 @@ def columns_for(suite: Suite) -> list[tuple[Column, Any]]:
     ``documents.changes.fields``); a ``date_parses`` field a date column (parsed with the
     first such expectation's formats and languages) instead; an
     ``attribution_present`` field an attribution column as well as its length.
+
+    ``now`` is the run's clock: when the expectation refuses relative dates, its parser and
+    the column's are then equal (the reference only matters to relative dates), so the
+    column's parse of a value is the expectation's, found in the parse cache.
     """
     columns: dict[Column, Any] = {}
     dated = {e.field for e in suite.expectations if e.check == "date_parses" and e.field}
@@ -147,6 +151,7 @@ def columns_for(suite: Suite) -> list[tuple[Column, Any]]:
                     languages=params.languages,
                     day_first=params.day_first,
                     allow_relative=False,
+                    reference=None if params.allow_relative else now,
                 )
             continue
         if chosen is None and check.text_only and not check.corpus and name not in dated:
@@ -167,8 +172,8 @@ def _day(parsed: ParsedDate) -> int:
 class Fingerprinter:
     """Computes one document's column values (lives in the engine; not pickled)."""
 
-    def __init__(self, suite: Suite) -> None:
-        computed = columns_for(suite)
+    def __init__(self, suite: Suite, now: datetime | None = None) -> None:
+        computed = columns_for(suite, now)
         self.columns = [c for c, _ in computed]
         self._how = [how for _, how in computed]
         # expectation index -> column its verdict fills (see Engine._evaluate).
