@@ -15,10 +15,10 @@ import os
 import signal
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .documents import Loaded
@@ -42,7 +42,9 @@ class Slice:
     format: str
     start: int = 0
     end: int | None = None
-    first_line: int = 1
+    # None until counted: planning finds byte cuts only, and the lines before a cut are
+    # counted while the workers already scan the earlier slices (see numbered).
+    first_line: int | None = 1
     problem: str | None = None
 
 
@@ -64,32 +66,36 @@ def _splittable(inp: Input) -> int:
     return info.st_size
 
 
-def _line_aligned_cuts(path: str, targets: Sequence[int]) -> list[tuple[int, int]]:
-    """For each target offset, the start of the next line and that line's number."""
-    cuts: list[tuple[int, int]] = []
-    pending = list(targets)
-    lines = 0
-    offset = 0
+def _line_aligned_starts(path: str, targets: Sequence[int], size: int) -> list[int]:
+    """For each target offset, the start of the next line (each once, in order, < ``size``).
+
+    Only a little is read after each target: the lines before a cut are counted later, by
+    :func:`numbered`, while the workers already scan.
+    """
+    starts: list[int] = []
     with open(path, "rb") as fh:
-        while pending:
-            chunk = fh.read(16 << 20)
-            if not chunk:
-                break
-            while pending and pending[0] < offset + len(chunk):
-                target = pending[0]
-                newline = chunk.find(b"\n", max(0, target - offset))
-                if newline < 0:
+        for target in targets:
+            if starts and target < starts[-1]:
+                continue  # inside the long line that the previous cut skipped
+            fh.seek(target)
+            offset = target
+            while chunk := fh.read(1 << 16):
+                newline = chunk.find(b"\n")
+                if newline >= 0:
+                    cut = offset + newline + 1
+                    if cut < size and (not starts or cut > starts[-1]):
+                        starts.append(cut)
                     break
-                cut = offset + newline + 1
-                cuts.append((cut, lines + chunk.count(b"\n", 0, newline + 1) + 1))
-                pending.pop(0)
-            lines += chunk.count(b"\n")
-            offset += len(chunk)
-    return cuts
+                offset += len(chunk)
+    return starts
 
 
 def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
-    """Cut the inputs into slices for ``workers`` processes, in input order."""
+    """Cut the inputs into slices for ``workers`` processes, in input order.
+
+    A split file's slices after its first have no line number yet: :func:`numbered`
+    counts them as they are handed out, so planning reads almost nothing.
+    """
     slices: list[Slice] = []
     for inp in inputs:
         size = _splittable(inp)
@@ -98,19 +104,45 @@ def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
             slices.append(Slice(inp.path, inp.format, problem=inp.problem))
             continue
         targets = [size * i // pieces for i in range(1, pieces)]
-        starts = [(0, 1), *[c for c in _line_aligned_cuts(inp.path, targets) if c[0] < size]]
-        # Targets inside one long line land on the same cut: keep each start once.
-        unique = sorted(dict(starts).items())
-        for index, (start, line) in enumerate(unique):
-            end = unique[index + 1][0] if index + 1 < len(unique) else size
-            slices.append(Slice(inp.path, inp.format, start, end, line))
+        starts = [0, *_line_aligned_starts(inp.path, targets, size)]
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else size
+            slices.append(Slice(inp.path, inp.format, start, end, 1 if start == 0 else None))
     return slices
+
+
+def numbered(slices: Iterable[Slice]) -> Iterator[Slice]:
+    """The slices with their first line numbers, counted lazily: a slice is yielded as soon
+    as the newlines before it are counted, so the first is handed out before any is read."""
+    path, offset, lines, fh = None, 0, 0, None
+    try:
+        for piece in slices:
+            if piece.first_line is not None:
+                yield piece
+                continue
+            if piece.path != path or piece.start < offset:
+                if fh is not None:
+                    fh.close()
+                path, offset, lines, fh = piece.path, 0, 0, open(piece.path, "rb")  # noqa: SIM115
+            assert fh is not None
+            while offset < piece.start:
+                chunk = fh.read(min(16 << 20, piece.start - offset))
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                offset += len(chunk)
+            yield replace(piece, first_line=lines + 1)
+    finally:
+        if fh is not None:
+            fh.close()
 
 
 def read_slice(piece: Slice, id_field: str | None, keep_raw: bool = False) -> Iterator[Loaded]:
     """The records of one slice (``keep_raw``: JSON Lines documents carry their line)."""
     if piece.end is None:
         return read_input(Input(piece.path, piece.format, piece.problem), id_field, keep_raw)
+    if piece.first_line is None:
+        raise ValueError(f"slice {piece.start}-{piece.end} of {piece.path} is not numbered yet")
     return read_range(piece.path, piece.start, piece.end, piece.first_line, id_field, keep_raw)
 
 
@@ -205,8 +237,12 @@ def scan_parallel(
     # cleanup cancels them, no cancel_futures): when a run is stopped its workers are killed,
     # and CPython 3.11's executor then fails every pending future; one cancelled meanwhile
     # makes it raise InvalidStateError with a traceback from its thread.
-    futures = [pool.submit(_scan_slice, job) for job in enumerate(slices)]
+    # Submitted as they are numbered: the first slices are scanned while the lines before
+    # the later ones are still being counted.
+    futures = []
     try:
+        for job in enumerate(numbered(slices)):
+            futures.append(pool.submit(_scan_slice, job))
         for future in futures:
             partial = future.result()
             # Fold as results arrive, so the parent holds one total, not every slice.

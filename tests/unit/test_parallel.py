@@ -65,11 +65,30 @@ def test_parallel_result_is_identical_to_a_single_pass(
 def test_slices_start_on_line_boundaries_with_exact_line_numbers(tmp_path: Path) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps({"n": i}) + "\n" for i in range(1000)))
-    cuts = parallel._line_aligned_cuts(str(corpus), [10, 5000, 9000])
     raw = corpus.read_bytes()
-    for offset, line in cuts:
-        assert raw[offset - 1 : offset] == b"\n"
-        assert raw[:offset].count(b"\n") + 1 == line
+    starts = parallel._line_aligned_starts(str(corpus), [10, 5000, 9000], len(raw))
+    assert len(starts) == 3
+    pieces = [parallel.Slice(str(corpus), "jsonl", 0, starts[0], 1)]
+    pieces += [
+        parallel.Slice(str(corpus), "jsonl", start, end, None)
+        for start, end in zip(starts, [*starts[1:], len(raw)], strict=True)
+    ]
+    numbered = list(parallel.numbered(pieces))
+    for piece in numbered[1:]:
+        assert raw[piece.start - 1 : piece.start] == b"\n"
+        assert raw[: piece.start].count(b"\n") + 1 == piece.first_line
+
+
+def test_a_target_inside_one_long_line_cuts_once_after_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    long_line = json.dumps({"body": "x" * 300_000}) + "\n"
+    corpus.write_text('{"n": 1}\n' + long_line + '{"n": 2}\n{"n": 3}\n')
+    raw = corpus.read_bytes()
+    starts = parallel._line_aligned_starts(str(corpus), [100, 1000, 200_000], len(raw))
+    assert starts == [len('{"n": 1}\n') + len(long_line)]
+    # A slice handed out unnumbered is refused rather than read with wrong line numbers.
+    with pytest.raises(ValueError, match="not numbered"):
+        parallel.read_slice(parallel.Slice(str(corpus), "jsonl", starts[0], len(raw), None), None)
 
 
 def test_planning_never_reads_from_a_fifo(tmp_path: Path) -> None:
