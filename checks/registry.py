@@ -72,6 +72,11 @@ class RowCheck(Protocol):
     The evaluator of a check registered with ``document_language=True`` is called as
     ``evaluator(value, language)`` instead: ``language`` is the document's language tag from
     the suite's ``documents.language`` (``es``, ``en-US``), or None when it is not known.
+
+    An evaluator may also have ``batch(values) -> [(position, violations), ...]`` (with the
+    languages and documents as further lists, by the same flags): the engine, which works in
+    batches of documents, then calls it once per batch instead of once per value. It must
+    return, for the failing positions in order, what the per-value call would.
     """
 
     def __call__(self, value: Any, /) -> list[Violation]: ...
