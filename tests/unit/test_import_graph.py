@@ -293,6 +293,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "result",
             "resultfile",
             "yamlsource",
+            "timings",
         ),
     ),
     ("Load", "Files, folders and stdin to a stream of documents.", ("loaders",)),
