@@ -21,6 +21,7 @@ import orjson
 from ..documents import Document, Loaded, UnreadableRecord
 from ._common import (
     HEAD,
+    READ_BUFFER,
     SKIP_CHUNK,
     STREAM_ERRORS,
     TOO_DEEP,
@@ -87,7 +88,7 @@ def read_range(
     """
     name = shown(path)
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below
+        raw = open(path, "rb", buffering=READ_BUFFER)  # noqa: SIM115 - closed below
     except OSError as exc:
         yield cannot_read(name, exc)
         return
