@@ -315,7 +315,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "Run",
-        "The one-pass engine over a document stream, its parallel workers, the routing of "
+        "The one-pass engine over a document stream (or one document at a time, as a crawl "
+        "scrapes them), its parallel workers, the routing of "
         "records to quarantine and passing files, the glue from suite and paths to a "
         "result (for checking and for cleaning), and the suite suggested from a corpus, "
         "measured by that engine.",
@@ -325,6 +326,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "routing",
             "fingerprints",
             "engine",
+            "incremental",
             "parallel",
             "runner",
             "cleaning",
