@@ -336,8 +336,17 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Compare and render",
         "A result compared with a baseline, and rendered as terminal text, JSON, HTML, "
-        "Markdown, JUnit and annotations.",
-        ("siteview", "changes", "resultdiff", "gate", "reports", "terminal", "baseline"),
+        "Markdown, JUnit and annotations; the webhook alert of a failed gate.",
+        (
+            "siteview",
+            "changes",
+            "resultdiff",
+            "gate",
+            "reports",
+            "terminal",
+            "baseline",
+            "notify",
+        ),
     ),
     (
         "Drivers",
