@@ -13,6 +13,7 @@ Per document the caller learns which row checks it failed *now*. Corpus checks (
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -81,6 +82,8 @@ class IncrementalRun:
         self.total: Partial = self.engine.scan(())
         self.arrived = 0
         self.result: RunResult | None = None
+        # preview(): the result it built and how many documents had arrived then.
+        self._preview: tuple[int, RunResult] | None = None
 
     def document(self, fields: dict[str, Any], url: str | None = None) -> ArrivedDocument:
         """The next document for ``fields`` (numbered in arrival order), named by the suite's
@@ -118,15 +121,31 @@ class IncrementalRun:
 
     def finish(self, inputs: Sequence[str] = (), started: float = 0.0) -> RunResult:
         """Close the corpus checks once and build the result (waivers applied), failures in
-        arrival order."""
+        arrival order; a :meth:`preview` taken after the last document is that result."""
         if self.result is None:
-            result = self.engine.finish(self.total, inputs, started)
-            ordered = tuple(
-                replace(er, failures=tuple(sorted(er.failures, key=self._arrival)))
-                for er in result.expectations
-            )
-            self.result = apply_waivers(self.suite, replace(result, expectations=ordered))
+            if self._preview is not None and self._preview[0] == self.arrived:
+                self.result = self._preview[1]
+            else:
+                self.result = self._build(self.total, inputs, started)
+            self._preview = None
         return self.result
+
+    def preview(self, inputs: Sequence[str] = (), started: float = 0.0) -> RunResult:
+        """The result as if no more documents came, leaving the run open: corpus checks close
+        on a copy of their state (its size in memory, once)."""
+        if self.result is not None:
+            return self.result
+        result = self._build(copy.deepcopy(self.total), inputs, started)
+        self._preview = (self.arrived, result)
+        return result
+
+    def _build(self, total: Partial, inputs: Sequence[str], started: float) -> RunResult:
+        result = self.engine.finish(total, inputs, started)
+        ordered = tuple(
+            replace(er, failures=tuple(sorted(er.failures, key=self._arrival)))
+            for er in result.expectations
+        )
+        return apply_waivers(self.suite, replace(result, expectations=ordered))
 
     def _arrival(self, failure: Failure) -> int:
         """A failure's document number (0 for the corpus as a whole): arrival order."""

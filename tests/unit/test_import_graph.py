@@ -351,8 +351,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Drivers",
         "How users run all of it: the command line, the pytest plugin, Great Expectations, "
-        "and the hypothesis strategies.",
-        ("plugin", "gx", "strategies", "cli"),
+        "the hypothesis strategies, and the Scrapy pipeline and extension.",
+        ("plugin", "gx", "strategies", "scrapy", "cli"),
     ),
 )
 

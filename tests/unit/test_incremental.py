@@ -79,3 +79,20 @@ def test_a_document_without_its_id_field_is_named_by_its_source() -> None:
     assert (doc.id, doc.source) == ("shop:1", "shop:1")
     named = run.document({"url": "https://a.example/1"}, url="https://a.example/")
     assert (named.id, named.source) == ("https://a.example/1", "https://a.example/ shop:2")
+
+
+def test_a_preview_closes_corpus_checks_without_ending_the_run() -> None:
+    suite = load_suite(str(SUITE))
+    run = IncrementalRun(suite, "articles")
+    lines = FEED.read_bytes().splitlines()
+    for line in lines[:60]:
+        run.add(run.document(orjson.loads(line)))
+    early = run.preview()
+    assert next(e for e in early.expectations if e.name == "url unique").failed == 2
+    for line in lines[60:]:
+        run.add(run.document(orjson.loads(line)))
+    late = run.preview()
+    assert next(e for e in late.expectations if e.name == "url unique").failed == 3
+    # Nothing arrived since the last preview: the run's result is that preview.
+    assert run.finish() is late
+    assert run.preview() is late
