@@ -22,7 +22,7 @@ pytest.importorskip(
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(__file__).parent / "site"
-SUITE = Path(__file__).parent / "items.yaml"
+SUITE = Path(__file__).parent / "suites" / "items.yaml"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
