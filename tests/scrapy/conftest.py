@@ -73,8 +73,17 @@ def crawl(tmp_path: Path, start: str, settings: dict[str, Any], kind: str = "dic
     }
     config_path = tmp_path / "config.json"
     config_path.write_text(json.dumps(config), encoding="utf-8")
+    done = run_crawl(tmp_path, config_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    lines = feed.read_text(encoding="utf-8").splitlines() if feed.exists() else []
+    return Crawl(data["reason"], data["stats"], done.stderr, [json.loads(x) for x in lines], feed)
+
+
+def run_crawl(tmp_path: Path, config_path: Path) -> subprocess.CompletedProcess[str]:
+    """The crawl's subprocess (a Twisted reactor starts once per process)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "tests.scrapy.run_crawl", str(config_path)],
         cwd=tmp_path,
         env=env,
@@ -82,7 +91,14 @@ def crawl(tmp_path: Path, start: str, settings: dict[str, Any], kind: str = "dic
         text=True,
         timeout=120,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    data = json.loads(out.read_text(encoding="utf-8"))
-    lines = feed.read_text(encoding="utf-8").splitlines() if feed.exists() else []
-    return Crawl(data["reason"], data["stats"], done.stderr, [json.loads(x) for x in lines], feed)
+
+
+def failed_start(tmp_path: Path, start: str, settings: dict[str, Any]) -> str:
+    """Run a crawl that must not start; its stderr."""
+    config = {"start": start, "out": str(tmp_path / "crawl.json"), "settings": settings}
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    done = run_crawl(tmp_path, config_path)
+    assert done.returncode != 0
+    assert not (tmp_path / "crawl.json").exists()
+    return done.stderr

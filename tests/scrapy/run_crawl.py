@@ -38,6 +38,9 @@ def main(config_path: str) -> None:
     crawler.signals.connect(on_closed, signal=signals.spider_closed)
     process.crawl(crawler, start=config["start"], kind=config.get("kind", "dict"))
     process.start()
+    if process.bootstrap_failed:
+        # What `scrapy crawl` does when a component cannot start: exit 1.
+        sys.exit(1)
     stats = {
         k: v if isinstance(v, (int, float, str, bool)) else str(v)
         for k, v in crawler.stats.get_stats().items()
