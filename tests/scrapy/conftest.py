@@ -16,10 +16,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip(
-    "scrapy", reason="the scrapy extra is not installed (pip install -e '.[scrapy]')"
-)
-
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(__file__).parent / "site"
 SUITE = Path(__file__).parent / "suites" / "items.yaml"

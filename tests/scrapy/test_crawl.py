@@ -10,6 +10,10 @@ from typing import Any
 
 import pytest
 
+pytest.importorskip(
+    "scrapy", reason="the scrapy extra is not installed (pip install -e '.[scrapy]')"
+)
+
 from scrapegate.cli import main
 from tests.scrapy.conftest import SUITE, crawl, failed_start
 from tests.webhook import refused_url, webhook

@@ -351,8 +351,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Drivers",
         "How users run all of it: the command line, the pytest plugin, Great Expectations, "
-        "the hypothesis strategies, and the Scrapy pipeline and extension.",
-        ("plugin", "gx", "strategies", "scrapy", "cli"),
+        "the hypothesis strategies, the Scrapy pipeline and extension, and the helpers of "
+        "extractor regression tests.",
+        ("plugin", "gx", "strategies", "testing", "scrapy", "cli"),
     ),
 )
 
