@@ -75,10 +75,13 @@ def test_a_crawl_checks_every_item_like_check_on_the_exported_feed(
     assert result["gate"]["passed"] is False
 
     # `scrapegate check` on the feed the same crawl exported finds the same failures.
-    code = main(["check", str(done.feed_path), "--suite", str(SUITE), "--json", "feed.json", "-q"])
+    feed_result = tmp_path / "feed-result.json"
+    code = main(
+        ["check", str(done.feed_path), "--suite", str(SUITE), "--json", str(feed_result), "-q"]
+    )
     assert code == 1
     capsys.readouterr()
-    from_feed = json.loads(Path("feed.json").read_text(encoding="utf-8"))
+    from_feed = json.loads(feed_result.read_text(encoding="utf-8"))
     item_source = re.escape(site) + r"/\S+ town:(\d+)"
     feed_source = re.escape(str(done.feed_path)) + r":(\d+)"
     assert by_expectation(result, item_source) == by_expectation(from_feed, feed_source)
