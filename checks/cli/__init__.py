@@ -64,6 +64,7 @@ class LazyGroup(click.Group):
         "export-gx": "export_gx:export_gx_command",
         "lint": "lint:lint_command",
         "report": "report:report_command",
+        "save-page": "save_page:save_page_command",
         "schema": "schema:schema_command",
         "suggest": "suggest:suggest_command",
         "templates": "templates:templates_command",

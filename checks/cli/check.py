@@ -29,6 +29,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:  # the suite and engine are imported when the command runs, not for --help
+    from ..gate import GateDecision
     from ..result import RunResult
     from ..routing import Routing
     from ..sitegroups import GroupViews
@@ -180,6 +181,22 @@ class ProgressReporter:
     metavar="N",
     help="Failures printed per expectation, then '… and N more'; 0 prints all. "
     "The result JSON (--json) holds every failure.",
+)
+@click.option(
+    "--notify",
+    "notify_url",
+    metavar="URL",
+    help="When the gate fails, POST a Slack-compatible alert (suite, gate, worst expectations, "
+    "report path) to this webhook URL. A slow or failing endpoint is a warning on stderr; "
+    "the exit code stays the gate's.",
+)
+@click.option(
+    "--notify-timeout",
+    type=click.FloatRange(min=0.1, max=120),
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long --notify waits for the webhook.",
 )
 @max_record_bytes_option
 @quiet_option("Print only the run's warnings and the verdict line.")
@@ -487,6 +504,12 @@ def _per_suite(options: dict[str, Any], suites: list[Suite]) -> list[dict[str, A
 
 def execute(options: dict[str, Any], out: Console) -> int:
     """Run ``check`` with parsed options; return the exit code (the worst over the suites)."""
+    if options.get("notify_url"):
+        from ..notify import url_problem
+
+        problem = url_problem(options["notify_url"])
+        if problem is not None:
+            raise UsageError(f"--notify: {problem}; give the webhook's full URL")
     for key in ("quarantine_path", "passing_path"):
         if options.get(key) == "-":
             # As '-' reads standard input, it writes standard output (the report moves to
@@ -637,7 +660,21 @@ def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[i
 
         render_diff(diff, out, quiet=options["quiet"])
     render_gate(decision, out)
+    if options.get("notify_url") and not decision.passed:
+        _notify(options, result, decision)
     return decision.exit_code, result
+
+
+def _notify(options: dict[str, Any], result: RunResult, decision: GateDecision) -> None:
+    """Send the --notify alert; a warning on stderr when it could not be delivered."""
+    from ..notify import notify
+
+    report = options["html_path"] or options["markdown_path"] or options["json_path"]
+    warning = notify(
+        options["notify_url"], result, decision, report, timeout=options["notify_timeout"]
+    )
+    if warning is not None:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _note_unreadable_size(path: str) -> None:

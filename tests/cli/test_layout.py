@@ -19,6 +19,7 @@ COMMANDS = [
     "export-gx",
     "lint",
     "report",
+    "save-page",
     "schema",
     "suggest",
     "templates",

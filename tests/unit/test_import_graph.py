@@ -316,7 +316,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "Run",
-        "The one-pass engine over a document stream, its parallel workers, the routing of "
+        "The one-pass engine over a document stream (or one document at a time, as a crawl "
+        "scrapes them), its parallel workers, the routing of "
         "records to quarantine and passing files, the glue from suite and paths to a "
         "result (for checking and for cleaning), and the suite suggested from a corpus, "
         "measured by that engine.",
@@ -326,6 +327,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "routing",
             "fingerprints",
             "engine",
+            "incremental",
             "parallel",
             "runner",
             "cleaning",
@@ -335,14 +337,24 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Compare and render",
         "A result compared with a baseline, and rendered as terminal text, JSON, HTML, "
-        "Markdown, JUnit and annotations.",
-        ("siteview", "changes", "resultdiff", "gate", "reports", "terminal", "baseline"),
+        "Markdown, JUnit and annotations; the webhook alert of a failed gate.",
+        (
+            "siteview",
+            "changes",
+            "resultdiff",
+            "gate",
+            "reports",
+            "terminal",
+            "baseline",
+            "notify",
+        ),
     ),
     (
         "Drivers",
         "How users run all of it: the command line, the pytest plugin, Great Expectations, "
-        "and the hypothesis strategies.",
-        ("plugin", "gx", "strategies", "cli"),
+        "the hypothesis strategies, the Scrapy pipeline and extension, and the helpers of "
+        "extractor regression tests.",
+        ("plugin", "gx", "strategies", "testing", "scrapy", "cli"),
     ),
 )
 
