@@ -10,14 +10,11 @@ identical to a single pass.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import stat
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,6 +199,11 @@ def scan_parallel(
 
     With ``spool_dir`` each slice spools its records there (check --quarantine/--passing).
     """
+    # Imported here: a run that is not split (one small file, stdin) never needs them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     engine.warm_up()
     context = multiprocessing.get_context("fork")
     counts = SharedCounts(context, len(slices))

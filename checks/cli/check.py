@@ -621,10 +621,13 @@ def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[i
 
 def _progress_line(options: dict[str, Any]) -> ProgressLine | None:
     """The progress line on stderr, started, or None when it is not wanted."""
+    terminal = sys.stderr.isatty()
+    chosen = options.get("progress")
+    if chosen is False or (chosen is None and (options["quiet"] or not terminal)):
+        return None  # decided without importing the line's module (start-up time)
     from .progress import ProgressLine, wanted
 
-    terminal = sys.stderr.isatty()
-    if not wanted(options.get("progress"), options["quiet"], terminal):
+    if not wanted(chosen, options["quiet"], terminal):
         return None
     return ProgressLine(sys.stderr, terminal=terminal, forced=bool(options.get("progress"))).start()
 
