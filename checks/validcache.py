@@ -2,11 +2,12 @@
 
 Validating a suite against its JSON Schema needs jsonschema (~0.1 s to import) and a pass
 over the document: a large share of a short run. What the schema says about a suite file is a
-pure function of the file's bytes and the schema (the scrapegate version, the built-in checks
-and the installed plugins' checks), so a suite file that validated without a problem is
-remembered by a digest of all of them: a marker file named by that digest, holding a fixed
-line. Nothing loaded from the cache is executed or unpickled; a marker either holds the
-exact line or is ignored.
+pure function of the file's bytes, the schema (the built-in checks and the installed plugins'
+checks) and the validating code (the scrapegate version, and the size and modification time
+of the validating modules and of jsonschema), so a suite file that validated without a
+problem is remembered by a digest of all of them: a marker file named by that digest,
+holding a fixed line. Nothing loaded from the cache is executed or unpickled; a marker either
+holds the exact line or is ignored.
 
 Only the schema pass is skipped. Everything else a suite's parsing does (its checks'
 parameters, packs and pattern files, base suites, cleaners, waivers) runs on every load, so
@@ -22,7 +23,9 @@ in silence: it makes a run slower, never changes a verdict or a message.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import os
 import stat
 from collections.abc import Mapping
@@ -49,14 +52,36 @@ def cache_dir() -> str | None:
     return os.path.join(base, "scrapegate")
 
 
+@functools.cache
+def _validator_stamp() -> bytes:
+    """What else decides a validation: the code that validates (scrapegate's own modules and
+    the installed jsonschema), by path, size and modification time. A development checkout
+    keeps its version number across edits, and an upgrade of jsonschema keeps ours."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    paths = [os.path.join(here, name) for name in ("finite.py", "suite.py", "validcache.py")]
+    spec = importlib.util.find_spec("jsonschema")  # found, not imported
+    if spec is not None and spec.origin:
+        paths.append(spec.origin)
+    stamps = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except (OSError, TypeError):
+            stamps.append(f"{path}:?")
+            continue
+        stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(stamps).encode()
+
+
 def validation_key(source_digest: str, schema: Mapping[str, Any]) -> str | None:
-    """The digest naming a suite file's marker: its bytes, the schema and this version."""
+    """The digest naming a suite file's marker: its bytes, the schema, the validating code."""
     try:
         schema_bytes = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
     except TypeError:
         return None  # a plugin's schema that is not JSON: validate every time
     digest = hashlib.sha256()
-    for part in (__version__.encode(), schema_bytes, source_digest.encode()):
+    parts = (__version__.encode(), _validator_stamp(), schema_bytes, source_digest.encode())
+    for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

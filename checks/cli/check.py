@@ -625,6 +625,8 @@ def _progress_line(options: dict[str, Any]) -> ProgressLine | None:
     chosen = options.get("progress")
     if chosen is False or (chosen is None and (options["quiet"] or not terminal)):
         return None  # decided without importing the line's module (start-up time)
+    if options["engine"] == "gx":
+        return None  # Great Expectations validates whole batches: nothing to count meanwhile
     from .progress import ProgressLine, wanted
 
     if not wanted(chosen, options["quiet"], terminal):

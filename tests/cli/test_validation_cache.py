@@ -210,3 +210,20 @@ def test_a_read_only_marker_folder_still_answers(
         for folder in (project / "cache", *(project / "cache").rglob("*")):
             if folder.is_dir():
                 folder.chmod(0o700)
+
+
+def test_other_validating_code_validates_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A marker is for one version of the validating code (an edited checkout, an upgraded
+    jsonschema): other code validates the same bytes again."""
+    import scrapegate.validcache
+
+    first = _check(capsys)
+    monkeypatch.setattr(scrapegate.validcache, "_validator_stamp", lambda: b"other code")
+    validations = _count_validations(monkeypatch)
+    assert _check(capsys) == first
+    assert len(validations) == 1
+    assert _check(capsys) == first
+    assert len(validations) == 1  # and remembers it for that code
+    assert len(_markers(project / "cache")) == 2
