@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from re import Match
 
 __all__ = [
@@ -282,11 +282,19 @@ _TZ_RE = (
     rf"|(?-i:UTC|GMT)[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?|(?-i:{_NAMED_TZ_RE}))(?!\w)"
 )
 
+
+def _lazy_pattern(source: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A pattern compiled on first use: the big ones cost ~40 ms to compile, which every
+    command paid at import (this module is imported to check a suite's languages) even with
+    no date to parse."""
+    return functools.cache(lambda: re.compile(source, flags))
+
+
 # A weekday or a time before the date ("Mon, 07 Jul 2025", "08:44, 3 NOV 2023") is looked for
 # only right before a match, in a short window: in the main regex these optional prefixes
 # would be tried at every position of every value.
 _BEFORE_WINDOW = 32
-_WEEKDAY_BEFORE = re.compile(rf"\b(?:{_WEEKDAYS_RE})\b\.?,?\s{{1,3}}\Z", re.IGNORECASE)
+_WEEKDAY_BEFORE = _lazy_pattern(rf"\b(?:{_WEEKDAYS_RE})\b\.?,?\s{{1,3}}\Z", re.IGNORECASE)
 # A leading time counts only when a comma or bar ties it to the date.
 _TIME_BEFORE = re.compile(
     r"(?<![0-9])([0-9]{1,2})[:h]([0-9]{2})(?:\s{0,2}([ap])\.?\s?m\b\.?)?\s{0,3}[,|]\s{0,3}\Z",
@@ -343,7 +351,7 @@ _WIDE = str.maketrans(
     }
 )
 
-_FAST = re.compile(
+_FAST = _lazy_pattern(
     # Year first: yyyy-mm-dd (also / and .), ISO 8601 and its scraped cousins; 2020. 06. 04.
     # and 2021. 3. 5. (Hungarian, Korean); 2021年3月5日 (Japanese, Chinese) and 2021년 3월 5일
     # (Korean) with a weekday; then a time. The shapes share one alternative and one set of
@@ -380,7 +388,7 @@ _ERAS: dict[str, tuple[int, int | None]] = {
     "大正": (1912, 15),
     "明治": (1868, 45),
 }
-_ERA_DATE = re.compile(
+_ERA_DATE = _lazy_pattern(
     r"(?P<era>令和|平成|昭和|大正|明治)\s{0,2}(?P<y>[0-9]{1,2}|元)\s{0,2}年\s{0,2}"
     r"(?P<mo>[0-9]{1,2})\s{0,2}月\s{0,2}(?P<d>[0-9]{1,2})(?P<nichi>\s{0,2}日)"
     rf"{_CJK_WEEKDAY}"
@@ -392,8 +400,8 @@ _LABEL = re.compile(r"[^\W\d_][^\d:\n]{0,60}:\s*")
 _DIGIT = re.compile(r"[0-9]")
 _BARE_YEAR = re.compile(r"[0-9]{4}")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_MONTH_WORD = re.compile(rf"\b(?:{_MONTHS_RE})\b", re.IGNORECASE)
-_RELATIVE = re.compile(
+_MONTH_WORD = _lazy_pattern(rf"\b(?:{_MONTHS_RE})\b", re.IGNORECASE)
+_RELATIVE = _lazy_pattern(
     r"\b(?:ago|yesterday|today|tomorrow|just\s{1,3}now|gestern|vorgestern|heute|morgen"
     r"|übermorgen|vor\s{1,3}(?:[0-9]|einer?\b|wenigen)|hier|avant-hier|aujourd['’]hui|demain"
     r"|il\s{1,3}y\s{1,3}a|ayer|anteayer|hoy|mañana|hace|ontem|anteontem|hoje|amanhã"
@@ -616,11 +624,11 @@ def _parse(value: str, parser: DateParser) -> ParsedDate | DateError:
     if isinstance(found, ParsedDate | DateError):
         return found
 
-    relative = _RELATIVE.search(stripped) is not None
+    relative = _RELATIVE().search(stripped) is not None
     if relative and not parser.allow_relative:
         return DateError(f"no date in {q} (relative date; set allow_relative to accept it)")
     if set(parser.languages) <= _MONTH_NAMES.keys():
-        has_month = _MONTH_WORD.search(stripped) is not None
+        has_month = _MONTH_WORD().search(stripped) is not None
     else:
         # Month names of other languages are dateparser's business: any word may be one.
         has_month = _WORD.search(stripped) is not None
@@ -677,7 +685,7 @@ def _fast(
             return era
     first_error: str | None = None
     foreign: str | None = None
-    for match in _FAST.finditer(scan):
+    for match in _FAST().finditer(scan):
         kind = match.lastgroup or ""
         month_name = match.group(f"{kind}_mon") if kind in ("dmy", "mdy") else None
         if month_name is not None:
@@ -709,7 +717,7 @@ def _fast(
 
 def _era_date(scan: str, value: str) -> ParsedDate | DateError | None:
     """A Japanese era date (``令和3年3月5日 10時30分``), or None when there is none."""
-    match = _ERA_DATE.search(scan)
+    match = _ERA_DATE().search(scan)
     if match is None:
         return None
     first_year, last = _ERAS[match.group("era")]
@@ -801,7 +809,7 @@ def _build(
         if lead_clock is not None:
             start = lead.start()
             clock = lead_clock if clock is None else clock
-    weekday = _WEEKDAY_BEFORE.search(value, max(0, start - _BEFORE_WINDOW), start)
+    weekday = _WEEKDAY_BEFORE().search(value, max(0, start - _BEFORE_WINDOW), start)
     if weekday is not None:
         start = weekday.start()
     moment = datetime.combine(day, time() if clock is None else clock, zone)

@@ -3,19 +3,21 @@
 YAML spells them ``.nan``, ``.inf`` and ``-.inf`` (any case), and JSON Schema's ``number``
 accepts them: ``minimum`` and ``maximum`` compare false with NaN, so ``mostly: .nan`` passed
 validation, failed an expectation every document passes and wrote a result nothing reads back.
-Suites and cleaner steps are validated with :data:`FiniteValidator`, whose ``number`` type
+Suites and cleaner steps are validated with :func:`finite_validator`, whose ``number`` type
 leaves them out, and :func:`nonfinite_message` turns its error into one naming the key and the
 finite range it allows.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError, validators
-from jsonschema.protocols import Validator
+if TYPE_CHECKING:  # jsonschema is imported when a schema is validated, not to run a suite
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 # Schema errors that only repeat, in worse words, that a non-finite value is out of range.
 RANGE_KEYWORDS = frozenset(
@@ -36,15 +38,30 @@ def yaml_spelling(value: float) -> str:
 
 
 def _is_finite_number(checker: Any, instance: object) -> bool:
+    from jsonschema import Draft202012Validator
+
     base = Draft202012Validator.TYPE_CHECKER
     return bool(base.is_type(instance, "number")) and not is_nonfinite(instance)
 
 
-# jsonschema's extend() is untyped; what it returns is a validator class like the one it extends.
-FiniteValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _is_finite_number),
-)
+@functools.cache
+def _finite_validator_class() -> type[Validator]:
+    # Importing jsonschema costs ~0.1 s: paid only when a schema is validated (a suite whose
+    # validation is cached, see scrapegate.validcache, does not).
+    from jsonschema import Draft202012Validator, validators
+
+    # jsonschema's extend() is untyped; what it returns is a validator class like the one
+    # it extends.
+    cls: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _is_finite_number),
+    )
+    return cls
+
+
+def finite_validator(schema: Mapping[str, Any]) -> Validator:
+    """A Draft 2020-12 validator for ``schema`` whose ``number`` leaves out NaN and infinity."""
+    return _finite_validator_class()(schema)
 
 
 def _number(value: object) -> str:

@@ -22,12 +22,14 @@ model it reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_FAILED, EXIT_OK
-from .result import RunResult
-from .resultdiff import ResultDiff
 from .wording import plural
+
+if TYPE_CHECKING:  # a run without --baseline has no diff: the diff model is not imported
+    from .result import RunResult
+    from .resultdiff import ResultDiff
 
 REGRESSIONS = "regressions"
 FAILURES = "failures"

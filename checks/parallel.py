@@ -10,14 +10,11 @@ identical to a single pass.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +23,7 @@ from .engine import Engine, Partial, Progress, Transform
 from .errors import ScrapegateError
 from .loaders import Input, read_input
 from .loaders.jsonl import read_range
+from .loaders.meter import METER, SharedCounts
 from .result import RunResult
 from .routing import Spool
 
@@ -154,10 +152,21 @@ def _scan_slice(job: tuple[int, Slice]) -> Partial:
     index, piece = job
     engine: Engine = _JOB["engine"]
     spool_dir = _JOB["spool_dir"]
+    counts: SharedCounts = _JOB["counts"]
+    # A worker reads several slices in turn: its meter's count before this one is the base.
+    base = METER.read()
+
+    def publish(checked: int) -> None:
+        # Called by the scan every so many records and at its end: the parent's progress
+        # line adds up every slice's bytes and records.
+        counts.publish(index, METER.read() - base, checked)
+
     records = read_slice(piece, _JOB["id_field"], keep_raw=spool_dir is not None)
     # Each worker spools its own slice; the parent reads the parts back in slice order.
     spool = Spool(spool_dir, index) if spool_dir is not None else None
-    return engine.scan(records, _JOB["transform"], follows_earlier_slice=index > 0, spool=spool)
+    return engine.scan(
+        records, _JOB["transform"], progress=publish, follows_earlier_slice=index > 0, spool=spool
+    )
 
 
 def _ignore_interrupts() -> None:
@@ -222,9 +231,18 @@ def scan_parallel(
 
     With ``spool_dir`` each slice spools its records there (check --quarantine/--passing).
     """
+    # Imported here: a run that is not split (one small file, stdin) never needs them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     engine.warm_up()
-    _JOB.update(engine=engine, id_field=id_field, transform=transform, spool_dir=spool_dir)
     context = multiprocessing.get_context("fork")
+    counts = SharedCounts(context, len(slices))
+    METER.shared = counts  # the parent's progress line reads the workers' counts
+    _JOB.update(
+        engine=engine, id_field=id_field, transform=transform, spool_dir=spool_dir, counts=counts
+    )
     partials: list[Partial] = []
     records = 0
     # ProcessPoolExecutor, not multiprocessing.Pool: Pool.terminate() can deadlock on a

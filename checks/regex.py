@@ -53,19 +53,14 @@ def compile_pattern(pattern: str) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> tuple[list[Any], Any]:
-    """The compiled patterns and their RE2 set (None for fewer than two), shared per process.
+def _search_set(patterns: tuple[str, ...]) -> Any:
+    """The RE2 set of two or more patterns, shared per process.
 
     Compiling a pack's set costs tens of milliseconds; a parallel run builds its evaluators
     again for every slice, and the parent warms this cache before forking so that workers
     inherit compiled sets instead of compiling their own. RE2 objects are read-only once
     compiled, so sharing them is safe.
     """
-    if len(patterns) < 2:
-        return [compile_pattern(p) for p in patterns], None
-    # Each pattern alone is needed only to locate a hit (first/all); the set decides which
-    # patterns hit. Compiling all of them up front cost ~0.2 s per process for the packs.
-    compiled: list[Any] = [None] * len(patterns)
     rset = re2.Set.SearchSet(_OPTIONS)
     for pattern in patterns:
         try:
@@ -74,7 +69,19 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[list[Any], Any]:
             compile_pattern(pattern)  # raises PatternError, which says what to change
             raise
     rset.Compile()
-    return compiled, rset
+    return rset
+
+
+@functools.lru_cache(maxsize=256)
+def _alone(patterns: tuple[str, ...]) -> list[Any]:
+    """Each pattern compiled alone, shared per process; a slot is filled on its first use.
+
+    Each pattern alone is needed only to locate a hit (first/all); the set decides which
+    patterns hit. Compiling all of them up front cost ~0.2 s per process for the packs.
+    """
+    if len(patterns) < 2:
+        return [compile_pattern(p) for p in patterns]
+    return [None] * len(patterns)
 
 
 @dataclass(frozen=True)
@@ -91,14 +98,22 @@ class PatternSet:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
-        self._compiled, self._set = _compiled(self.patterns)
+        # One pattern compiles now (cheap), so that a bad one is reported where it is given.
+        self._compiled = _alone(self.patterns)
+        # The set is compiled on the first scan, not here: a suite is built (and its
+        # parameters checked) before any scan, and a check whose scans all go through the
+        # engine's shared set per field (rules.SharedScan) never needs its own.
+        self._set: Any = None
 
     def hits(self, text: str) -> list[int]:
         """Indices of the patterns that match somewhere in ``text``, in pattern order."""
+        if self._set is not None:
+            return sorted(self._set.Match(text) or ())
         if not self._compiled:
             return []
-        if self._set is None:
+        if len(self.patterns) < 2:
             return [0] if self._compiled[0].search(text) else []
+        self._set = _search_set(self.patterns)
         return sorted(self._set.Match(text) or ())
 
     def _one(self, index: int) -> Any:

@@ -21,6 +21,7 @@ from .loaders import (
     resolve_inputs,
     skipped_warning,
 )
+from .loaders.meter import METER
 from .parallel import plan, run_parallel, scan_parallel, worker_count
 from .result import RunResult
 from .routing import Expected, Routing, Spool, remove_spool, split, spool_directory
@@ -92,6 +93,7 @@ def run_paths(
         chosen, fmt if paths else (fmt or suite.documents.format), skipped, walked
     )
     unread = [*walked, *skipped_warning(skipped)]
+    METER.expect(i.path for i in inputs if i.problem is None)  # the progress line's total
     count = worker_count(workers)
     if routing is not None:
         engine = Engine(suite, now, group_by, views, watch)

@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 # A suite holds CleanerSpecs; they are defined with the cleaners and still importable from here.
 from .cleaners import CleanerSpec as CleanerSpec
@@ -23,13 +21,17 @@ from .cleaners import validate_pipeline
 from .dates import language_tag, language_tag_problem
 from .documents import Document
 from .errors import ConfigError, Location, Problem, did_you_mean
-from .finite import FiniteValidator, nonfinite_error
+from .finite import finite_validator, nonfinite_error
 from .grouping import GroupBy, parse_group_by
 from .packs import is_pack_path
 from .regex import PatternError, compile_pattern
 from .registry import CheckContext, CheckType, ParamError, registry
 from .schema import suite_schema
+from .validcache import remember_validated, validated_before, validation_key
 from .yamlsource import KeyPath, MarkedDocument, format_path, problems_sorted, read_marked
+
+if TYPE_CHECKING:  # imported when a suite is validated (see _schema_problems)
+    import jsonschema
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -234,13 +236,20 @@ class Suite:
 
 
 def _schema_problems(doc: MarkedDocument, schema: dict[str, Any]) -> list[Problem]:
-    validator = FiniteValidator(schema)
+    # A file that passed this schema before, byte for byte, passes again: skip the pass (and
+    # importing jsonschema). Only a clean pass is remembered, so problems are always found.
+    key = validation_key(doc.source_digest, schema) if doc.source_digest else None
+    if key is not None and validated_before(key):
+        return []
+    validator = finite_validator(schema)
     problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
         for problem in _translate(doc, error):
             # The common keys are checked by the base schema and by the check's branch.
             if problem not in problems:
                 problems.append(problem)
+    if key is not None and not problems:
+        remember_validated(key)
     return problems
 
 

@@ -8,6 +8,7 @@ alias bombs before they expand.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +80,9 @@ class MarkedDocument:
     key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     # Problems that left the rest of the data usable (see ``load_marked(keep_going=True)``).
     problems: list[Problem] = field(default_factory=list)
+    # SHA-256 of the file's bytes when read from a file (read_marked), else "": what the
+    # data is a function of (see scrapegate.validcache).
+    source_digest: str = ""
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """Location of the value (or key) at ``path``, falling back to the nearest parent."""
@@ -301,7 +305,9 @@ def read_marked(
         raise ConfigError.single(
             Location(shown, line), f"file is not UTF-8 (byte {exc.start}); save it as UTF-8"
         ) from None
-    return load_marked(text, shown, keep_going=keep_going)
+    doc = load_marked(text, shown, keep_going=keep_going)
+    doc.source_digest = hashlib.sha256(raw).hexdigest()
+    return doc
 
 
 def problems_sorted(problems: Sequence[Problem]) -> list[Problem]:

@@ -8,16 +8,17 @@ cannot see (unknown packs, patterns RE2 rejects).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, did_you_mean
-from ..finite import FiniteValidator, nonfinite_error
+from ..finite import finite_validator, nonfinite_error
 from ..registry import ParamError
 from ..yamlsource import KeyPath, MarkedDocument, format_path
 from ._registry import CleanerType, build_params, registry
 from ._spec import CleanerSpec
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 def _shown(path: KeyPath, name: str) -> str:
@@ -131,7 +132,7 @@ def _step_problems(
         )
     known = {k: v for k, v in spec.params.items() if k in allowed}
     schema = {"type": "object", "properties": allowed}
-    for error in FiniteValidator(schema).iter_errors(known):
+    for error in finite_validator(schema).iter_errors(known):
         if nonfinite_error(error) == "":
             continue  # a NaN's range error: its type error says it, with the range
         bad = True

@@ -13,7 +13,6 @@ import importlib
 import io
 import signal
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -150,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             err=True,
         )
         if _State.debug:
+            import traceback  # only for an internal error: not on every start
+
             traceback.print_exc()
         return EXIT_INTERNAL
     return int(code or 0)

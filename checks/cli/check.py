@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,7 @@ if TYPE_CHECKING:  # the suite and engine are imported when the command runs, no
     from ..routing import Routing
     from ..sitegroups import GroupViews
     from ..suite import Suite
+    from .progress import ProgressLine
 
 CHECK_EPILOG = """
 \b
@@ -50,39 +50,6 @@ Examples:
 Exit codes: 0 pass, 1 expectations failed (with --baseline: the run
 regressed; see --fail-on), 2 usage or configuration error, 3 internal error.
 """
-
-
-class ProgressReporter:
-    """A progress line on stderr, shown only for runs longer than a couple of seconds."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self.progress: Any = None
-        self.task: Any = None
-
-    def __call__(self, records: int) -> None:
-        if not self.enabled:
-            return
-        if self.progress is None:
-            if time.monotonic() - self.started < 2.0:
-                return
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self.progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.completed} records checked"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.progress.start()
-            self.task = self.progress.add_task("check", total=None)
-        self.progress.update(self.task, completed=records)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
 
 
 @click.command(
@@ -197,6 +164,14 @@ class ProgressReporter:
     show_default=True,
     metavar="SECONDS",
     help="How long --notify waits for the webhook.",
+)
+@click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="Show a progress line on stderr: bytes read of the total, MB/s, documents/s, time "
+    "left (a count for stdin). Default: on a terminal, for runs longer than a second, "
+    "unless -q or CI is set.",
 )
 @max_record_bytes_option
 @quiet_option("Print only the run's warnings and the verdict line.")
@@ -599,11 +574,15 @@ def _execute_one(options: dict[str, Any], suite: Suite, out: Console) -> tuple[i
 
         # Read whole before the run: a bad baseline fails fast, and --json may replace it.
         baseline = load_result(options["baseline_path"])
-    reporter = ProgressReporter(enabled=not options["quiet"] and sys.stderr.isatty())
+    progress = _progress_line(options)
     try:
-        result = _run(options, suite, reporter, baseline)
-    finally:
-        reporter.close()
+        result = _run(options, suite, progress, baseline)
+    except BaseException:
+        if progress is not None:
+            progress.close(finished=False)
+        raise
+    if progress is not None:
+        progress.close()
     regressed = False
     diff = None
     if baseline is not None:
@@ -675,6 +654,21 @@ def _notify(options: dict[str, Any], result: RunResult, decision: GateDecision) 
     )
     if warning is not None:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _progress_line(options: dict[str, Any]) -> ProgressLine | None:
+    """The progress line on stderr, started, or None when it is not wanted."""
+    terminal = sys.stderr.isatty()
+    chosen = options.get("progress")
+    if chosen is False or (chosen is None and (options["quiet"] or not terminal)):
+        return None  # decided without importing the line's module (start-up time)
+    if options["engine"] == "gx":
+        return None  # Great Expectations validates whole batches: nothing to count meanwhile
+    from .progress import ProgressLine, wanted
+
+    if not wanted(chosen, options["quiet"], terminal):
+        return None
+    return ProgressLine(sys.stderr, terminal=terminal, forced=bool(options.get("progress"))).start()
 
 
 def _note_unreadable_size(path: str) -> None:

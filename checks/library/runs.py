@@ -143,23 +143,44 @@ class RunFinder:
     def __init__(self, rules: Sequence[PackRule]) -> None:
         self.rules = tuple(rules)
         alternatives = "|".join(f"(?:{r.pattern})" for r in self.rules)
-        token = f"(?:{alternatives})"
-        options = _longest_options()
+        self._token_source = f"(?:{alternatives})"
+        # Runs of the texts being checked, by identity (see scrapegate.textnorm's memo).
+        self._memo: dict[int, tuple[str, list[Run]]] = {}
+
+    # Each pattern is compiled on first use: the token pattern (~30 ms) and the small ones
+    # only once a text holds a run, the run pattern (~0.1 s) once a text is scanned for runs.
+
+    @functools.cached_property
+    def _run(self) -> Any:
+        token = self._token_source
         # A run may start where a markdown list line starts ("* [Comments](#c)"), so that a
         # list of link lines is one run, not one lone item per line.
         start = rf"(?:\A|{_BOUNDARY_CLASS}|(?m:^){_LINE_PREFIX})"
         run = rf"{start}{token}(?:{_GAP}{token})+(?:{_BOUNDARY_CLASS}|\z)"
         link_line = rf"(?m:^){_LINE_PREFIX}{token}{_LINE_SUFFIX}(?m:$)"
-        self._run = re2.compile(rf"(?i){run}|{link_line}", options)
+        return re2.compile(rf"(?i){run}|{link_line}", _longest_options())
+
+    @functools.cached_property
+    def _token(self) -> Any:
         # The boundary after a token belongs to the match, so that the longest match cannot
         # end inside a word ("Submit Comment|s"); _split trims it off again.
-        self._token = re2.compile(rf"(?i){token}({_BOUNDARY_CLASS}|\z)", options)
-        self._identify = PatternSet([rf"(?i)\A(?:{r.pattern})\z" for r in self.rules])
-        self._gap = re2.compile(_GAP, options)
-        self._prefix = re2.compile(_LINE_PREFIX, options)
-        self._suffix = re2.compile(_LINE_SUFFIX, options)
-        # Runs of the texts being checked, by identity (see scrapegate.textnorm's memo).
-        self._memo: dict[int, tuple[str, list[Run]]] = {}
+        return re2.compile(rf"(?i){self._token_source}({_BOUNDARY_CLASS}|\z)", _longest_options())
+
+    @functools.cached_property
+    def _identify(self) -> PatternSet:
+        return PatternSet([rf"(?i)\A(?:{r.pattern})\z" for r in self.rules])
+
+    @functools.cached_property
+    def _gap(self) -> Any:
+        return re2.compile(_GAP, _longest_options())
+
+    @functools.cached_property
+    def _prefix(self) -> Any:
+        return re2.compile(_LINE_PREFIX, _longest_options())
+
+    @functools.cached_property
+    def _suffix(self) -> Any:
+        return re2.compile(_LINE_SUFFIX, _longest_options())
 
     def runs(self, text: str) -> list[Run]:
         """Every run of adjacent items (and lone markdown link items), in text order.

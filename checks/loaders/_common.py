@@ -18,6 +18,7 @@ from typing import IO, Any, cast
 import orjson
 
 from ..documents import UnreadableRecord
+from .meter import METER
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -108,6 +109,10 @@ def open_binary(path: str, stack: ExitStack) -> IO[bytes]:
     else:
         raw = open(path, "rb", buffering=READ_BUFFER)  # noqa: SIM115 - the ExitStack closes it
         stack.callback(raw.close)
+        # The progress line reads the position of this descriptor (compressed bytes for a
+        # gzip file); closing counts the whole file as read, however far a reader got.
+        METER.opened(raw.fileno())
+        stack.callback(METER.closed)
     head = _head(raw)
     if len(head) == 1 and not raw.seekable():
         # A pipe's writer may have sent a single byte so far: peek shows only what arrived.

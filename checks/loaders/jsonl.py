@@ -43,6 +43,7 @@ from ._common import (
     too_long,
     utf8_error,
 )
+from .meter import METER
 
 _BLANK = object()
 
@@ -93,19 +94,25 @@ def read_range(
         yield cannot_read(name, exc)
         return
     with raw:
-        # A binary file is one unreadable record, reported by the slice that starts it; later
-        # slices yield nothing, exactly as a single pass stops at its start.
+        # The progress line reads this descriptor's position; once done (or given up) the
+        # whole slice counts as read.
+        METER.opened(raw.fileno(), start)
         try:
-            binary = not_json_lines(raw.read(HEAD))
-        except OSError as exc:
-            yield corrupt(name, first_line, exc)
-            return
-        if binary is not None:
-            if start == 0:
-                yield UnreadableRecord(name, 0, binary)
-            return
-        raw.seek(start)
-        yield from _records(_Range(raw, end), name, id_field, first_line, keep_raw)
+            # A binary file is one unreadable record, reported by the slice that starts it;
+            # later slices yield nothing, exactly as a single pass stops at its start.
+            try:
+                binary = not_json_lines(raw.read(HEAD))
+            except OSError as exc:
+                yield corrupt(name, first_line, exc)
+                return
+            if binary is not None:
+                if start == 0:
+                    yield UnreadableRecord(name, 0, binary)
+                return
+            raw.seek(start)
+            yield from _records(_Range(raw, end), name, id_field, first_line, keep_raw)
+        finally:
+            METER.closed(end - start)
 
 
 class _Range:

@@ -15,6 +15,7 @@ from typing import Any
 from ..documents import Document, Loaded, UnreadableRecord
 from ..errors import UsageError
 from ._common import cannot_read, corrupt, reason, record_id, shown
+from .meter import METER
 
 MISSING_PYARROW = "reading Parquet needs pyarrow: pip install 'scrapegate[parquet]'"
 BATCH_ROWS = 1024
@@ -57,6 +58,8 @@ def read(path: str, id_field: str | None = None) -> Iterator[Loaded]:
     with ExitStack() as stack:
         try:
             fh = stack.enter_context(open(path, "rb"))
+            METER.opened(fh.fileno())
+            stack.callback(METER.closed)
             parquet: Any = pq.ParquetFile(fh)
             insane = _insane_metadata(parquet.metadata)
         except OSError as exc:

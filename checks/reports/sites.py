@@ -6,7 +6,7 @@ Group names are scraped text (a field's value, a URL's host): escaped like any o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -14,11 +14,13 @@ from rich.text import Text
 
 from ..escaping import printable
 from ..result import RunResult
-from ..resultdiff import ResultDiff
 from ..siteview import GroupDrop, SiteGroup, SiteGroups, site_groups
 from ..wording import plural
 from . import mdtext
 from .text import percent
+
+if TYPE_CHECKING:  # the diff model is imported by runs with a baseline, not by every render
+    from ..resultdiff import ResultDiff
 
 SHOWN = 10  # groups shown in the terminal and the Markdown summary (check --max-groups)
 

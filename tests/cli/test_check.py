@@ -264,27 +264,6 @@ def test_scraped_markup_is_printed_literally(
     assert "\\x1b[31mred" in out
 
 
-def test_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
-    from scrapegate.cli import check
-
-    clock = [100.0]
-    monkeypatch.setattr(check.time, "monotonic", lambda: clock[0])
-    reporter = check.ProgressReporter(enabled=True)
-    reporter(1000)
-    assert reporter.progress is None
-    clock[0] += 2.5
-    reporter(2000)
-    try:
-        assert reporter.progress is not None
-        assert reporter.progress.tasks[0].completed == 2000
-    finally:
-        reporter.close()
-    disabled = check.ProgressReporter(enabled=False)
-    clock[0] += 10
-    disabled(5000)
-    assert disabled.progress is None
-
-
 def test_group_by_field_records_values_of_failing_documents(project: Path) -> None:
     records = [{**GOOD[0], "source": "Reuters"}, {**LEAKY, "source": "AP"}, {**GOOD[1]}]
     write_jsonl(project / "docs" / "a.jsonl", records)

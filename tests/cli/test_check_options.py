@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -43,13 +44,14 @@ def test_workers_beyond_the_cores_fork_no_more_processes_than_cores_and_say_so_o
     _docs(tmp_path / "docs", files=20)
     monkeypatch.setattr(scrapegate.parallel, "usable_cores", lambda: 2)
     pools: list[int] = []
-    real = scrapegate.parallel.ProcessPoolExecutor
+    # scrapegate.parallel imports the executor when it forks (start-up time): patch its source.
+    real = concurrent.futures.ProcessPoolExecutor
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         pools.append(kwargs["max_workers"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(scrapegate.parallel, "ProcessPoolExecutor", recording)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", recording)
     code = main(["check", "docs", "--suite", "suite.yaml", "--workers", "1000"])
     err = capsys.readouterr().err
     assert code == 0

@@ -310,9 +310,10 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "Suites",
-        "The YAML a user writes: parsed with line and column, validated against the registries; "
-        "its waivers, applied to any engine's result.",
-        ("schema", "suite", "waivers", "lint"),
+        "The YAML a user writes: parsed with line and column, validated against the registries "
+        "(a file validated before is remembered by digest); its waivers, applied to any "
+        "engine's result.",
+        ("schema", "suite", "validcache", "waivers", "lint"),
     ),
     (
         "Run",
