@@ -24,6 +24,7 @@ from typing import Any
 from .documents import Loaded
 from .engine import Engine, Partial, Progress, Transform
 from .errors import ScrapegateError
+from .failurespool import spool_folder
 from .loaders import Input, read_input
 from .loaders.jsonl import read_range
 from .result import RunResult
@@ -191,6 +192,8 @@ def scan_parallel(
     With ``spool_dir`` each slice spools its records there (check --quarantine/--passing).
     """
     engine.warm_up()
+    # Workers write their failures into the parent's folder, which the parent removes.
+    spool_folder()
     _JOB.update(engine=engine, id_field=id_field, transform=transform, spool_dir=spool_dir)
     context = multiprocessing.get_context("fork")
     partials: list[Partial] = []
