@@ -4,7 +4,8 @@ A large JSON Lines file is cut into line-aligned byte ranges (each with its firs
 number, so sources stay exact); other files are one slice each. A pipe, FIFO or device is
 never opened here: it can be read only once, so one worker reads it whole, in one stream.
 Workers are forked with the suite already loaded, return compact partial results (counts,
-failures, corpus-check state), and the parent folds them in input order, so the result is
+corpus-check state, and their failures as the names of spool files past a few thousand, see
+scrapegate.failurespool), and the parent folds them in input order, so the result is
 identical to a single pass.
 """
 
