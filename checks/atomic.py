@@ -41,7 +41,7 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
     write_chunks_atomic(path, (data,))
 
 
-def write_chunks_atomic(path: str, chunks: Iterable[bytes]) -> None:
+def write_chunks_atomic(path: str, chunks: Iterable[bytes | memoryview]) -> None:
     """Write the concatenated ``chunks`` to ``path`` atomically, never all of them at once."""
     with atomic_stream(path) as fh:
         for chunk in chunks:

@@ -18,6 +18,7 @@ from typing import Any
 from . import timings
 from .docindex import KEY, document_index_json, id_digest
 from .documents import Document, Loaded, UnreadableRecord
+from .failurespool import FailureSpool
 from .fieldnames import FieldNames, missing_note
 from .fingerprints import KEY as FINGERPRINTS_KEY
 from .fingerprints import MAX_IDS, Fingerprinter, FingerprintParts, Watch
@@ -101,7 +102,7 @@ class _Running:
     where: _WhereFilter | None
     evaluated: int = 0
     failed: int = 0
-    failures: list[Failure] = field(default_factory=list)
+    failures: FailureSpool = field(default_factory=FailureSpool)
     # Evaluated documents whose field was missing or null.
     missing: int = 0
     # The fingerprint column this expectation's verdict fills (attribution_present), if any.
@@ -164,7 +165,8 @@ class Tally:
 
     evaluated: int = 0
     failed: int = 0
-    failures: list[Failure] = field(default_factory=list)
+    # On disk past a few thousand (see scrapegate.failurespool): a worker returns file names.
+    failures: FailureSpool = field(default_factory=FailureSpool)
     # The corpus check's state (unique digests, counts), merged across slices.
     state: Any = None
     where_seen: bool = True
@@ -177,7 +179,7 @@ class Partial:
 
     records: int = 0
     documents: int = 0
-    unreadable: list[Failure] = field(default_factory=list)
+    unreadable: FailureSpool = field(default_factory=FailureSpool)
     tallies: list[Tally] = field(default_factory=list)
     # Documents without a usable id, and repeated ids (only when documents.id is set).
     ids: IdAudit | None = None
@@ -483,7 +485,7 @@ class Engine:
                 mostly=1.0,
                 evaluated=partial.records,
                 failed=len(partial.unreadable),
-                failures=tuple(sorted(partial.unreadable, key=order.key)),
+                failures=partial.unreadable.sorted(order.key),
                 description="Every record and file could be read and parsed.",
             )
         ]
@@ -530,7 +532,7 @@ class Engine:
                     mostly=spec.mostly,
                     evaluated=tally.evaluated,
                     failed=tally.failed,
-                    failures=tuple(sorted(tally.failures, key=order.key)),
+                    failures=tally.failures.sorted(order.key),
                     description=spec.description,
                     source=str(spec.location),
                 )

@@ -4,7 +4,8 @@ A large JSON Lines file is cut into line-aligned byte ranges (each with its firs
 number, so sources stay exact); other files are one slice each. A pipe, FIFO or device is
 never opened here: it can be read only once, so one worker reads it whole, in one stream.
 Workers are forked with the suite already loaded, return compact partial results (counts,
-failures, corpus-check state), and the parent folds them in input order, so the result is
+corpus-check state, and their failures as the names of spool files past a few thousand, see
+scrapegate.failurespool), and the parent folds them in input order, so the result is
 identical to a single pass.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 from .documents import Loaded
 from .engine import Engine, Partial, Progress, Transform
 from .errors import ScrapegateError
+from .failurespool import spool_folder
 from .loaders import Input, read_input
 from .loaders.jsonl import read_range
 from .loaders.meter import METER, SharedCounts
@@ -237,6 +239,8 @@ def scan_parallel(
     from concurrent.futures.process import BrokenProcessPool
 
     engine.warm_up()
+    # Workers write their failures into the parent's folder, which the parent removes.
+    spool_folder()
     context = multiprocessing.get_context("fork")
     counts = SharedCounts(context, len(slices))
     METER.shared = counts  # the parent's progress line reads the workers' counts

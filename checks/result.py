@@ -7,6 +7,7 @@ be added, never renamed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,13 +107,14 @@ class ExpectationResult:
     mostly: float
     evaluated: int
     failed: int
-    failures: tuple[Failure, ...] = ()
+    # A tuple, or a scrapegate.failurespool.FailureSpool (on disk) from the engine.
+    failures: Sequence[Failure] = ()
     description: str = ""
     source: str = ""
     # Documents whose failures a waiver accepted: not in ``failed``, their evidence in
     # ``waived_failures`` (the JSON lists them among the failures, marked "waived": true).
     waived: int = 0
-    waived_failures: tuple[Failure, ...] = ()
+    waived_failures: Sequence[Failure] = ()
 
     @property
     def pass_rate(self) -> float:

@@ -14,8 +14,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from .docindex import id_digest
+from .failurespool import FailureSpool
 from .regex import compile_pattern
-from .result import ExpectationResult, Failure, RunResult, WaiverNote, WaiverStatus
+from .result import ExpectationResult, RunResult, WaiverNote, WaiverStatus
 from .suite import Suite, Waiver
 from .wording import plural
 
@@ -112,8 +113,9 @@ def apply_waivers(suite: Suite, result: RunResult, now: datetime | None = None) 
         if not mine or not er.failures:
             expectations.append(er)
             continue
-        kept: list[Failure] = []
-        waived: list[Failure] = list(er.waived_failures)
+        # Spools, as the engine's: a run may hold millions of failures (scrapegate.failurespool).
+        kept = FailureSpool()
+        waived = FailureSpool(er.waived_failures)
         docs: set[str] = set()
         for failure in er.failures:
             # The first waiver (in suite order) that chooses the document accepts it.
@@ -127,10 +129,10 @@ def apply_waivers(suite: Suite, result: RunResult, now: datetime | None = None) 
         expectations.append(
             replace(
                 er,
-                failures=tuple(kept),
+                failures=kept,
                 failed=max(er.failed - len(docs), 0),
                 waived=er.waived + len(docs),
-                waived_failures=tuple(waived),
+                waived_failures=waived,
             )
         )
     statuses: list[WaiverStatus] = []

@@ -69,12 +69,19 @@ def _field_grouping(result: RunResult, name: str) -> Grouping | None:
 
 
 def _auto(result: RunResult) -> str:
-    failures = [f for e in result.expectations for f in e.failures]
-    urls = sum(1 for f in failures if host(f) != NONE)
-    if failures and urls * 2 >= len(failures):
+    # One pass over every failure (they may be on disk): counts and distinct names only.
+    count = urls = 0
+    files: set[str] = set()
+    folders: set[str] = set()
+    for e in result.expectations:
+        for f in e.failures:
+            count += 1
+            urls += host(f) != NONE
+            files.add(source_file(f.source))
+            folders.add(folder(f))
+    if count and urls * 2 >= count:
         return "host"
-    files = {source_file(f.source) for f in failures}
-    return "file" if len({folder(f) for f in failures}) <= 1 and len(files) > 1 else "folder"
+    return "file" if len(folders) <= 1 and len(files) > 1 else "folder"
 
 
 def grouping(result: RunResult, group_by: str | None) -> Grouping:

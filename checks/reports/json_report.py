@@ -9,14 +9,15 @@ failures are spliced in at their place a chunk at a time. The bytes are exactly 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
 
 from ..atomic import write_chunks_atomic
 from ..escaping import utf8_safe
-from ..result import RunResult
+from ..result import Failure, RunResult
 
 _OPTIONS = orjson.OPT_INDENT_2
 # What an expectation's empty failure list looks like in the skeleton. A JSON string escapes
@@ -37,38 +38,44 @@ def write_json(result: RunResult, path: str) -> None:
     write_chunks_atomic(path, _chunks(result))
 
 
-def _chunks(result: RunResult) -> Iterator[bytes]:
+def _chunks(result: RunResult) -> Iterator[bytes | memoryview]:
     data: dict[str, Any] = result.to_json(failures=False)
     skeleton = _dumps(data)
-    pieces = skeleton.split(_EMPTY_FAILURES)
-    if len(pieces) != len(result.expectations) + 1:
+    places = []
+    at = skeleton.find(_EMPTY_FAILURES)
+    while at >= 0:
+        places.append(at)
+        at = skeleton.find(_EMPTY_FAILURES, at + len(_EMPTY_FAILURES))
+    if len(places) != len(result.expectations):
         # A key elsewhere spelt like ours (an extra section): no splicing, one piece.
         yield _dumps(result.to_json()) + b"\n"
         return
-    yield pieces[0]
-    for expectation, after in zip(result.expectations, pieces[1:], strict=True):
+    # Views, not split() copies: at a million documents the document index and fingerprints
+    # after the last expectation are tens of megabytes.
+    view = memoryview(skeleton)
+    done = 0
+    for expectation, at in zip(result.expectations, places, strict=True):
+        yield view[done:at]
         # Waived failures follow the others, each marked "waived": true (as to_json has them).
-        every = expectation.failures
-        if expectation.waived_failures:
-            every = (*every, *expectation.waived_failures)
+        every = itertools.chain(expectation.failures, expectation.waived_failures)
         yield from _failure_list(every)
-        yield after
+        done = at + len(_EMPTY_FAILURES)
+    yield view[done:]
     yield b"\n"
 
 
-def _failure_list(failures: Any) -> Iterator[bytes]:
-    if not failures:
-        yield _EMPTY_FAILURES
-        return
-    yield b'"failures": ['
-    for start in range(0, len(failures), _CHUNK):
-        parts = []
-        for index in range(start, min(start + _CHUNK, len(failures))):
-            item = _dumps(failures[index].to_json())
-            body = item.replace(b"\n", b"\n" + _FAILURE_INDENT)
-            parts.append((b",\n" if index else b"\n") + _FAILURE_INDENT + body)
+def _failure_list(failures: Iterable[Failure]) -> Iterator[bytes]:
+    # Read once, front to back: the engine's failures may be on disk (a FailureSpool).
+    every = iter(failures)
+    first = True
+    while chunk := list(itertools.islice(every, _CHUNK)):
+        parts = [b'"failures": ['] if first else []
+        for failure in chunk:
+            body = _dumps(failure.to_json()).replace(b"\n", b"\n" + _FAILURE_INDENT)
+            parts.append((b"\n" if first else b",\n") + _FAILURE_INDENT + body)
+            first = False
         yield b"".join(parts)
-    yield b"\n      ]"
+    yield _EMPTY_FAILURES if first else b"\n      ]"
 
 
 def _dumps(data: Any) -> bytes:

@@ -291,6 +291,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "grouping",
             "docindex",
             "result",
+            "failurespool",
             "resultfile",
             "yamlsource",
             "timings",

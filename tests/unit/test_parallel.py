@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from scrapegate import parallel
+from scrapegate import failurespool, parallel
 from scrapegate.loaders import Input
+from scrapegate.reports.json_report import dumps
 from scrapegate.runner import run_paths
 from tests.helpers import NOW, suite_from_yaml
 
@@ -114,3 +116,26 @@ def test_planning_never_reads_from_a_fifo(tmp_path: Path) -> None:
             os.close(writer)
     assert slices == [parallel.Slice(str(fifo), "jsonl")]
     assert left == data
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_failures_spooled_to_disk_give_the_same_json_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Workers hand back their failures as spool files; the JSON is byte for byte the same."""
+    corpus = tmp_path / "c.jsonl"
+    write_corpus(corpus)
+    monkeypatch.setattr(parallel, "MIN_SLICE_BYTES", 4096)
+    suite = suite_from_yaml(SUITE)
+
+    def written(buffered: int, sort_run: int) -> bytes:
+        monkeypatch.setattr(failurespool, "BUFFERED", buffered)
+        monkeypatch.setattr(failurespool, "SORT_RUN", sort_run)
+        result = run_paths(suite, [str(corpus)], workers=workers, now=NOW)
+        assert isinstance(result.expectations[2].failures, failurespool.FailureSpool)
+        return dumps(replace(result, duration_s=0.0))
+
+    in_memory = written(1 << 20, 1 << 20)
+    folder = failurespool.spool_folder()
+    assert written(2, 3) == in_memory
+    assert os.listdir(folder) == [], "no spool file outlives the result that held it"
