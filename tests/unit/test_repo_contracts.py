@@ -23,8 +23,9 @@ def test_readme_starts_with_exactly_two_commands() -> None:
     install_and_run, install_and_test = readme_commands()
     assert "scrapegate check fixtures/news --suite expectations/news.yaml" in install_and_run
     assert install_and_test.rstrip().endswith("pytest")
-    # The docs extra is installed so that tests/docs builds the site instead of failing.
-    assert '".[test,gx,docs]"' in install_and_test
+    # The docs extra is installed so that tests/docs builds the site instead of failing, the
+    # spark extra so that tests/spark run (CI must run them, not skip them).
+    assert '".[test,gx,docs,spark]"' in install_and_test
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
