@@ -317,8 +317,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "Run",
         "The one-pass engine over a document stream, its parallel workers, the routing of "
         "records to quarantine and passing files, the glue from suite and paths to a "
-        "result (for checking and for cleaning), and the suite suggested from a corpus, "
-        "measured by that engine.",
+        "result (for checking and for cleaning), the same scan in Spark tasks, and the suite "
+        "suggested from a corpus, measured by that engine.",
         (
             "fieldnames",
             "sitegroups",
@@ -327,6 +327,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "engine",
             "parallel",
             "runner",
+            "spark",
             "cleaning",
             "suggest",
         ),
@@ -355,6 +356,7 @@ UPPER = (
     "terminal",
     "runner",
     "parallel",
+    "spark",
     "cleaning",
     "cli",
     "commands",
