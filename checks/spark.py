@@ -52,7 +52,17 @@ FAILURE_COLUMNS = ("doc", "source", "field", "expectation", "message", "start", 
 # Columns the readers add to say where a row came from (dropped before checking).
 PATH_COLUMN = "_scrapegate_path"
 # Hadoop filesystem URLs are read by Spark; anything else is a local path.
-URL_SCHEMES = ("s3a://", "s3://", "s3n://", "hdfs://", "gs://", "abfs://", "abfss://", "wasbs://")
+URL_SCHEMES = (
+    "s3a://",
+    "s3://",
+    "s3n://",
+    "hdfs://",
+    "gs://",
+    "abfs://",
+    "abfss://",
+    "wasbs://",
+    "dbfs:/",
+)
 
 
 def require_pyspark() -> None:

@@ -279,3 +279,35 @@ def test_spark_engine_matches_native_on_generated_corpora(
     ran = run_spark(ARTICLES, [str(path)])
     assert verdicts(ran) == verdicts(native)
     assert comparable(ran.to_json()) == comparable(native.to_json())
+
+
+def test_the_spark_submit_script_runs_check_with_the_spark_engine(
+    spark: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import runpy
+
+    import scrapegate.spark_submit as script
+
+    monkeypatch.chdir(tmp_path)
+    Path("crawl.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
+    Path("suite.yaml").write_text(SUITE)
+    # As spark-submit runs it: a file, run as __main__, its arguments scrapegate's.
+    monkeypatch.setattr(
+        "sys.argv",
+        [script.__file__, "check", "crawl.jsonl", "--suite", "suite.yaml", "--json", "r.json"],
+    )
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_path(script.__file__, run_name="__main__")
+    assert exited.value.code == 1
+    assert "FAIL 'url unique'" in capsys.readouterr().out
+    data = json.loads(Path("r.json").read_text())
+    assert [e["failed"] for e in data["expectations"]] == [0, 1, 1, 1]
+    assert script.submitted_args(["check", "x", "--engine", "native"]) == [
+        "check",
+        "x",
+        "--engine",
+        "native",
+    ]

@@ -341,8 +341,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Drivers",
         "How users run all of it: the command line, the pytest plugin, Great Expectations, "
-        "and the hypothesis strategies.",
-        ("plugin", "gx", "strategies", "cli"),
+        "the hypothesis strategies, and the script spark-submit runs.",
+        ("plugin", "gx", "strategies", "cli", "spark_submit"),
     ),
 )
 
@@ -359,6 +359,7 @@ UPPER = (
     "spark",
     "cleaning",
     "cli",
+    "spark_submit",
     "commands",
     "plugin",
     "gx",
