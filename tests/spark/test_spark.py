@@ -311,3 +311,34 @@ def test_the_spark_submit_script_runs_check_with_the_spark_engine(
         "--engine",
         "native",
     ]
+
+
+def test_gzipped_jsonl_and_parquet_urls_are_read_by_spark(
+    spark: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.chdir(tmp_path)
+    Path("suite.yaml").write_text(SUITE)
+    with gzip.open("crawl.jsonl.gz", "wt") as fh:
+        fh.write("".join(json.dumps(r) + "\n" for r in RECORDS))
+    pq.write_table(pa.Table.from_pylist(RECORDS), "crawl.parquet")
+    for name in ("crawl.jsonl.gz", "crawl.parquet"):
+        url = (tmp_path / name).as_uri()
+        code, out = run_cli(
+            ["check", url, "--suite", "suite.yaml", "--engine", "spark", "--json", "r.json"],
+            capsys,
+        )
+        assert code == 1, out
+        data = json.loads(Path("r.json").read_text())
+        by_name = {e["name"]: e for e in data["expectations"]}
+        shown = url.replace("file:///", "file:/")
+        assert data["documents"] == 4
+        assert [f["source"] for f in by_name["url unique"]["failures"]] == [f"{shown}:4"]
+        assert [f["doc"] for f in by_name["url is https"]["failures"]] == ["http://a.example/3"]
