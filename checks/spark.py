@@ -32,10 +32,13 @@ from .documents import Document, Loaded
 from .engine import Engine, Partial, Transform
 from .errors import UsageError
 from .fingerprints import Watch
+from .library.unique import UniqueState
+from .library.unique import _duplicate as duplicate_violation
 from .loaders._common import record_id
 from .loaders.jsonl import _records as jsonl_records
 from .loaders.text import _document as text_document
 from .parallel import Slice, read_slice
+from .registry import CorpusViolation, DocRef
 from .result import RunResult
 from .sitegroups import GroupViews
 from .suite import Suite, load_suite
@@ -145,6 +148,53 @@ def _working_dir(path: str) -> Iterator[None]:
         os.chdir(before)
 
 
+# The rows a task returns: its partial ("partial", payload set), and per unique expectation
+# the first occurrence in the task of each distinct value ("first") and the later ones
+# ("later"), for the Spark aggregation that finds the duplicates (see _duplicates).
+ROW_SCHEMA = (
+    "kind string, part long, expectation long, key long, doc string, source string, "
+    "ordinal long, shown binary, payload binary"
+)
+Row = tuple[str, int, int, int, str | None, str | None, int, bytes | None, bytes | None]
+
+
+def _signed(key: int) -> int:
+    """A 64-bit digest as Spark's (signed) long."""
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
+def _detach_unique(found: Partial, index: int) -> Iterator[Row]:
+    """The unique states of ``found`` as rows; the partial keeps empty states.
+
+    A state holds every distinct value of the task (its digest and first place): summed over
+    tasks that is the corpus, too much to send to the driver. Spark groups it by digest.
+    """
+    for number, tally in enumerate(found.tallies):
+        state = tally.state
+        if not isinstance(state, UniqueState):
+            continue
+        details = state.first_details or {}
+        for key, _ in state.first.items():
+            doc, shown = details.get(key, (None, None))
+            yield (
+                "first", index, number, _signed(key), doc.id if doc else None,
+                state.first_source(key), doc.ordinal if doc else -1,
+                None if doc is None else pickle.dumps(shown), None,
+            )  # fmt: skip
+        for key, doc, shown in state.later:
+            yield (
+                "later", index, number, _signed(key), doc.id, doc.source, doc.ordinal,
+                pickle.dumps(shown), None,
+            )  # fmt: skip
+        tally.state = UniqueState(keeps_first_details=state.first_details is not None)
+
+
+def _task_rows(found: Partial, index: int) -> Iterator[Row]:
+    yield from _detach_unique(found, index)
+    payload = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+    yield ("partial", index, -1, 0, None, None, -1, None, payload)
+
+
 def _scan_slices(
     broadcast: Any, id_field: str | None, cwd: str, jobs: Iterable[tuple[int, Slice]]
 ) -> Any:
@@ -154,7 +204,7 @@ def _scan_slices(
         with _working_dir(cwd):
             records = read_slice(piece, id_field)
             found = engine.scan(records, transform, follows_earlier_slice=index > 0)
-        yield index, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+        yield from _task_rows(found, index)
 
 
 class _Lines:
@@ -210,20 +260,80 @@ def _scan_arrow(broadcast: Any, id_field: str | None, mode: str, batches: Any) -
     fallback = f"dataframe/part-{index:05d}"
     records = _documents(batches, id_field, fallback, mode)
     found = engine.scan(records, transform, follows_earlier_slice=index > 0)
-    payload = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
-    yield pa.RecordBatch.from_pydict({"part": [index], "partial": [payload]})
+    rows = list(_task_rows(found, index))
+    text, number, raw = pa.string(), pa.int64(), pa.binary()
+    types = {"string": text, "long": number, "binary": raw}
+    schema = pa.schema([(n, types[t]) for n, t in (f.split() for f in ROW_SCHEMA.split(", "))])
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    yield pa.RecordBatch.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
+    )
 
 
 # -- driver ---------------------------------------------------------------------------------
 
 
-def _fold(engine: Engine, parts: Iterable[tuple[int, bytes]]) -> Partial:
-    """The partials in input order, folded as the native parallel run folds them."""
+class _Found:
+    """A unique expectation's duplicates as Spark found them, in place of its state."""
+
+    def __init__(self, violations: list[CorpusViolation]) -> None:
+        self.violations = violations
+
+    def merge(self, later: Any) -> Iterable[CorpusViolation]:
+        return ()
+
+    def finish(self) -> Iterable[CorpusViolation]:
+        return self.violations
+
+
+def _duplicates(rows: DataFrame) -> list[Any]:
+    """Every later occurrence of a value, with the source of its first occurrence.
+
+    The first occurrence corpus-wide is the first in the earliest task that saw the value;
+    the other tasks' first occurrences are duplicates too, as in Engine.merge.
+    """
+    from pyspark.sql import functions as F
+
+    firsts = rows.where(F.col("kind") == "first")
+    earliest = firsts.groupBy("expectation", "key").agg(
+        F.min(F.struct("part", "source")).alias("earliest")
+    )
+    repeated = firsts.join(earliest, ["expectation", "key"]).where(
+        F.col("part") != F.col("earliest.part")
+    )
+    later = rows.where(F.col("kind") == "later").join(earliest, ["expectation", "key"])
+    wanted = ["expectation", "doc", "source", "ordinal", "shown", "earliest.source"]
+    return repeated.select(*wanted).unionAll(later.select(*wanted)).collect()
+
+
+def _fold(engine: Engine, rows: DataFrame) -> Partial:
+    """The tasks' partials folded in input order, as the native parallel run folds them;
+    unique's duplicates found by a Spark aggregation."""
+    from pyspark.sql import functions as F
+
+    rows.persist()
+    try:
+        parts = rows.where(F.col("kind") == "partial").select("part", "payload").collect()
+        duplicates = (
+            _duplicates(rows) if any(e.check == "unique" for e in engine.suite.expectations) else []
+        )
+    finally:
+        rows.unpersist()
     total: Partial | None = None
-    for _, payload in sorted(parts, key=lambda part: part[0]):
-        found: Partial = pickle.loads(payload)
+    for part in sorted(parts, key=lambda row: int(row["part"])):
+        found: Partial = pickle.loads(part["payload"])
         total = found if total is None else engine.merge([total, found])
-    return total if total is not None else engine.scan(())
+    if total is None:
+        return engine.scan(())
+    found_by: dict[int, list[CorpusViolation]] = {}
+    for row in duplicates:
+        ref = DocRef(row["doc"], row["source"], int(row["ordinal"]))
+        violation = duplicate_violation(pickle.loads(row["shown"]), row[5])
+        found_by.setdefault(int(row["expectation"]), []).append(CorpusViolation(ref, violation))
+    for number, tally in enumerate(total.tallies):
+        if isinstance(tally.state, UniqueState):
+            tally.state = _Found(found_by.get(number, []))
+    return total
 
 
 def _engine_for(suite: Suite | str, now: datetime | None) -> Engine:
@@ -239,10 +349,9 @@ def scan_dataframe(
     broadcast = spark.sparkContext.broadcast(_ship(engine, transform))
     try:
         task = bind(_scan_arrow, broadcast, engine.suite.documents.id, mode)
-        rows = df.mapInArrow(task, "part long, partial binary").collect()
+        return _fold(engine, df.mapInArrow(task, ROW_SCHEMA))
     finally:
         broadcast.unpersist()
-    return _fold(engine, ((row["part"], row["partial"]) for row in rows))
 
 
 def scan_slices(
@@ -254,10 +363,10 @@ def scan_slices(
     try:
         task = bind(_scan_slices, broadcast, engine.suite.documents.id, os.getcwd())
         jobs = list(enumerate(slices))
-        parts = context.parallelize(jobs, max(1, len(jobs))).mapPartitions(task).collect()
+        rows = context.parallelize(jobs, max(1, len(jobs))).mapPartitions(task)
+        return _fold(engine, spark.createDataFrame(rows, ROW_SCHEMA))
     finally:
         broadcast.unpersist()
-    return _fold(engine, parts)
 
 
 def validate(
