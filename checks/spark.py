@@ -107,22 +107,29 @@ _ENGINES: dict[str, tuple[Engine, Transform | None]] = {}
 
 @dataclass(frozen=True)
 class _Shipped:
-    """The engine and transform as they travel to the executors (a broadcast of this)."""
+    """The engine and whether to clean, as they travel to the executors (a broadcast of this)."""
 
     digest: str
     payload: bytes
 
 
-def _ship(engine: Engine, transform: Transform | None) -> _Shipped:
-    payload = pickle.dumps((engine, transform), protocol=pickle.HIGHEST_PROTOCOL)
+def _ship(engine: Engine, clean: bool) -> _Shipped:
+    # The cleaners travel as a flag: each process builds them from the suite (compiled
+    # pattern sets do not pickle).
+    payload = pickle.dumps((engine, clean), protocol=pickle.HIGHEST_PROTOCOL)
     return _Shipped(hashlib.sha256(payload).hexdigest(), payload)
 
 
 def _unship(shipped: _Shipped) -> tuple[Engine, Transform | None]:
     cached = _ENGINES.get(shipped.digest)
     if cached is None:
-        engine, transform = pickle.loads(shipped.payload)
+        engine, clean = pickle.loads(shipped.payload)
         engine.warm_up()
+        transform = None
+        if clean:
+            from .cleaning import pipeline_transform
+
+            transform = pipeline_transform(engine.suite, count_lines=False)
         _ENGINES.clear()  # one run at a time per process: do not keep old suites
         cached = _ENGINES[shipped.digest] = (engine, transform)
     return cached
@@ -342,11 +349,11 @@ def _engine_for(suite: Suite | str, now: datetime | None) -> Engine:
 
 
 def scan_dataframe(
-    engine: Engine, df: DataFrame, transform: Transform | None = None, mode: str = "dataframe"
+    engine: Engine, df: DataFrame, clean: bool = False, mode: str = "dataframe"
 ) -> Partial:
     """Scan every partition of ``df`` in its executors; the partials folded in order."""
     spark = df.sparkSession
-    broadcast = spark.sparkContext.broadcast(_ship(engine, transform))
+    broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
     try:
         task = bind(_scan_arrow, broadcast, engine.suite.documents.id, mode)
         return _fold(engine, df.mapInArrow(task, ROW_SCHEMA))
@@ -355,11 +362,11 @@ def scan_dataframe(
 
 
 def scan_slices(
-    engine: Engine, spark: SparkSession, slices: Sequence[Slice], transform: Transform | None
+    engine: Engine, spark: SparkSession, slices: Sequence[Slice], clean: bool = False
 ) -> Partial:
     """Scan local slices (:func:`scrapegate.parallel.plan`), one Spark task each."""
     context = spark.sparkContext
-    broadcast = context.broadcast(_ship(engine, transform))
+    broadcast = context.broadcast(_ship(engine, clean))
     try:
         task = bind(_scan_slices, broadcast, engine.suite.documents.id, os.getcwd())
         jobs = list(enumerate(slices))
@@ -465,7 +472,7 @@ def run_spark(
     fmt: str | None = None,
     master: str | None = None,
     now: datetime | None = None,
-    transform: Transform | None = None,
+    clean: bool = False,
     group_by: str | None = None,
     views: GroupViews | None = None,
     watch: Watch | None = None,
@@ -502,7 +509,7 @@ def run_spark(
                     "(jsonl, json, csv, parquet or text)"
                 )
             df = read_urls(spark, [url], chosen)
-            partials.append(scan_dataframe(engine, df, transform, read_kind(chosen)))
+            partials.append(scan_dataframe(engine, df, clean, read_kind(chosen)))
         total = engine.merge(partials) if partials else engine.scan(())
         return engine.finish(total, urls, started)
     chosen_paths = input_paths(suite, paths)
@@ -518,7 +525,7 @@ def run_spark(
         )
     parallelism = max(1, spark.sparkContext.defaultParallelism)
     slices = plan(inputs, parallelism)
-    total = scan_slices(engine, spark, slices, transform)
+    total = scan_slices(engine, spark, slices, clean)
     result = engine.finish(total, chosen_paths, started)
     unread = [*walked, *skipped_warning(skipped)]
     return replace(result, warnings=(*result.warnings, *unread)) if unread else result

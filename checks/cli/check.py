@@ -297,17 +297,12 @@ def _run_spark(
         from ..fingerprints import watch_for
 
         watch = watch_for(suite, baseline, options["change_overrides"])
-    transform = None
-    if options["clean"]:
-        from ..cleaning import pipeline_transform
-
-        transform = pipeline_transform(suite, count_lines=False)
     return run_spark(
         suite,
         list(options["paths"]) or None,
         options["fmt"],
         master=options["spark_master"],
-        transform=transform,
+        clean=options["clean"],
         group_by=report_field,
         views=views,
         watch=watch,

@@ -26,10 +26,11 @@ from tests.helpers import docs, suite_from_yaml
 ROOT = Path(__file__).resolve().parents[2]
 # Every bundled fixture corpus, read from the paths its suite names.
 FIXTURE_SUITES = [
-    "expectations/articles.yaml",
-    "expectations/news.yaml",
-    "expectations/web-text.yaml",
-    "fixtures/gate/gate.yaml",
+    ["expectations/articles.yaml"],
+    ["expectations/articles.yaml", "--clean"],  # the cleaners travel to the executors too
+    ["expectations/news.yaml"],
+    ["expectations/web-text.yaml"],
+    ["fixtures/gate/gate.yaml"],
 ]
 
 SUITE = """\
@@ -145,17 +146,17 @@ def test_failures_df_and_the_parquet_dataset_hold_every_failure(spark: Any, tmp_
     ]
 
 
-@pytest.mark.parametrize("suite_path", FIXTURE_SUITES)
+@pytest.mark.parametrize("suite_args", FIXTURE_SUITES, ids=" ".join)
 def test_spark_engine_writes_the_native_result_on_every_fixture(
     spark: Any,
-    suite_path: str,
+    suite_args: list[str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(ROOT)
     native_json, spark_json = tmp_path / "native.json", tmp_path / "spark.json"
-    base = ["check", "--suite", suite_path, "--max-failures", "0"]
+    base = ["check", "--suite", *suite_args, "--max-failures", "0"]
     native_code, native_out = run_cli([*base, "--json", str(native_json)], capsys)
     spark_code, spark_out = run_cli([*base, "--engine", "spark", "--json", str(spark_json)], capsys)
     assert spark_code == native_code
