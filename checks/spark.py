@@ -87,16 +87,17 @@ def session(master: str | None = None) -> SparkSession:
     builder = SparkSession.builder.appName("scrapegate")
     if master is not None:
         builder = builder.master(master)
-    elif "spark.master" not in _submitted_conf():
+    elif not _launched_with_master():
         builder = builder.master("local[*]")
     return builder.getOrCreate()
 
 
-def _submitted_conf() -> set[str]:
-    # spark-submit passes its settings to the Python driver through this variable's conf.
-    from pyspark import SparkConf
-
-    return {key for key, _ in SparkConf().getAll()}
+def _launched_with_master() -> bool:
+    """Whether Spark's launcher chose the master: spark-submit (and the pyspark shell) start
+    the JVM before Python and pass it this way; PYSPARK_SUBMIT_ARGS may name one too."""
+    if os.environ.get("PYSPARK_GATEWAY_PORT"):
+        return True
+    return "--master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "")
 
 
 # -- executors ------------------------------------------------------------------------------
