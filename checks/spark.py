@@ -54,6 +54,9 @@ MISSING_PYSPARK = (
 FAILURE_COLUMNS = ("doc", "source", "field", "expectation", "message", "start", "end", "snippet")
 # Columns the readers add to say where a row came from (dropped before checking).
 PATH_COLUMN = "_scrapegate_path"
+# The line number of a block's first row: 2 in the first block of a CSV file (its header is
+# line 1), else 1.
+FIRST_COLUMN = "_scrapegate_first"
 # Hadoop filesystem URLs are read by Spark; anything else is a local path.
 URL_SCHEMES = (
     "s3a://",
@@ -250,8 +253,9 @@ def _documents(
             for row in group:
                 yield text_document(path, row["value"].encode("utf-8", "surrogateescape"))
         else:
-            for line, fields in enumerate(group, 1):
+            for offset, fields in enumerate(group):
                 del fields[PATH_COLUMN]
+                line = fields.pop(FIRST_COLUMN) + offset
                 source = f"{path}:{line}"
                 ident = record_id(fields, id_field, source) if id_field else source
                 yield Document(ident, path, line, fields)
@@ -431,10 +435,10 @@ def is_url(path: str) -> bool:
 def read_urls(spark: SparkSession, urls: Sequence[str], fmt: str) -> DataFrame:
     """Read Hadoop URLs with Spark's readers, each row tagged with its file and position.
 
-    A row's source is ``URL:N``: N counts the rows (JSON Lines and CSV: the lines, blank ones
-    included for JSON Lines) of the file from the first; a file Spark splits into several
-    blocks (an uncompressed file over spark.sql.files.maxPartitionBytes) has sources
-    ``URL@BYTE:N`` for the blocks after the first, N counting from that block's start.
+    A row's source is ``URL:N``: N is the line of JSON Lines (blank lines counted) and of CSV
+    (the header is line 1; exact while no cell spans lines), the row of Parquet and JSON. A
+    file Spark splits into blocks (uncompressed, over spark.sql.files.maxPartitionBytes) has
+    sources ``URL@BYTE:N`` for the blocks after the first, N counting from the block's start.
     """
     from pyspark.sql import functions as F
 
@@ -459,7 +463,11 @@ def read_urls(spark: SparkSession, urls: Sequence[str], fmt: str) -> DataFrame:
     source = F.when(F.col("_block") == 0, F.col("_file")).otherwise(
         F.concat(F.col("_file"), F.lit("@"), F.col("_block").cast("string"))
     )
-    return df.withColumn(PATH_COLUMN, source).drop("_file", "_block")
+    header = F.when(F.col("_block") == 0, F.lit(2)).otherwise(F.lit(1))
+    first = header if fmt == "csv" else F.lit(1)
+    return (
+        df.withColumn(PATH_COLUMN, source).withColumn(FIRST_COLUMN, first).drop("_file", "_block")
+    )
 
 
 def read_kind(fmt: str) -> str:

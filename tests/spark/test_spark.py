@@ -314,7 +314,7 @@ def test_the_spark_submit_script_runs_check_with_the_spark_engine(
     ]
 
 
-def test_gzipped_jsonl_and_parquet_urls_are_read_by_spark(
+def test_gzipped_jsonl_parquet_and_csv_urls_are_read_by_spark(
     spark: Any,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -330,7 +330,11 @@ def test_gzipped_jsonl_and_parquet_urls_are_read_by_spark(
     with gzip.open("crawl.jsonl.gz", "wt") as fh:
         fh.write("".join(json.dumps(r) + "\n" for r in RECORDS))
     pq.write_table(pa.Table.from_pylist(RECORDS), "crawl.parquet")
-    for name in ("crawl.jsonl.gz", "crawl.parquet"):
+    Path("crawl.csv").write_text(
+        "url,title\n" + "".join(f"{r['url']},{r['title']}\n" for r in RECORDS)
+    )
+    # The native loaders' numbering: JSON Lines and Parquet from 1, CSV from 2 (the header).
+    for name, line in (("crawl.jsonl.gz", 4), ("crawl.parquet", 4), ("crawl.csv", 5)):
         url = (tmp_path / name).as_uri()
         code, out = run_cli(
             ["check", url, "--suite", "suite.yaml", "--engine", "spark", "--json", "r.json"],
@@ -341,5 +345,5 @@ def test_gzipped_jsonl_and_parquet_urls_are_read_by_spark(
         by_name = {e["name"]: e for e in data["expectations"]}
         shown = url.replace("file:///", "file:/")
         assert data["documents"] == 4
-        assert [f["source"] for f in by_name["url unique"]["failures"]] == [f"{shown}:4"]
+        assert [f["source"] for f in by_name["url unique"]["failures"]] == [f"{shown}:{line}"]
         assert [f["doc"] for f in by_name["url is https"]["failures"]] == ["http://a.example/3"]
