@@ -388,19 +388,21 @@ def validate(
     now: datetime | None = None,
     inputs: Sequence[str] = (),
     failures_path: str | None = None,
+    clean: bool = False,
 ) -> RunResult:
     """Run ``suite`` (a Suite or the path of its YAML) over ``df``: the native engine's result.
 
     Each row is one document (its columns are the fields). A row's source is
-    ``dataframe/part-NNNNN:ROW`` (its partition and its row in it) unless the DataFrame came
-    from :func:`read_urls`, whose rows carry their file. ``failures_path`` also writes every
-    failure as a Parquet dataset (see :func:`failures_df`). Waivers are not applied here, as
+    ``dataframe/part-NNNNN:ROW`` (its partition and its row in it); files read by
+    :func:`run_spark` keep their ``file:line``. ``failures_path`` also writes every
+    failure as a Parquet dataset (see :func:`failures_df`); ``clean`` applies the suite's
+    cleaners first, as ``check --clean`` does. Waivers are not applied here, as
     with :func:`scrapegate.engine.run_suite`; the CLI applies them.
     """
     require_pyspark()
     started = time.perf_counter()
     engine = _engine_for(suite, now)
-    result = engine.finish(scan_dataframe(engine, df), inputs, started)
+    result = engine.finish(scan_dataframe(engine, df, clean), inputs, started)
     if failures_path is not None:
         failures_df(result, df.sparkSession).write.mode("overwrite").parquet(failures_path)
     return result

@@ -117,7 +117,7 @@ def test_failures_df_and_the_parquet_dataset_hold_every_failure(spark: Any, tmp_
 
     df = spark.createDataFrame(RECORDS, "url string, title string").coalesce(1)
     out = tmp_path / "failures"
-    result = validate(df, suite_from_yaml(SUITE), failures_path=str(out))
+    result = validate(df, suite_from_yaml(SUITE), failures_path=str(out), clean=True)
     frame = failures_df(result, spark)
     assert tuple(frame.columns) == FAILURE_COLUMNS
     rows = sorted(tuple(r) for r in frame.collect())
