@@ -119,7 +119,12 @@ class _Shipped:
 
 def _ship(engine: Engine, clean: bool) -> _Shipped:
     # The cleaners travel as a flag: each process builds them from the suite (compiled
-    # pattern sets do not pickle).
+    # pattern sets do not pickle). Built once here too, so that a suite without cleaners is
+    # the native engine's usage error on the driver, not a failed task.
+    if clean:
+        from .cleaning import pipeline_transform
+
+        pipeline_transform(engine.suite, count_lines=False)
     payload = pickle.dumps((engine, clean), protocol=pickle.HIGHEST_PROTOCOL)
     return _Shipped(hashlib.sha256(payload).hexdigest(), payload)
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from scrapegate.cli import main
 from scrapegate.engine import run_suite
+from scrapegate.errors import UsageError
 from scrapegate.loaders import resolve_inputs
 from scrapegate.result import RunResult
 from scrapegate.strategies import documents_satisfying, documents_violating
@@ -117,7 +118,9 @@ def test_failures_df_and_the_parquet_dataset_hold_every_failure(spark: Any, tmp_
 
     df = spark.createDataFrame(RECORDS, "url string, title string").coalesce(1)
     out = tmp_path / "failures"
-    result = validate(df, suite_from_yaml(SUITE), failures_path=str(out), clean=True)
+    with pytest.raises(UsageError, match="the suite has no 'cleaners:' pipeline"):
+        validate(df, suite_from_yaml(SUITE), clean=True)
+    result = validate(df, suite_from_yaml(SUITE), failures_path=str(out))
     frame = failures_df(result, spark)
     assert tuple(frame.columns) == FAILURE_COLUMNS
     rows = sorted(tuple(r) for r in frame.collect())
