@@ -11,6 +11,8 @@ For every corpus size it runs, each as a fresh subprocess from the repository ro
 * ``scrapegate -w1`` / ``scrapegate -wall``: ``scrapegate check`` with 1 worker / all cores;
 * ``pytest``: ``pytest bench/reference.yaml --docs DATA`` through the pytest plugin;
 * ``gx``: ``scrapegate check --engine gx`` (sizes up to ``--gx-max``, and the 20k corpus);
+* ``spark``: ``scrapegate check --engine spark --spark-master local[2]`` (only when asked:
+  ``--variants ...,spark``), with its start-up (Java, Spark) measured alone on 1 document;
 * ``start-up``: ``scrapegate check`` on a 1-document file.
 
 Each variant's first run checks that it flagged exactly the documents the generator says are
@@ -87,7 +89,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--sizes", default="10k,100k", help="corpus sizes (10k,100k,1m)")
     parser.add_argument("--repeat", type=_at_least_one, default=3, help="timed runs per variant")
     parser.add_argument("--variants", default="floor,doc1,w1,wall,pytest,gx",
-                        help="subset of floor,doc1,w1,wall,pytest,gx")  # fmt: skip
+                        help="subset of floor,doc1,w1,wall,pytest,gx,spark")  # fmt: skip
     parser.add_argument("--gx-max", default="100k", help="largest corpus run through GX")
     parser.add_argument("--startup-runs", type=_at_least_one, default=10)
     parser.add_argument("--soak", action="store_true", help="run the soak instead")
@@ -142,6 +144,9 @@ def run_benchmark(
         cells += bench_corpus(SAME_DOCS_FOR_GX, same, plan.repeat, args.timeout, log)
     cells.sort(key=lambda c: c.documents)  # the 20k GX comparison among the sizes
     cells.append(bench_startup(plan.startup_runs, args.timeout, log))
+    if "spark" in keys and not variants()["spark"].unavailable:
+        # Spark's fixed cost, apart: each corpus row above includes it once.
+        cells.append(bench_startup(min(plan.startup_runs, plan.repeat), args.timeout, log, True))
     ok = all(c.status in ("ok", "unavailable") for c in cells)
     info["load average at end"] = load_average()
     rows = ratio_rows(cells)

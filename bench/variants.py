@@ -9,6 +9,8 @@ and imports count, as a user sees them:
 * ``w1`` / ``wall``: ``scrapegate check`` with ``--workers 1`` / ``--workers 0`` (all cores);
 * ``pytest``: ``pytest bench/reference.yaml --docs DATA`` through the pytest plugin;
 * ``gx``: ``scrapegate check --engine gx`` (Great Expectations on pandas);
+* ``spark``: ``scrapegate check --engine spark --spark-master local[2]`` (the same engine in
+  Spark tasks; Java start-up counts, and is shown alone on a 1-document file);
 * start-up: ``scrapegate check`` with default options on a 1-document file.
 """
 
@@ -95,6 +97,19 @@ def gx_unavailable() -> str | None:
     return None
 
 
+# Two task slots, the size of the CI machines; a cluster adds executors, not a bigger master.
+SPARK_MASTER = "local[2]"
+
+
+def spark_unavailable() -> str | None:
+    """Why ``--engine spark`` cannot run here, or None when it can."""
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install -e '.[spark]')"
+    if shutil.which("java") is None:
+        return "java is not installed (apt-get install openjdk-17-jre-headless)"
+    return None
+
+
 def variants() -> dict[str, Variant]:
     """The variants by key, in the order the table shows them."""
     return {
@@ -129,10 +144,22 @@ def variants() -> dict[str, Variant]:
                 "json",
                 unavailable=gx_unavailable(),
             ),
+            Variant(
+                "spark",
+                f"--engine spark ({SPARK_MASTER})",
+                check_cmd("--engine", "spark", "--spark-master", SPARK_MASTER),
+                "json",
+                unavailable=spark_unavailable(),
+            ),
         )
     }
 
 
-def startup_cmd(data: str) -> list[str]:
+def startup_cmd(data: str, *extra: str) -> list[str]:
     """``scrapegate check DATA --suite bench/reference.yaml -q``: default options otherwise."""
-    return [*scrapegate_bin(), "check", data, "--suite", SUITE, "-q"]
+    return [*scrapegate_bin(), "check", data, "--suite", SUITE, "-q", *extra]
+
+
+def spark_startup_cmd(data: str) -> list[str]:
+    """The start-up command with ``--engine spark``: what starting Java and Spark costs."""
+    return startup_cmd(data, "--engine", "spark", "--spark-master", SPARK_MASTER)

@@ -126,10 +126,16 @@ regressed; see --fail-on), 2 usage or configuration error, 3 internal error.
 @click.option("--clean", "clean", is_flag=True, help="Apply the suite's cleaners before checking.")
 @click.option(
     "--engine",
-    type=click.Choice(["native", "gx"]),
+    type=click.Choice(["native", "gx", "spark"]),
     default="native",
     show_default=True,
-    help="Evaluate with scrapegate's engine or through Great Expectations.",
+    help="Evaluate with scrapegate's engine, through Great Expectations, or with "
+    "scrapegate's engine in Spark tasks (local paths or s3a://, hdfs://, file:// URLs).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="With --engine spark: the Spark master (default: spark-submit's, else local[*]).",
 )
 @click.option(
     "--gx-docs", "gx_docs", metavar="DIR", help="With --engine gx: build Data Docs in DIR."
@@ -226,6 +232,10 @@ def _run_engine(
         return replace(result, warnings=(*result.warnings, note))
     if options["gx_docs"]:
         raise UsageError("--gx-docs needs --engine gx")
+    if options["engine"] == "spark":
+        return _run_spark(options, suite, baseline, views, report_field, routing)
+    if options["spark_master"]:
+        raise UsageError("--spark-master needs --engine spark")
     _note_worker_cap(options["workers"])
     watch = None
     if baseline is not None:
@@ -249,6 +259,44 @@ def _run_engine(
         group_by=report_field,
         views=views,
         routing=routing,
+        watch=watch,
+    )
+
+
+def _run_spark(
+    options: dict[str, Any],
+    suite: Suite,
+    baseline: RunResult | None,
+    views: GroupViews | None,
+    report_field: str | None,
+    routing: Routing | None,
+) -> RunResult:
+    """``--engine spark``: the native engine's scan in Spark tasks (see scrapegate.spark)."""
+    if routing is not None:
+        raise UsageError(
+            "--quarantine and --passing do not work with --engine spark yet; "
+            "run them with --engine native"
+        )
+    if options["sample"] is not None:
+        raise UsageError(
+            "--sample does not work with --engine spark; sample the DataFrame in Spark "
+            "(df.sample) and use scrapegate.spark.validate, or use --engine native"
+        )
+    from ..spark import run_spark
+
+    watch = None
+    if baseline is not None:
+        from ..fingerprints import watch_for
+
+        watch = watch_for(suite, baseline, options["change_overrides"])
+    return run_spark(
+        suite,
+        list(options["paths"]) or None,
+        options["fmt"],
+        master=options["spark_master"],
+        clean=options["clean"],
+        group_by=report_field,
+        views=views,
         watch=watch,
     )
 
@@ -340,7 +388,11 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
         "--passing": options["passing_path"],
     }
     refuse_colliding_outputs(outputs)
-    chosen = input_paths(suite, list(options["paths"]) or None)
+    if options["engine"] == "spark" and _urls(options["paths"]):
+        # Spark reads the URLs (s3a://, hdfs://, file://...); no local file can be one.
+        chosen: list[str] = []
+    else:
+        chosen = input_paths(suite, list(options["paths"]) or None)
     refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path, *suite.bases])
     if options["baseline_path"]:
         # --json may name the baseline (updating it in place is a common CI step); no other
@@ -351,6 +403,12 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
     for path in outputs.values():
         if path:
             check_writable(path)
+
+
+def _urls(paths: tuple[str, ...]) -> bool:
+    from ..spark import is_url
+
+    return any(is_url(p) for p in paths)
 
 
 def _refuse_records_inside_inputs(outputs: dict[str, str | None], chosen: list[str]) -> None:

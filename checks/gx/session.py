@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +31,31 @@ def import_gx(needs: str = "--engine gx") -> Any:
     """
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _main_with_a_file():
             warnings.simplefilter("ignore")
             return importlib.import_module("great_expectations")
     except ImportError:
         raise UsageError(INSTALL_HINT.format(needs=needs)) from None
+
+
+@contextmanager
+def _main_with_a_file() -> Iterator[None]:
+    """``__main__`` with a ``__file__`` while GX is imported.
+
+    With pyspark installed (the spark extra) GX imports pyspark.sql.connect, which takes a
+    ``__main__`` with neither ``__spec__`` nor ``__file__`` (``python -c``, an embedding) for
+    its own doctest run and, without grpc, exits 0: the run would stop, "passing", having
+    checked nothing.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or hasattr(main, "__file__"):
+        yield
+        return
+    main.__file__ = "<string>"
+    try:
+        yield
+    finally:
+        del main.__file__
 
 
 def gx_class_name(gx_type: str) -> str:

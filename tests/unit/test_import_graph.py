@@ -321,8 +321,8 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "The one-pass engine over a document stream (or one document at a time, as a crawl "
         "scrapes them), its parallel workers, the routing of "
         "records to quarantine and passing files, the glue from suite and paths to a "
-        "result (for checking and for cleaning), and the suite suggested from a corpus, "
-        "measured by that engine.",
+        "result (for checking and for cleaning), the same scan in Spark tasks, and the suite "
+        "suggested from a corpus, measured by that engine.",
         (
             "fieldnames",
             "sitegroups",
@@ -332,6 +332,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "incremental",
             "parallel",
             "runner",
+            "spark",
             "cleaning",
             "suggest",
         ),
@@ -354,9 +355,9 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Drivers",
         "How users run all of it: the command line, the pytest plugin, Great Expectations, "
-        "the hypothesis strategies, the Scrapy pipeline and extension, and the helpers of "
-        "extractor regression tests.",
-        ("plugin", "gx", "strategies", "testing", "scrapy", "cli"),
+        "the hypothesis strategies, the Scrapy pipeline and extension, the helpers of "
+        "extractor regression tests, and the script spark-submit runs.",
+        ("plugin", "gx", "strategies", "testing", "scrapy", "cli", "spark_submit"),
     ),
 )
 
@@ -370,8 +371,10 @@ UPPER = (
     "terminal",
     "runner",
     "parallel",
+    "spark",
     "cleaning",
     "cli",
+    "spark_submit",
     "commands",
     "plugin",
     "gx",

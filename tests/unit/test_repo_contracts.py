@@ -24,8 +24,9 @@ def test_readme_starts_with_exactly_two_commands() -> None:
     assert "scrapegate check fixtures/news --suite expectations/news.yaml" in install_and_run
     assert install_and_test.rstrip().endswith("pytest")
     # The docs extra is installed so that tests/docs builds the site instead of failing, the
-    # scrapy extra so that the crawl tests (tests/scrapy) run instead of skipping.
-    assert '".[test,gx,docs,scrapy]"' in install_and_test
+    # scrapy and spark extras so that the crawl tests (tests/scrapy) and tests/spark run
+    # instead of skipping: CI must run them.
+    assert '".[test,gx,docs,scrapy,spark]"' in install_and_test
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
