@@ -501,7 +501,7 @@ def run_spark(
     read by Spark's readers (see :func:`read_urls`).
     """
     from .loaders import format_of, resolve_inputs, skipped_warning
-    from .parallel import plan
+    from .parallel import numbered, plan
     from .runner import input_paths
 
     require_pyspark()
@@ -540,7 +540,8 @@ def run_spark(
             "and pass its path"
         )
     parallelism = max(1, spark.sparkContext.defaultParallelism)
-    slices = plan(inputs, parallelism)
+    # Numbered on the driver: each task must know the line its slice starts on.
+    slices = list(numbered(plan(inputs, parallelism)))
     total = scan_slices(engine, spark, slices, clean)
     result = engine.finish(total, chosen_paths, started)
     unread = [*walked, *skipped_warning(skipped)]
