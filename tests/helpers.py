@@ -21,6 +21,29 @@ from scrapegate.yamlsource import load_marked
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
+# The small suite several CLI tests run over three documents (see write_docs): a title, no
+# comment widgets, a warn-level length. Each test module names it after itself.
+DEMO_SUITE = """\
+suite: {name}
+documents:
+  paths: [docs/]
+  id: url
+expectations:
+  - name: title present
+    check: not_empty
+    field: title
+  - name: no comment widgets
+    check: no_boilerplate
+    field: body
+    packs: [comment_widgets]
+  - name: short bodies
+    check: length
+    field: body
+    max: 500
+    severity: warn
+"""
+
+
 def suite_from_yaml(text: str, path: str = "suite.yaml") -> Suite:
     """Parse and validate a suite given as YAML text."""
     return parse_suite(load_marked(text, path), now=NOW)

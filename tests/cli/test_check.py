@@ -11,26 +11,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from scrapegate.cli import main
+from tests.helpers import DEMO_SUITE
 
-SUITE = """\
-suite: cli-demo
-documents:
-  paths: [docs/]
-  id: url
-expectations:
-  - name: title present
-    check: not_empty
-    field: title
-  - name: no comment widgets
-    check: no_boilerplate
-    field: body
-    packs: [comment_widgets]
-  - name: short bodies
-    check: length
-    field: body
-    max: 500
-    severity: warn
-"""
+SUITE = DEMO_SUITE.format(name="cli-demo")
 
 GOOD = [
     {

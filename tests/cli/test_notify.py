@@ -9,28 +9,10 @@ from pathlib import Path
 import pytest
 
 from scrapegate.cli import main
-from tests.helpers import write_docs
+from tests.helpers import DEMO_SUITE, write_docs
 from tests.webhook import refused_url, webhook
 
-SUITE = """\
-suite: alerts-demo
-documents:
-  paths: [docs/]
-  id: url
-expectations:
-  - name: title present
-    check: not_empty
-    field: title
-  - name: no comment widgets
-    check: no_boilerplate
-    field: body
-    packs: [comment_widgets]
-  - name: short bodies
-    check: length
-    field: body
-    max: 500
-    severity: warn
-"""
+SUITE = DEMO_SUITE.format(name="alerts-demo")
 
 OK = "Ships moved again after the strike ended."
 # Scraped text that would ping a whole channel and add a link if it reached Slack as is.
