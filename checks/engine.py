@@ -18,6 +18,7 @@ from typing import Any
 from . import timings
 from .docindex import KEY, document_index_json, id_digest
 from .documents import Document, Loaded, UnreadableRecord
+from .errors import UsageError
 from .failurespool import FailureSpool
 from .fieldnames import FieldNames, missing_note
 from .fingerprints import KEY as FINGERPRINTS_KEY
@@ -273,6 +274,7 @@ class Engine:
         watch: Watch | None = None,
     ) -> None:
         self.suite = suite
+        self.batch_documents = batch_documents()
         # Per-group counts: the suite's documents.group_by unless overridden (--group-by).
         if views is None and suite.documents.group_by is not None:
             views = GroupViews(suite.documents.group_by)
@@ -395,7 +397,7 @@ class Engine:
             batch.prints.append(fingerprinter.values(doc))
             batch.sites.append(fingerprinter.group(doc))
             batch.numbers.append(base + partial.records - 1)
-            if len(batch.docs) >= BATCH_DOCUMENTS:
+            if len(batch.docs) >= self.batch_documents:
                 self._close_batch(batch, running, routed, groups, same_grouping, fingerprints)
                 batch = _Batch()
         if batch.docs:
@@ -772,16 +774,25 @@ class Engine:
         return found
 
 
-def _batch_documents() -> int:
+BATCH_ENV = "SCRAPEGATE_BATCH_DOCUMENTS"
+DEFAULT_BATCH_DOCUMENTS = 256
+
+
+def batch_documents() -> int:
     """Documents evaluated together: enough to scan a field's values in one call, few enough
     that a batch of long pages stays a few megabytes. ``SCRAPEGATE_BATCH_DOCUMENTS`` overrides
     it (1 evaluates one document at a time, as the engine did before batches: bench/ compares
     the two in one run); verdicts do not depend on it."""
-    raw = os.environ.get("SCRAPEGATE_BATCH_DOCUMENTS", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 256
-
-
-BATCH_DOCUMENTS = _batch_documents()
+    raw = os.environ.get(BATCH_ENV, "").strip()
+    if not raw:
+        return DEFAULT_BATCH_DOCUMENTS
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(
+            f"{BATCH_ENV}={raw!r} is not a number of documents: set a whole number from 1 "
+            f"(one document at a time) up, or unset it for the default, "
+            f"{DEFAULT_BATCH_DOCUMENTS}"
+        )
+    return int(raw)
 
 
 @dataclass

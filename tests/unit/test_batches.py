@@ -56,7 +56,9 @@ def test_the_result_does_not_depend_on_the_batch_size(
     assert _run(tmp_path, data, suite, extra, "256") == one
 
 
-def test_a_batch_smaller_than_the_input_gives_the_whole_run_s_result(tmp_path: Path) -> None:
+def test_a_batch_smaller_than_the_input_gives_the_whole_run_s_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # In process, to see batches close mid-run and at the end with a partial batch.
     from scrapegate.loaders import Input, read_input
     from scrapegate.suite import load_suite
@@ -65,13 +67,9 @@ def test_a_batch_smaller_than_the_input_gives_the_whole_run_s_result(tmp_path: P
     data = str(ROOT / "fixtures/articles.jsonl")
 
     def run(size: int) -> dict[str, Any]:
-        original = engine_module.BATCH_DOCUMENTS
-        engine_module.BATCH_DOCUMENTS = size
-        try:
-            records = read_input(Input(data, "jsonl"), suite.documents.id)
-            result = engine_module.run_suite(suite, records, [data], now=NOW).to_json()
-        finally:
-            engine_module.BATCH_DOCUMENTS = original
+        monkeypatch.setenv(engine_module.BATCH_ENV, str(size))
+        records = read_input(Input(data, "jsonl"), suite.documents.id)
+        result = engine_module.run_suite(suite, records, [data], now=NOW).to_json()
         result.pop("duration_s", None)
         return result
 
@@ -150,6 +148,17 @@ def test_a_check_without_batch_is_called_value_by_value(tmp_path: Path) -> None:
     eng._evaluate_batch(batch, running, None, False)
     assert calls == ["a", "b"]
     assert running[0].failed == 1 and running[0].evaluated == 3
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1.5"])
+def test_a_bad_batch_size_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    env = {**os.environ, "SCRAPEGATE_BATCH_DOCUMENTS": value}
+    cmd = [sys.executable, "-m", "scrapegate.cli", "check", "fixtures/articles.jsonl",
+           "--suite", "expectations/articles.yaml", "-q"]  # fmt: skip
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert f"SCRAPEGATE_BATCH_DOCUMENTS={value!r} is not a number of documents" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_timings_are_written_only_when_asked(tmp_path: Path) -> None:
