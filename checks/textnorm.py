@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 # Characters scrapers leave in text that carry no meaning for matching.
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
 SPACES = frozenset("\u00a0\u2007\u202f\u3000")
 # A fixed character class (no user input): one C-speed scan instead of a Python loop.
+T = TypeVar("T")
+
 _SPECIAL = re.compile("[" + "".join(sorted(INVISIBLE | SPACES)) + "]")
 
 
@@ -44,22 +47,48 @@ def _needs_work(text: str) -> bool:
     return not unicodedata.is_normalized("NFKC", text)
 
 
-# Views of the values being checked, by the identity of the value. The engine evaluates a
-# batch of documents one expectation at a time, so every check on a field asks for the same
-# few hundred views in turn; an entry holds its text, so its id cannot be reused while kept.
-_MEMO_SIZE = 2048
-_memo: dict[int, tuple[str, MatchView]] = {}
+class ByIdentity(Generic[T]):
+    """What was computed for each of the last few thousand texts, by the text's identity.
+
+    The engine evaluates a batch of documents one expectation at a time, so every check on
+    a field asks for the same few hundred values in turn (their view, scan hits, runs): this
+    answers the second ask without comparing strings. An entry holds its text, so the text's
+    id cannot be reused by another string while the entry is kept; past ``size`` entries the
+    memo starts again, which bounds it whatever the corpus.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._entries: dict[int, tuple[str, T]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, text: str) -> T | None:
+        """What was stored for this very string, or None."""
+        entry = self._entries.get(id(text))
+        return entry[1] if entry is not None and entry[0] is text else None
+
+    def put(self, text: str, value: T) -> None:
+        """Remember ``value`` for ``text``."""
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[id(text)] = (text, value)
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        self._entries.clear()
+
+
+_views: ByIdentity[MatchView] = ByIdentity()
 
 
 def matching_view(text: str) -> MatchView:
     """Return the normalised view of ``text`` used for boilerplate matching."""
-    entry = _memo.get(id(text))
-    if entry is not None and entry[0] is text:
-        return entry[1]
-    view = _build_view(text)
-    if len(_memo) >= _MEMO_SIZE:
-        _memo.clear()
-    _memo[id(text)] = (text, view)
+    view = _views.get(text)
+    if view is None:
+        view = _build_view(text)
+        _views.put(text, view)
     return view
 
 

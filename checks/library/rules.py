@@ -21,7 +21,7 @@ from ..packs import (
 )
 from ..regex import PatternError, PatternSet, compile_pattern
 from ..registry import ParamError, raise_all
-from ..textnorm import MatchView, matching_view
+from ..textnorm import ByIdentity, MatchView, matching_view
 
 PATTERN_ITEM_SCHEMA: dict[str, Any] = {
     "description": "An RE2 pattern, or {name, pattern, match} where match is line or inline.",
@@ -131,12 +131,10 @@ class SharedScan:
     batch being evaluated (by identity; an entry holds its text, so its id stays unique).
     """
 
-    _MEMO_SIZE = 2048
-
     def __init__(self) -> None:
         self.sources: list[str] = []
         self._patterns: PatternSet | None = None
-        self._memo: dict[int, tuple[str, list[int]]] = {}
+        self._memo: ByIdentity[list[int]] = ByIdentity()
 
     def register(self, sources: Sequence[str]) -> int:
         """Add sources; return the index of the first one."""
@@ -158,26 +156,17 @@ class SharedScan:
     def hits_batch(self, texts: Sequence[str]) -> list[list[int]]:
         """``hits`` of each text; those not yet known are scanned together in one call."""
         memo = self._memo
-        out: list[list[int] | None] = []
-        unknown: list[str] = []
-        for text in texts:
-            entry = memo.get(id(text))
-            if entry is not None and entry[0] is text:
-                out.append(entry[1])
-            else:
-                out.append(None)
-                unknown.append(text)
+        known = [memo.get(text) for text in texts]
+        unknown = [text for text, hits in zip(texts, known, strict=True) if hits is None]
         if not unknown:
-            return out  # type: ignore[return-value]
+            return known  # type: ignore[return-value]
         found = iter(_hits_batch(self._compiled(), unknown))
-        if len(memo) + len(unknown) > self._MEMO_SIZE:
-            memo.clear()
         result: list[list[int]] = []
-        for text, known in zip(texts, out, strict=True):
-            if known is None:
-                known = next(found)
-                memo[id(text)] = (text, known)
-            result.append(known)
+        for text, hits in zip(texts, known, strict=True):
+            if hits is None:
+                hits = next(found)
+                memo.put(text, hits)
+            result.append(hits)
         return result
 
 

@@ -46,6 +46,7 @@ import re2
 
 from ..packs import PackRule, available_packs, load_pack
 from ..regex import PatternSet
+from ..textnorm import ByIdentity
 
 DEFAULT_MIN_RUN = 3
 # What may stand between two items of a run: whitespace, line breaks, menu separators, and the
@@ -145,7 +146,7 @@ class RunFinder:
         alternatives = "|".join(f"(?:{r.pattern})" for r in self.rules)
         self._token_source = f"(?:{alternatives})"
         # Runs of the texts being checked, by identity (see scrapegate.textnorm's memo).
-        self._memo: dict[int, tuple[str, list[Run]]] = {}
+        self._memo: ByIdentity[list[Run]] = ByIdentity()
 
     # Each pattern is compiled on first use: the token pattern (~30 ms) and the small ones
     # only once a text holds a run, the run pattern (~0.1 s) once a text is scanned for runs.
@@ -187,18 +188,16 @@ class RunFinder:
 
         Memoised for a batch's texts: every expectation on a field asks for the same runs.
         """
-        entry = self._memo.get(id(text))
-        if entry is not None and entry[0] is text:
-            return entry[1]
+        known = self._memo.get(text)
+        if known is not None:
+            return known
         runs: list[Run] = []
         line_starts: list[int] | None = None
         for match in self._run.finditer(text):
             if line_starts is None:
                 line_starts = _line_starts(text)
             runs.extend(self._split(text, match.start(), match.end(), line_starts))
-        if len(self._memo) >= 2048:
-            self._memo.clear()
-        self._memo[id(text)] = (text, runs)
+        self._memo.put(text, runs)
         return runs
 
     def _split(self, text: str, start: int, end: int, line_starts: list[int]) -> list[Run]:

@@ -190,4 +190,4 @@ def test_hit_lists_of_a_batch_stay_bounded() -> None:
     shared.register(["(?i)comment", "(?i)share"])
     for start in range(0, 10_000, 500):
         shared.hits_batch([f"text {i} comment" for i in range(start, start + 500)])
-    assert len(shared._memo) <= SharedScan._MEMO_SIZE
+    assert len(shared._memo) <= shared._memo.size
