@@ -45,7 +45,7 @@ from .routing import RoutedRecord, Spool, ordinal
 from .sitegroups import KEY as GROUPS_KEY
 from .sitegroups import LATE, ROW, SKIP, Expected, GroupTally, GroupViews, summarize
 from .suite import DerivedField, DocumentLanguage, Expectation, Suite, Where, json_equal
-from .textnorm import snippet
+from .textnorm import forget_batch, snippet
 from .wording import plural, verb
 
 Transform = Callable[[Document], Document]
@@ -316,7 +316,8 @@ class Engine:
                 )
             )
             if not check.corpus:
-                running[-1].batch = getattr(running[-1].evaluator, "batch", None)
+                batch = getattr(running[-1].evaluator, "batch", None)
+                running[-1].batch = batch if callable(batch) else None
             # Pattern checks on one field share one RE2 set: one scan per value, not per check.
             scanner = getattr(running[-1].evaluator, "scanner", None)
             if isinstance(scanner, RuleScanner) and spec.field is not None:
@@ -419,7 +420,8 @@ class Engine:
             )
             for r in running
         ]
-        partial.scan_intervals.append((scan_started, time.monotonic()))
+        if timings.wanted():
+            partial.scan_intervals.append((scan_started, time.monotonic()))
         return partial
 
     def _group_tally(self) -> GroupTally | None:
@@ -620,6 +622,7 @@ class Engine:
     ) -> None:
         """Evaluate a batch, then count its documents in their groups and fingerprints."""
         flags = self._evaluate_batch(batch, running, routed, groups is not None)
+        forget_batch()
         if groups is not None and flags is not None:
             sites = batch.sites if same_grouping else [groups.by.of(d) for d in batch.docs]
             groups.observe_batch(sites, flags)

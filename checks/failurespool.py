@@ -98,6 +98,12 @@ class _Segment:
         self.owner = -1
         return (_Segment, (self.path, self.count))
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Segment:
+        # A copy in the same process (the Scrapy preview's deepcopy of the run's state)
+        # shares the file: a written segment is read-only, and the copy handing the file a
+        # second owner would remove it under the original when the copy is dropped.
+        return self
+
     def __del__(self) -> None:
         if self.owner == os.getpid():
             with contextlib.suppress(Exception):

@@ -14,13 +14,14 @@ Per document the caller learns which row checks it failed *now*. Corpus checks (
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from .documents import Document
 from .engine import Engine, Partial
+from .failurespool import FailureSpool
 from .loaders._common import record_id
 from .result import Failure, RunResult
 from .suite import Suite
@@ -142,7 +143,7 @@ class IncrementalRun:
     def _build(self, total: Partial, inputs: Sequence[str], started: float) -> RunResult:
         result = self.engine.finish(total, inputs, started)
         ordered = tuple(
-            replace(er, failures=tuple(sorted(er.failures, key=self._arrival)))
+            replace(er, failures=_in_order(er.failures, self._arrival))
             for er in result.expectations
         )
         return apply_waivers(self.suite, replace(result, expectations=ordered))
@@ -151,3 +152,10 @@ class IncrementalRun:
         """A failure's document number (0 for the corpus as a whole): arrival order."""
         _, _, number = failure.source.rpartition(":")
         return int(number) if number.isdigit() else 0
+
+
+def _in_order(failures: Sequence[Failure], key: Callable[[Failure], int]) -> Sequence[Failure]:
+    """``failures`` sorted by ``key``, through the spool (on disk past a few thousand)."""
+    if isinstance(failures, FailureSpool):
+        return failures.sorted(key)
+    return tuple(sorted(failures, key=key))

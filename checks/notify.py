@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -121,7 +122,9 @@ def post(url: str, body: dict[str, Any], timeout: float = DEFAULT_TIMEOUT) -> st
     problem = url_problem(url)
     if problem is not None:
         return f"--notify: {problem}; no alert was sent"
-    shown = _cut(url, 200)
+    # A webhook URL is a secret (Slack's carry the token in the path): name its host only.
+    parts = urllib.parse.urlsplit(url)
+    shown = f"{parts.scheme}://{parts.hostname or '?'}/…"
     outcome: list[str | None] = []
 
     def send() -> None:

@@ -128,7 +128,12 @@ def numbered(slices: Iterable[Slice]) -> Iterator[Slice]:
             while offset < piece.start:
                 chunk = fh.read(min(16 << 20, piece.start - offset))
                 if not chunk:
-                    break
+                    # Line numbers past here would be wrong for every later record.
+                    raise InputChanged(
+                        f"{piece.path} shrank while it was being read (it ends at byte "
+                        f"{offset:,}, the plan had a slice from byte {piece.start:,}): check "
+                        "it once the program writing it is done, or with --workers 1"
+                    )
                 lines += chunk.count(b"\n")
                 offset += len(chunk)
             yield replace(piece, first_line=lines + 1)
@@ -179,6 +184,12 @@ def _ignore_interrupts() -> None:
     # fork; a worker has nothing to clean up and must die of SIGTERM, which the executor
     # itself sends to end the workers of a broken pool.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class InputChanged(ScrapegateError):
+    """A file changed size between planning its slices and reading them."""
+
+    exit_code = 2
 
 
 class WorkerDied(ScrapegateError):

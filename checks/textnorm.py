@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 # Characters scrapers leave in text that carry no meaning for matching.
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
@@ -60,6 +61,7 @@ class ByIdentity(Generic[T]):
     def __init__(self, size: int = 2048) -> None:
         self.size = size
         self._entries: dict[int, tuple[str, T]] = {}
+        _MEMOS.add(self)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -78,6 +80,17 @@ class ByIdentity(Generic[T]):
     def clear(self) -> None:
         """Forget every entry."""
         self._entries.clear()
+
+
+# Every memo, so that the engine can empty them all once a batch is evaluated: held past
+# their batch, 2048 long pages and their views would be hundreds of megabytes.
+_MEMOS: weakref.WeakSet[ByIdentity[Any]] = weakref.WeakSet()
+
+
+def forget_batch() -> None:
+    """Empty every identity memo (the engine calls it after each batch)."""
+    for memo in list(_MEMOS):
+        memo.clear()
 
 
 _views: ByIdentity[MatchView] = ByIdentity()

@@ -21,6 +21,12 @@ ENV = "SCRAPEGATE_TIMINGS"
 Interval = tuple[float, float]
 
 
+def wanted() -> bool:
+    """Whether this run records its scanning intervals (a crawl checking item by item would
+    otherwise keep one per item)."""
+    return bool(os.environ.get(ENV))
+
+
 def record(intervals: Sequence[Interval]) -> None:
     """Write ``intervals`` to the file ``SCRAPEGATE_TIMINGS`` names, if it names one."""
     path = os.environ.get(ENV)

@@ -91,8 +91,19 @@ def load_page(html_path: str | os.PathLike[str]) -> SavedPage:
 
 
 def saved_pages(folder: str | os.PathLike[str]) -> list[SavedPage]:
-    """Every saved page in ``folder``, by name (for ``pytest.mark.parametrize``)."""
-    return [load_page(path) for path in sorted(Path(folder).glob("*.html"))]
+    """Every saved page in ``folder``, by name (for ``pytest.mark.parametrize``).
+
+    A missing or empty folder raises: parametrize over nothing would skip the test, and a
+    suite run from another directory would pass having checked no page.
+    """
+    pages = sorted(Path(folder).glob("*.html"))
+    if not pages:
+        where = Path(folder).resolve()
+        raise FileNotFoundError(
+            f"no saved pages (*.html) in {where}: save one with 'scrapegate save-page URL "
+            f"--name NAME --dir {folder}', or give the folder relative to where pytest runs"
+        )
+    return [load_page(path) for path in pages]
 
 
 def response_from_page(html_path: str | os.PathLike[str]) -> HtmlResponse:

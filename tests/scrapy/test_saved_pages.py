@@ -53,3 +53,11 @@ def test_a_page_without_its_json_says_how_to_save_it(tmp_path: Path) -> None:
     (tmp_path / "lost.html").write_bytes(PAGE)
     with pytest.raises(FileNotFoundError, match="scrapegate save-page URL --name lost"):
         load_page(tmp_path / "lost.html")
+
+
+def test_no_saved_pages_is_an_error_not_a_test_that_checks_nothing(tmp_path: Path) -> None:
+    # parametrize over an empty list skips the test: a wrong folder would pass silently.
+    with pytest.raises(FileNotFoundError, match="no saved pages"):
+        saved_pages(tmp_path / "missing")
+    with pytest.raises(FileNotFoundError, match=r"save-page URL --name NAME --dir"):
+        saved_pages(tmp_path)

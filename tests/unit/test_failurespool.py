@@ -105,3 +105,22 @@ def test_sorted_is_stable_and_matches_sorted_in_memory() -> None:
 def test_sorted_returns_a_spool_in_order_as_it_is() -> None:
     spool = FailureSpool(_failures(12))
     assert spool.sorted(lambda f: f.start or 0) is spool
+
+
+def test_a_deep_copy_dropped_leaves_the_original_readable_and_both_grow_apart() -> None:
+    # The Scrapy preview deep-copies the run's state; dropping the copy removed the files
+    # the original still read (FileNotFoundError at the end of the crawl).
+    import copy
+    import gc
+
+    spool = FailureSpool(_failures(10))
+    duplicate = copy.deepcopy(spool)
+    assert list(duplicate) == _failures(10)
+    del duplicate
+    gc.collect()
+    spool.extend(_failures(5, offset=10))
+    assert list(spool) == _failures(15)
+    twin = copy.deepcopy(spool)
+    twin.extend(_failures(2, offset=100))
+    assert list(spool) == _failures(15)
+    assert list(twin) == _failures(15) + _failures(2, offset=100)

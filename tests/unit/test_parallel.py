@@ -139,3 +139,15 @@ def test_failures_spooled_to_disk_give_the_same_json_bytes(
     folder = failurespool.spool_folder()
     assert written(2, 3) == in_memory
     assert os.listdir(folder) == [], "no spool file outlives the result that held it"
+
+
+def test_a_file_that_shrinks_after_planning_stops_the_run_with_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"n": i}) + "\n" for i in range(1000)))
+    size = corpus.stat().st_size
+    later = parallel.Slice(str(corpus), "jsonl", size // 2, size, None)
+    corpus.write_text('{"n": 0}\n')  # rewritten shorter by the scraper meanwhile
+    with pytest.raises(parallel.InputChanged, match="shrank while it was being read"):
+        list(parallel.numbered([later]))
