@@ -42,6 +42,15 @@ def url_problem(url: str) -> str | None:
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in ("http", "https") or not rest.strip("/"):
         return f"{printable(url)!r} is not an http:// or https:// URL"
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return f"{printable(url)!r} holds spaces or control characters: percent-encode them"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        return f"{printable(url)!r} is not a valid URL ({printable(str(exc))})"
+    if not parts.hostname:
+        return f"{printable(url)!r} names no host"
     return None
 
 
@@ -128,13 +137,13 @@ def post(url: str, body: dict[str, Any], timeout: float = DEFAULT_TIMEOUT) -> st
     outcome: list[str | None] = []
 
     def send() -> None:
-        request = urllib.request.Request(
-            url,
-            data=orjson.dumps(body),
-            headers={"Content-Type": "application/json", "User-Agent": "scrapegate"},
-            method="POST",
-        )
         try:
+            request = urllib.request.Request(
+                url,
+                data=orjson.dumps(body),
+                headers={"Content-Type": "application/json", "User-Agent": "scrapegate"},
+                method="POST",
+            )
             with urllib.request.urlopen(request, timeout=timeout) as answer:
                 answer.read(65536)
             outcome.append(None)
@@ -142,7 +151,7 @@ def post(url: str, body: dict[str, Any], timeout: float = DEFAULT_TIMEOUT) -> st
             outcome.append(f"the endpoint answered {exc.code} {printable(str(exc.reason))}")
         except urllib.error.URLError as exc:
             outcome.append(f"could not reach it: {printable(str(exc.reason))}")
-        except (TimeoutError, OSError, ValueError) as exc:
+        except Exception as exc:
             outcome.append(f"could not post to it: {printable(str(exc)) or type(exc).__name__}")
 
     sender = threading.Thread(target=send, name="scrapegate-notify", daemon=True)

@@ -720,8 +720,10 @@ def _progress_line(options: dict[str, Any]) -> ProgressLine | None:
     chosen = options.get("progress")
     if chosen is False or (chosen is None and (options["quiet"] or not terminal)):
         return None  # decided without importing the line's module (start-up time)
-    if options["engine"] == "gx":
-        return None  # Great Expectations validates whole batches: nothing to count meanwhile
+    if options["engine"] in ("gx", "spark"):
+        # Great Expectations validates whole batches and Spark reads in its executors:
+        # nothing is counted here meanwhile.
+        return None
     from .progress import ProgressLine, wanted
 
     if not wanted(chosen, options["quiet"], terminal):

@@ -139,7 +139,13 @@ def save_page_command(
         "saved": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "expected": None,
     }
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        why = "it is a file, not a folder" if os.path.isfile(folder) else exc.strerror
+        raise UsageError(
+            f"--dir {printable(folder)}: cannot make the folder ({why}); choose another --dir"
+        ) from None
     write_bytes_atomic(str(html_path), body)
     write_text_atomic(str(json_path), json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     click.echo(

@@ -136,3 +136,22 @@ def test_a_webhook_that_is_not_http_is_a_usage_error(
     assert main(["check", "--suite", "suite.yaml", "--notify", url]) == 2
     err = capsys.readouterr().err
     assert "--notify:" in err and "is not an http:// or https:// URL" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1", "is not a valid URL"),
+        ("http://127.0.0.1:abc/", "is not a valid URL"),
+        ("http://exa mple.com/", "holds spaces or control characters"),
+        ("http://:8080/hook", "names no host"),
+    ],
+)
+def test_a_malformed_webhook_url_is_a_usage_error_before_the_run(
+    project: Path, capsys: pytest.CaptureFixture[str], url: str, why: str
+) -> None:
+    # These used to pass the scheme check and crash the sending thread with a traceback.
+    failing(project)
+    assert main(["check", "--suite", "suite.yaml", "--notify", url]) == 2
+    err = capsys.readouterr().err
+    assert "--notify:" in err and why in err and "Traceback" not in err

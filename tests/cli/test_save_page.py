@@ -101,3 +101,16 @@ def test_a_name_that_is_not_a_file_name_is_refused(capsys: pytest.CaptureFixture
     Path("page.html").write_bytes(PAGE)
     assert main(["save-page", "page.html", "--name", "../escape"]) == 2
     assert "--name '../escape': use letters, digits" in capsys.readouterr().err
+
+
+def test_a_dir_that_cannot_be_made_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    assert main(["save-page", "page.html", "--name", "p", "--dir", "afile"]) == 2
+    assert "--dir afile: cannot make the folder (it is a file, not a folder)" in (
+        capsys.readouterr().err
+    )
+    assert main(["save-page", "page.html", "--name", "p", "--dir", "afile/sub"]) == 2
+    assert "choose another --dir" in capsys.readouterr().err
