@@ -27,6 +27,12 @@ class TownNewsSpider(scrapy.Spider):
     name = "townnews"
     start_urls = ("https://town.example/news/",)
 
+    def __init__(self, start_url: str | None = None, **kwargs: Any) -> None:
+        # `scrapy crawl townnews -a start_url=...`: crawl another copy of the site (README).
+        super().__init__(**kwargs)
+        if start_url:
+            self.start_urls = (start_url,)
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         for href in response.css("a.article::attr(href)").getall():
             yield response.follow(href, callback=self.parse_article)
