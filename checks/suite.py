@@ -865,3 +865,10 @@ def load_suite_document(
             )
         base = load_suite_document(target, now, here)[0]
     return parse_suite(doc, now, base), doc
+
+
+def suite_file_name(name: str) -> str:
+    """A suite's name as it goes into ``{suite}`` of an output path: one file name, never a
+    folder (``a/b``) or a way out of the folder given (``..``)."""
+    safe = "".join("_" if c in "/\\\0" else c for c in name)
+    return "_" * len(safe) if set(safe) <= {"."} else safe

@@ -432,13 +432,6 @@ def _refuse_records_inside_inputs(outputs: dict[str, str | None], chosen: list[s
                 )
 
 
-def _suite_file_name(name: str) -> str:
-    """A suite's name as it goes into ``{suite}`` of an output path: one file name, never a
-    folder (``a/b``) or a way out of the folder given (``..``)."""
-    safe = "".join("_" if c in "/\\\0" else c for c in name)
-    return "_" * len(safe) if set(safe) <= {"."} else safe
-
-
 def _is_baseline(path: str, options: dict[str, Any]) -> bool:
     """Whether ``path`` is the --baseline file, however either is spelt."""
     baseline = options["baseline_path"]
@@ -521,12 +514,14 @@ def _per_suite(options: dict[str, Any], suites: list[Suite]) -> list[dict[str, A
                 f"several suites are named {twice[0]!r} ({same}): "
                 "{suite} would give them the same report path; give each suite its own name"
             )
+    from ..suite import suite_file_name
+
     return [
         {
             **options,
             "suite_path": suite.path,
             **{
-                key: options[key].replace("{suite}", _suite_file_name(suite.name))
+                key: options[key].replace("{suite}", suite_file_name(suite.name))
                 for key in PER_SUITE_OUTPUTS
                 if options[key]
             },

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..notify import DEFAULT_TIMEOUT, url_problem
+from ..suite import suite_file_name
 
 ON_FAILURE = ("keep", "tag", "drop")
 TAG_FIELD = "_scrapegate_failed"
@@ -47,7 +48,7 @@ def report_paths(value: Any, suite_name: str) -> tuple[tuple[str, str], ...]:
     """
     if value is None or value == "" or value == {}:
         return ()
-    safe = "".join("_" if c in "/\\\0" else c for c in suite_name).strip(".") or "suite"
+    safe = suite_file_name(suite_name)
     if isinstance(value, (str, os.PathLike)):
         folder = os.fspath(value)
         return tuple((kind, os.path.join(folder, safe + ext)) for kind, ext in REPORT_KINDS.items())
