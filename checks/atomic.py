@@ -406,3 +406,11 @@ def _sync_directory(directory: str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def private_temp_folder(kind: str, parent: str) -> str:
+    """A new folder in ``parent`` for this run's temporary files of one ``kind`` (``spool``,
+    ``failures``): named like the atomic writes' temp files, so the next run removes one a
+    killed run left behind, and stale ones are swept from ``parent`` first."""
+    sweep_stale_temp_files(parent)
+    return tempfile.mkdtemp(prefix=f"{owned_temp_prefix()}{kind}-", suffix=TEMP_SUFFIX, dir=parent)

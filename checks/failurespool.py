@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, overload
 
-from .atomic import TEMP_SUFFIX, owned_temp_prefix, sweep_stale_temp_files
+from .atomic import private_temp_folder
 from .result import Failure, WaiverNote
 
 # Failures a spool keeps in memory before writing them out (about 2 MB at ~500 bytes each).
@@ -54,11 +54,7 @@ def spool_folder() -> str:
     """
     global _folder, _folder_pid
     if _folder is None or not os.path.isdir(_folder):
-        parent = tempfile.gettempdir()
-        sweep_stale_temp_files(parent)
-        _folder = tempfile.mkdtemp(
-            prefix=owned_temp_prefix() + "failures-", suffix=TEMP_SUFFIX, dir=parent
-        )
+        _folder = private_temp_folder("failures", tempfile.gettempdir())
         _folder_pid = os.getpid()
     return _folder
 

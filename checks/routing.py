@@ -31,11 +31,9 @@ from typing import IO, Any
 import orjson
 
 from .atomic import (
-    TEMP_SUFFIX,
     atomic_stream,
     is_special_file,
-    owned_temp_prefix,
-    sweep_stale_temp_files,
+    private_temp_folder,
 )
 from .documents import Document, UnreadableRecord
 from .escaping import utf8_safe
@@ -170,17 +168,13 @@ def spool_directory(near: Sequence[str | None]) -> str:
     """
     # Named like the atomic writes' temp files (pid and start time of this run), so a later
     # run removes the spool a killed one (SIGKILL) left behind.
-    prefix = owned_temp_prefix() + "spool-"
     for path in near:
         if not path:
             continue
         folder = os.path.dirname(os.path.abspath(path)) or "."
         if os.path.isdir(folder) and os.access(folder, os.W_OK) and not is_special_file(path):
-            sweep_stale_temp_files(folder)
-            return tempfile.mkdtemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
-    folder = tempfile.gettempdir()
-    sweep_stale_temp_files(folder)
-    return tempfile.mkdtemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
+            return private_temp_folder("spool", folder)
+    return private_temp_folder("spool", tempfile.gettempdir())
 
 
 def remove_spool(directory: str) -> None:
