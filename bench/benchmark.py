@@ -166,7 +166,7 @@ def bench_startup(
         if spark
         else ("start-up: check on 1 document")
     )
-    cell = Cell("1 doc", "startup", title, 1, truth["body_bytes"])
+    cell = Cell("1 doc", "spark-startup" if spark else "startup", title, 1, truth["body_bytes"])
     cmd = spark_startup_cmd(data) if spark else startup_cmd(data)
     log(f"[start-up] {title}, {repeat} runs")
     for index in range(repeat + 1):

@@ -16,6 +16,40 @@ import orjson
 from bench.benchmark import Cell
 from bench.paths import WORK
 
+STARTUP = ("startup", "spark-startup")
+SPARK_VARIANTS = (("spark1", 1), ("spark", 2))
+SPARK_HEADERS = ["docs", "executor cores", "wall s", "start-up s", "work s (wall − start-up)",
+                 "docs/s of work", "work vs 1 core", "vs native, same cores"]  # fmt: skip
+
+
+def spark_rows(cells: list[Cell]) -> list[list[str]]:
+    """How ``--engine spark``'s work grows with executor cores (``SPARK_HEADERS``).
+
+    The work is the wall time minus Spark's start-up measured alone on 1 document, which
+    every run pays once whatever its size; the native row with as many processes (``w1``
+    for one core, ``wall`` for all cores) is the comparison.
+    """
+    start = next((c for c in cells if c.variant == "spark-startup" and c.ok), None)
+    if start is None:
+        return []
+    by_key = {(c.corpus, c.variant): c for c in cells if c.ok}
+    rows = []
+    for corpus in dict.fromkeys(c.corpus for c in cells if c.variant in ("spark", "spark1")):
+        one = by_key.get((corpus, "spark1"))
+        for key, cores in SPARK_VARIANTS:
+            c = by_key.get((corpus, key))
+            if c is None:
+                continue
+            work = max(c.wall - start.wall, 1e-9)
+            scale = ""
+            if one is not None:
+                scale = f"{max(one.wall - start.wall, 1e-9) / work:.2f}×"
+            native = by_key.get((corpus, "w1" if cores == 1 else "wall"))
+            versus = f"{c.wall / native.wall:.1f}× native wall" if native else ""
+            rows.append([corpus, str(cores), f"{c.wall:.2f}", f"{start.wall:.1f}",
+                         f"{work:.2f}", f"{c.documents / work:,.0f}", scale, versus])  # fmt: skip
+    return rows
+
 
 def ratio_rows(cells: list[Cell]) -> list[dict[str, str]]:
     """One row per cell, keyed by the ``COLUMNS`` keys: medians, ratios and the verdict."""
@@ -32,12 +66,12 @@ def ratio_rows(cells: list[Cell]) -> list[dict[str, str]]:
             continue
         mb = c.body_bytes / 1e6
         row.update(
-            wall=f"{c.wall:.2f}" if c.variant != "startup" else f"{c.wall:.3f}",
+            wall=f"{c.wall:.2f}" if c.variant not in STARTUP else f"{c.wall:.3f}",
             rss=f"{c.peak_mb:,.0f}",
             cpu=f"{c.cpu:.2f} ({c.cpu / c.wall:.0%})",
             runs=f"{len(c.runs)} (±{c.spread / 2:.0%})",
         )
-        if c.variant != "startup":
+        if c.variant not in STARTUP:
             row.update(docs=f"{c.documents / c.wall:,.0f}", mbps=f"{mb / c.wall:,.1f}")
         f = floor.get(c.corpus)
         if f is not None and c.variant != "floor":
@@ -50,7 +84,7 @@ def ratio_rows(cells: list[Cell]) -> list[dict[str, str]]:
         g = gx.get(c.corpus)
         if g is not None and c.variant not in ("gx", "floor"):
             row["vs_gx"] = f"{g.wall / c.wall:.0f}× faster"
-        row["note"] = "exact" if c.variant != "startup" else "exit 0"
+        row["note"] = "exact" if c.variant not in STARTUP else "exit 0"
         rows.append(row)
     return rows
 
@@ -92,6 +126,9 @@ def render_benchmark_md(data: dict[str, Any]) -> str:
         "",
         markdown_table(["target", "measured", "verdict"], [list(t) for t in data["targets"]]),
     ]
+    if data.get("spark"):
+        parts += ["", "Spark: how the work grows with executor cores", "",
+                  markdown_table(SPARK_HEADERS, data["spark"])]  # fmt: skip
     return "\n".join(parts)
 
 

@@ -13,6 +13,8 @@ For every corpus size it runs, each as a fresh subprocess from the repository ro
 * ``gx``: ``scrapegate check --engine gx`` (sizes up to ``--gx-max``, and the 20k corpus);
 * ``spark``: ``scrapegate check --engine spark --spark-master local[2]`` (only when asked:
   ``--variants ...,spark``), with its start-up (Java, Spark) measured alone on 1 document;
+* ``spark1``: the same on ``local[1]``; with ``spark`` it gives a table of how Spark's work
+  (wall time less the start-up) grows from one executor core to two;
 * ``start-up``: ``scrapegate check`` on a 1-document file.
 
 Each variant's first run checks that it flagged exactly the documents the generator says are
@@ -49,9 +51,11 @@ from bench.machine import load_average, machine  # noqa: E402
 from bench.paths import WORK  # noqa: E402
 from bench.report import (  # noqa: E402
     COLUMNS,
+    SPARK_HEADERS,
     print_table,
     ratio_rows,
     render_soak_md,
+    spark_rows,
     write_results,
 )
 from bench.soak import SoakCell, soak  # noqa: E402
@@ -89,7 +93,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--sizes", default="10k,100k", help="corpus sizes (10k,100k,1m)")
     parser.add_argument("--repeat", type=_at_least_one, default=3, help="timed runs per variant")
     parser.add_argument("--variants", default="floor,doc1,w1,wall,pytest,gx",
-                        help="subset of floor,doc1,w1,wall,pytest,gx,spark")  # fmt: skip
+                        help="subset of floor,doc1,w1,wall,pytest,gx,spark,spark1")  # fmt: skip
     parser.add_argument("--gx-max", default="100k", help="largest corpus run through GX")
     parser.add_argument("--startup-runs", type=_at_least_one, default=10)
     parser.add_argument("--soak", action="store_true", help="run the soak instead")
@@ -144,7 +148,7 @@ def run_benchmark(
         cells += bench_corpus(SAME_DOCS_FOR_GX, same, plan.repeat, args.timeout, log)
     cells.sort(key=lambda c: c.documents)  # the 20k GX comparison among the sizes
     cells.append(bench_startup(plan.startup_runs, args.timeout, log))
-    if "spark" in keys and not variants()["spark"].unavailable:
+    if {"spark", "spark1"} & set(keys) and not variants()["spark"].unavailable:
         # Spark's fixed cost, apart: each corpus row above includes it once.
         cells.append(bench_startup(min(plan.startup_runs, plan.repeat), args.timeout, log, True))
     ok = all(c.status in ("ok", "unavailable") for c in cells)
@@ -159,8 +163,11 @@ def run_benchmark(
     print_table(
         "targets (issue 16)", ["target", "measured", "verdict"], [list(t) for t in target_rows]
     )
+    scaling = spark_rows(cells)
+    if scaling:
+        print_table("Spark: how the work grows with executor cores", SPARK_HEADERS, scaling)
     result = {"command": command, "machine": info, "rows": rows, "targets": target_rows,
-              "cells": [c.to_json() for c in cells]}  # fmt: skip
+              "spark": scaling, "cells": [c.to_json() for c in cells]}  # fmt: skip
     name = "results-benchmark-quick.json" if args.quick else "results-benchmark.json"
     (WORK / name).write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
     return ok

@@ -11,6 +11,8 @@ and imports count, as a user sees them:
 * ``gx``: ``scrapegate check --engine gx`` (Great Expectations on pandas);
 * ``spark``: ``scrapegate check --engine spark --spark-master local[2]`` (the same engine in
   Spark tasks; Java start-up counts, and is shown alone on a 1-document file);
+* ``spark1``: the same on ``local[1]``: with ``spark``, how Spark's work grows with executor
+  cores;
 * start-up: ``scrapegate check`` with default options on a 1-document file.
 """
 
@@ -99,6 +101,8 @@ def gx_unavailable() -> str | None:
 
 # Two task slots, the size of the CI machines; a cluster adds executors, not a bigger master.
 SPARK_MASTER = "local[2]"
+# One task slot: with SPARK_MASTER, how the work grows with executor cores, measured.
+SPARK_MASTER_ONE = "local[1]"
 
 
 def spark_unavailable() -> str | None:
@@ -148,6 +152,13 @@ def variants() -> dict[str, Variant]:
                 "spark",
                 f"--engine spark ({SPARK_MASTER})",
                 check_cmd("--engine", "spark", "--spark-master", SPARK_MASTER),
+                "json",
+                unavailable=spark_unavailable(),
+            ),
+            Variant(
+                "spark1",
+                f"--engine spark ({SPARK_MASTER_ONE})",
+                check_cmd("--engine", "spark", "--spark-master", SPARK_MASTER_ONE),
                 "json",
                 unavailable=spark_unavailable(),
             ),
