@@ -66,8 +66,13 @@ regressed; see --fail-on), 2 usage or configuration error, 3 internal error.
     type=click.Choice(["jsonl", "json", "csv", "parquet", "text"]),
     help="Input format (default: from each file's extension).",
 )
-@click.option("--json", "json_path", metavar="FILE", help="Write the result JSON here.")
-@click.option("--junit", "junit_path", metavar="FILE", help="Write JUnit XML here.")
+@click.option(
+    "--json",
+    "json_path",
+    metavar="FILE",
+    help="Write the result JSON here (- for stdout; the summary then goes to stderr).",
+)
+@click.option("--junit", "junit_path", metavar="FILE", help="Write JUnit XML here (- for stdout).")
 @html_option
 @markdown_option
 @click.option(
@@ -183,6 +188,9 @@ regressed; see --fail-on), 2 usage or configuration error, 3 internal error.
 @quiet_option("Print only the run's warnings and the verdict line.")
 def check_command(**options: Any) -> int:
     """Check documents (files, folders, or - for JSONL on stdin) against a suite."""
+    given = click.get_current_context().get_parameter_source("notify_timeout")
+    if given is click.core.ParameterSource.COMMANDLINE and not options["notify_url"]:
+        raise UsageError("--notify-timeout needs --notify URL (the webhook it limits)")
     with record_limit(options.pop("max_record_bytes")):
         return execute(options, console())
 
@@ -451,6 +459,17 @@ def _writes_stdout(path: str | None) -> bool:
         return False
 
 
+# Outputs that '-' sends to standard output (one at a time), by option name.
+STDOUT_OUTPUTS = {
+    "json_path": "--json",
+    "junit_path": "--junit",
+    "html_path": "--html",
+    "markdown_path": "--markdown",
+    "quarantine_path": "--quarantine",
+    "passing_path": "--passing",
+}
+
+
 # Options naming a file per suite: with several suites each needs {suite} in its path.
 PER_SUITE_OUTPUTS = {
     "json_path": "--json",
@@ -538,21 +557,26 @@ def execute(options: dict[str, Any], out: Console) -> int:
         problem = url_problem(options["notify_url"])
         if problem is not None:
             raise UsageError(f"--notify: {problem}; give the webhook's full URL")
-    for key in ("quarantine_path", "passing_path"):
-        if options.get(key) == "-":
-            # As '-' reads standard input, it writes standard output (the report moves to
-            # stderr, below).
-            options = {**options, key: "/dev/stdout"}
+    to_stdout = [key for key in STDOUT_OUTPUTS if options.get(key) == "-"]
+    if len(to_stdout) > 1:
+        names = " and ".join(STDOUT_OUTPUTS[key] for key in to_stdout)
+        raise UsageError(
+            f"{names} both write standard output ('-'), where they would mix; "
+            "give all but one of them a file name"
+        )
+    for key in to_stdout:
+        # As '-' reads standard input, it writes standard output (the report moves to
+        # stderr, below).
+        options = {**options, key: "/dev/stdout"}
     options = {
         **options,
         "fail_on": resolve_fail_on(
             options["fail_on"], bool(options["baseline_path"]), "--baseline FILE"
         ),
     }
-    if _writes_stdout(options.get("quarantine_path")) or _writes_stdout(
-        options.get("passing_path")
-    ):
-        # The records go to stdout (a pipeline's next step): the report must not mix in.
+    if any(_writes_stdout(options.get(key)) for key in STDOUT_OUTPUTS):
+        # Records or a report go to stdout (a pipeline's next step): the summary must not
+        # mix in.
         out = Console(stderr=True, highlight=False, soft_wrap=True)
     suites = _load_suites(tuple(options["suite_paths"]))
     runs = _per_suite(options, suites)

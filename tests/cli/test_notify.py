@@ -155,3 +155,12 @@ def test_a_malformed_webhook_url_is_a_usage_error_before_the_run(
     assert main(["check", "--suite", "suite.yaml", "--notify", url]) == 2
     err = capsys.readouterr().err
     assert "--notify:" in err and why in err and "Traceback" not in err
+
+
+def test_a_notify_timeout_without_a_webhook_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Accepted silently, it would look like alerts were set up when none would be sent.
+    failing(project)
+    assert main(["check", "--suite", "suite.yaml", *TIMEOUT]) == 2
+    assert "--notify-timeout needs --notify URL" in capsys.readouterr().err

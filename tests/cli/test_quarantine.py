@@ -273,6 +273,47 @@ def test_a_pipeline_filter_from_stdin_to_stdout(project: Path, stdout: str) -> N
     ]
 
 
+@pytest.mark.parametrize("option", ["--json", "--markdown", "--junit"])
+def test_a_report_to_stdout_with_dash_keeps_the_summary_on_stderr(
+    project: Path, option: str
+) -> None:
+    """``--json -`` pipes the report into the next step (jq): stdout holds only the report."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapegate.cli",
+            "check",
+            "crawl.jsonl",
+            "--suite",
+            "suite.yaml",
+            option,
+            "-",
+        ],
+        cwd=project,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert not (project / "-").exists()
+    out = done.stdout.decode()
+    if option == "--json":
+        assert json.loads(out)["suite"] == "routed"
+    else:
+        assert ("routed" in out) and ("FAILED" not in out)
+    assert "FAILED" in done.stderr.decode()
+
+
+def test_two_outputs_to_stdout_are_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", "crawl.jsonl", "--suite", "suite.yaml", "--json", "-", "--passing", "-"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--json and --passing both write standard output ('-')" in err
+    assert not (project / "-").exists()
+
+
 def test_the_result_with_routing_matches_the_published_schema(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
