@@ -65,10 +65,16 @@ class ScrapegateExtension:
     def from_crawler(cls, crawler: Any) -> ScrapegateExtension:
         """Off (NotConfigured) without ``SCRAPEGATE_SUITE``; a bad setting or suite stops the
         crawl before it starts, with the setting's or the suite's ``file:line:col`` message."""
-        config = read_settings(crawler.settings)
-        if config is None:
-            raise NotConfigured("SCRAPEGATE_SUITE is not set")
-        extension = cls(crawler, config)
+        try:
+            config = read_settings(crawler.settings)
+            if config is None:
+                raise NotConfigured("SCRAPEGATE_SUITE is not set")
+            extension = cls(crawler, config)
+        except ScrapegateError as exc:
+            # Scrapy prints a long Twisted traceback for this; the user's message comes
+            # first, on its own, so it is not lost at the end of the trace.
+            logger.error("scrapegate: %s (the crawl does not start)", exc)
+            raise
         if not crawler.settings.frozen:
             crawler.settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", PageRecorder, 1)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

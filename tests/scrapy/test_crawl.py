@@ -196,7 +196,10 @@ def test_a_bad_setting_stops_the_crawl_before_it_starts(tmp_path: Path, site: st
         f"{site}/index.html",
         {"SCRAPEGATE_SUITE": str(SUITE), "SCRAPEGATE_ON_FAILURE": "explode"},
     )
-    assert "SCRAPEGATE_ON_FAILURE is 'explode'; give one of keep, tag, drop" in err
+    message = "SCRAPEGATE_ON_FAILURE is 'explode'; give one of keep, tag, drop"
+    assert message in err
+    # The message leads, before Scrapy's traceback, not only at its end.
+    assert err.index(message) < err.index("Traceback")
 
 
 def test_a_bad_suite_stops_the_crawl_with_its_file_line_and_column(
