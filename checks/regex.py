@@ -93,10 +93,16 @@ def _alone(patterns: tuple[str, ...]) -> list[Any]:
 _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
 _NO_MATCH = (-1, -1)
 _encoded: ByIdentity[bytes] = ByIdentity()
+# Longer texts are encoded again on each call rather than kept for the batch: scanning them
+# costs far more than encoding, and a batch of long pages would otherwise hold a UTF-8 copy
+# of each until the batch ends.
+_MAX_KEPT = 1 << 16
 
 
 def utf8(text: str) -> bytes:
     """``text`` as UTF-8, encoded once for the batch being evaluated (memo by identity)."""
+    if len(text) > _MAX_KEPT:
+        return text.encode("utf-8")
     data = _encoded.get(text)
     if data is None:
         data = text.encode("utf-8")

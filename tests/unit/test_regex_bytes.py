@@ -39,3 +39,12 @@ def test_utf8_is_encoded_once_per_text() -> None:
     text = "ça " * 10
     assert utf8(text) is utf8(text)
     assert utf8(text) == text.encode("utf-8")
+
+
+def test_a_long_text_is_not_kept_but_scans_the_same() -> None:
+    text = "Share ça\n" * 20_000
+    assert utf8(text) is not utf8(text)
+    patterns = PatternSet(PATTERNS)
+    data = utf8(text)
+    assert patterns.hits_utf8(data) == patterns.hits(text)
+    assert patterns.first_utf8(text, data, 4) == patterns.first(text, 4)
