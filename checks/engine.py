@@ -668,7 +668,13 @@ class Engine:
             if field_name is None:
                 values: list[Any] = [None] * len(positions)
             elif where is None:
-                values = [doc.get(field_name) for doc in docs]
+                # Document.get for a top-level name, without a method call per document.
+                values = [
+                    fields[field_name]
+                    if field_name in (fields := doc.fields)
+                    else doc.get(field_name)
+                    for doc in docs
+                ]
             else:
                 values = [docs[j].get(field_name) for j in positions]
             if check.corpus:

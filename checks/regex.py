@@ -14,6 +14,8 @@ from typing import Any
 
 import re2
 
+from .textnorm import ByIdentity
+
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _OPTIONS.max_mem = 64 << 20
@@ -84,6 +86,79 @@ def _alone(patterns: tuple[str, ...]) -> list[Any]:
     return [None] * len(patterns)
 
 
+# The wrapper's str API encodes the whole text to UTF-8 again on every call (set scan, span
+# location, runs): the engine asks several of them per value, so each value is encoded once
+# per batch here and RE2 is called on the bytes. Offsets RE2 returns are then byte offsets,
+# mapped back to characters only for the few matches found.
+_UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
+_NO_MATCH = (-1, -1)
+_encoded: ByIdentity[bytes] = ByIdentity()
+# Longer texts are encoded again on each call rather than kept for the batch: scanning them
+# costs far more than encoding, and a batch of long pages would otherwise hold a UTF-8 copy
+# of each until the batch ends.
+_MAX_KEPT = 1 << 16
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, encoded once for the batch being evaluated (memo by identity)."""
+    if len(text) > _MAX_KEPT:
+        return text.encode("utf-8")
+    data = _encoded.get(text)
+    if data is None:
+        data = text.encode("utf-8")
+        _encoded.put(text, data)
+    return data
+
+
+class ByteOffsets:
+    """Maps byte offsets of a UTF-8 encoding back to character offsets of its text.
+
+    ASCII text maps to itself; otherwise the count of characters is carried forward from
+    the last offset asked, so increasing offsets (matches in text order) cost one pass.
+    """
+
+    __slots__ = ("_byte", "_char", "_data", "_same")
+
+    def __init__(self, text: str, data: bytes) -> None:
+        self._data = data
+        self._same = len(data) == len(text)
+        self._byte = 0
+        self._char = 0
+
+    def char(self, offset: int) -> int:
+        """The character offset of byte ``offset`` (a boundary RE2 returned)."""
+        if self._same:
+            return offset
+        if offset < self._byte:
+            self._byte = self._char = 0
+        self._char += len(self._data[self._byte : offset].decode("utf-8"))
+        self._byte = offset
+        return self._char
+
+
+def finditer_spans(compiled: Any, text: str, data: bytes) -> Iterator[tuple[int, int]]:
+    """Character spans of every match of ``compiled`` in ``text`` (``data`` is its UTF-8).
+
+    The same matches as ``compiled.finditer(text)``: after an empty match the search resumes
+    one character further, as the wrapper does.
+    """
+    regexp = compiled._regexp
+    offsets = ByteOffsets(text, data)
+    end = len(data)
+    pos = 0
+    while True:
+        span = regexp.Match(_UNANCHORED, data, pos, end)[0]
+        if span == _NO_MATCH:
+            return
+        yield offsets.char(span[0]), offsets.char(span[1])
+        if pos == end:
+            return
+        if pos == span[1]:
+            pos += re2._re2.CharLenToBytes(data, pos, 1)
+        else:
+            pos = span[1]
+
+
 @dataclass(frozen=True)
 class Span:
     """A match inside a string: character offsets and the matched text."""
@@ -116,6 +191,17 @@ class PatternSet:
         self._set = _search_set(self.patterns)
         return sorted(self._set.Match(text) or ())
 
+    def hits_utf8(self, data: bytes) -> list[int]:
+        """``hits`` of the text whose UTF-8 encoding is ``data`` (see :func:`utf8`)."""
+        rset = self._set
+        if rset is None:
+            if not self._compiled:
+                return []
+            if len(self.patterns) < 2:
+                return [0] if self._compiled[0].search(data) else []
+            rset = self._set = _search_set(self.patterns)
+        return sorted(rset._set.Match(data))
+
     def _one(self, index: int) -> Any:
         compiled = self._compiled[index]
         if compiled is None:
@@ -126,6 +212,15 @@ class PatternSet:
         """The first match of pattern ``index`` in ``text``."""
         m = self._one(index).search(text)
         return Span(m.start(), m.end(), m.group(0)) if m else None
+
+    def first_utf8(self, text: str, data: bytes, index: int) -> Span | None:
+        """``first`` on ``text`` whose UTF-8 encoding is ``data`` (see :func:`utf8`)."""
+        start, end = self._one(index)._regexp.Match(_UNANCHORED, data, 0, len(data))[0]
+        if start < 0:
+            return None
+        offsets = ByteOffsets(text, data)
+        start, end = offsets.char(start), offsets.char(end)
+        return Span(start, end, text[start:end])
 
     def all(self, text: str, index: int) -> Iterator[Span]:
         """Every match of pattern ``index`` in ``text``."""

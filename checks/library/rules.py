@@ -19,7 +19,7 @@ from ..packs import (
     load_pack,
     load_pack_file,
 )
-from ..regex import PatternError, PatternSet, compile_pattern
+from ..regex import PatternError, PatternSet, compile_pattern, utf8
 from ..registry import ParamError, raise_all
 from ..textnorm import ByIdentity, MatchView, matching_view
 
@@ -171,8 +171,9 @@ class SharedScan:
 
 
 def _hits_batch(patterns: PatternSet, texts: Sequence[str]) -> list[list[int]]:
-    """The pattern set's hits for each text (one RE2 set scan each)."""
-    return [patterns.hits(text) for text in texts]
+    """The pattern set's hits for each text (one RE2 set scan each, on its UTF-8 bytes)."""
+    hits = patterns.hits_utf8
+    return [hits(utf8(text)) for text in texts]
 
 
 class RuleScanner:
@@ -229,8 +230,9 @@ class RuleScanner:
     def located(self, text: str, view: MatchView, indices: Sequence[int]) -> list[Hit]:
         """The first match of each rule in ``indices`` (rules known to hit ``view``)."""
         hits = []
+        data = utf8(view.text)
         for index in indices:
-            span = self.patterns.first(view.text, index)
+            span = self.patterns.first_utf8(view.text, data, index)
             if span is None:
                 continue
             start, end = view.to_original(span.start), view.to_original(span.end)

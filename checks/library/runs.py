@@ -45,7 +45,7 @@ from typing import Any
 import re2
 
 from ..packs import PackRule, available_packs, load_pack
-from ..regex import PatternSet
+from ..regex import PatternSet, finditer_spans, utf8
 from ..textnorm import ByIdentity
 
 DEFAULT_MIN_RUN = 3
@@ -193,10 +193,10 @@ class RunFinder:
             return known
         runs: list[Run] = []
         line_starts: list[int] | None = None
-        for match in self._run.finditer(text):
+        for start, end in finditer_spans(self._run, text, utf8(text)):
             if line_starts is None:
                 line_starts = _line_starts(text)
-            runs.extend(self._split(text, match.start(), match.end(), line_starts))
+            runs.extend(self._split(text, start, end, line_starts))
         self._memo.put(text, runs)
         return runs
 
