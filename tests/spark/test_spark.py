@@ -20,6 +20,7 @@ from scrapegate.engine import run_suite
 from scrapegate.errors import UsageError
 from scrapegate.loaders import resolve_inputs
 from scrapegate.result import RunResult
+from scrapegate.resultfile import schema_problems
 from scrapegate.strategies import documents_satisfying, documents_violating
 from scrapegate.suite import load_suite
 from tests.helpers import docs, suite_from_yaml
@@ -225,6 +226,7 @@ def test_the_executors_write_every_failure_and_the_result_keeps_a_sample(
     native = json.loads((tmp_path / "native.json").read_text())
     ran = json.loads((tmp_path / "spark.json").read_text())
     assert ran["failures_dataset"] == {"path": str(dataset), "kept_per_expectation": 1}
+    assert schema_problems(ran) == []
 
     # Every count, verdict and waiver is the native run's; the failures listed are a sample.
     def counts(data: dict[str, Any]) -> dict[str, Any]:
