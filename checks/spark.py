@@ -448,6 +448,8 @@ class _Outputs:
         self.persisted: list[DataFrame] = []
         self.parts = 0
         self.writes = 0
+        # Unwaived failures written per expectation (by name).
+        self.unwaived: Counter[str] = Counter()
 
     def wanted(self) -> _Wanted:
         return _Wanted(
@@ -506,6 +508,10 @@ def _fold(engine: Engine, rows: DataFrame, outputs: _Outputs) -> Partial:
             "start", "end", "snippet", "waived",
         )  # fmt: skip
         failures.write.mode(outputs.write_mode()).parquet(outputs.failures_path)
+        # Read from the persisted rows: how many failures each expectation has beyond the
+        # sample (the terminal's "... and N more").
+        unwaived = failures.where(~F.col("waived")).groupBy("expectation").count().collect()
+        outputs.unwaived.update({row["expectation"]: int(row["count"]) for row in unwaived})
     parts = rows.where(F.col("kind") == "partial").select("part", "payload").collect()
     duplicates = (
         _duplicates(rows) if any(e.check == "unique" for e in engine.suite.expectations) else []
@@ -604,26 +610,20 @@ def _finish_failures(
             if left[f] > 0:
                 left[f] -= 1  # a task wrote it
             else:
-                rows.append(
-                    (
-                        f.doc,
-                        f.source,
-                        f.field,
-                        er.name,
-                        f.message,
-                        f.start,
-                        f.end,
-                        f.snippet,
-                        waived,
-                    )
-                )
+                shown = (f.doc, f.source, f.field, er.name, f.message, f.start, f.end, f.snippet)
+                rows.append((*shown, waived))
+                outputs.unwaived[er.name] += not waived
             if waived or unwaived < KEPT_FAILURES:
                 kept.append(f)
                 unwaived += not waived
         expectations.append(replace(er, failures=tuple(kept)))
     if rows or outputs.writes == 0:
         spark.createDataFrame(rows, FAILURE_SCHEMA).write.mode(outputs.write_mode()).parquet(path)
-    dataset = {"path": path, "kept_per_expectation": KEPT_FAILURES}
+    dataset = {
+        "path": path,
+        "kept_per_expectation": KEPT_FAILURES,
+        "failures": {er.name: outputs.unwaived[er.name] for er in result.expectations},
+    }
     return replace(
         result,
         expectations=tuple(expectations),

@@ -221,11 +221,22 @@ def test_the_executors_write_every_failure_and_the_result_keeps_a_sample(
     native_code, _ = run_cli([*base, str(tmp_path / "native.json")], capsys)
     dataset = tmp_path / "failures"
     spark_args = ["--engine", "spark", "--failures-dataset", str(dataset)]
-    spark_code, _ = run_cli([*base, str(tmp_path / "spark.json"), *spark_args], capsys)
+    spark_code, out = run_cli([*base, str(tmp_path / "spark.json"), *spark_args], capsys)
     assert spark_code == native_code == 1
     native = json.loads((tmp_path / "native.json").read_text())
     ran = json.loads((tmp_path / "spark.json").read_text())
-    assert ran["failures_dataset"] == {"path": str(dataset), "kept_per_expectation": 1}
+    unwaived = {
+        e["name"]: sum(not f.get("waived") for f in e["failures"]) for e in native["expectations"]
+    }
+    assert ran["failures_dataset"] == {
+        "path": str(dataset),
+        "kept_per_expectation": 1,
+        "failures": unwaived,
+    }
+    # The terminal says how many more failures there are, and where they are.
+    most = max(unwaived.values())
+    assert most > 1
+    assert f"… and {most - 1} more (every failure is in the dataset {dataset})" in out
     assert schema_problems(ran) == []
 
     # Every count, verdict and waiver is the native run's; the failures listed are a sample.
