@@ -267,25 +267,44 @@ def waiver_acceptance(
     return accepted_by_waivers(suite, result, now) if suite.waivers else None
 
 
-def _detach_failures(engine: Engine, found: Partial, index: int, wanted: _Wanted) -> Iterator[Row]:
-    """Every failure of ``found`` as a row; the partial keeps a sample: its first
-    ``wanted.kept`` unwaived failures per expectation and every waived one (the driver's
-    waiver counts need those), and every unreadable record (their number is the count)."""
+def _acceptance(
+    engine: Engine, found: Partial, now: datetime | None
+) -> Callable[[str, str | None], bool] | None:
+    """Whether a waiver accepts a failure of ``found``: for a row check the choosers need only
+    the documents of the failure's own part (a waiver's ``where`` is judged per document)."""
     chosen = {index: frozenset(docs) for index, docs in found.waiver_docs.items()}
-    seen = RunResult("", "", (), 0, (), waiver_docs=chosen)
-    accepted = waiver_acceptance(engine.suite, seen, wanted.now)
-    for f in found.unreadable:
-        yield _failure_row(index, READABLE_NAME, f, False)
+    return waiver_acceptance(engine.suite, RunResult("", "", (), 0, (), waiver_docs=chosen), now)
+
+
+def _sample(
+    engine: Engine,
+    found: Partial,
+    accepted: Callable[[str, str | None], bool] | None,
+    taken: Counter[str],
+    kept: int,
+) -> Iterator[tuple[str, Failure, bool]]:
+    """Keep in ``found`` the unwaived failures of each expectation while fewer than ``kept``
+    were taken (``taken`` counts them by name), and every waived one (the waiver counts
+    applied on the driver need those); yield every failure with whether it is waived."""
     for spec, tally in zip(engine.suite.expectations, found.tallies, strict=True):
-        kept = FailureSpool()
-        unwaived = 0
+        sample = FailureSpool()
         for f in tally.failures:
             waived = accepted is not None and accepted(spec.name, f.doc)
-            yield _failure_row(index, spec.name, f, waived)
-            if waived or unwaived < wanted.kept:
-                kept.append(f)
-                unwaived += not waived
-        tally.failures = kept
+            yield spec.name, f, waived
+            if waived or taken[spec.name] < kept:
+                sample.append(f)
+                taken[spec.name] += not waived
+        tally.failures = sample
+
+
+def _detach_failures(engine: Engine, found: Partial, index: int, wanted: _Wanted) -> Iterator[Row]:
+    """Every failure of ``found`` as a row; the partial keeps a sample (see :func:`_sample`)
+    and every unreadable record (their number is the count)."""
+    for f in found.unreadable:
+        yield _failure_row(index, READABLE_NAME, f, False)
+    accepted = _acceptance(engine, found, wanted.now)
+    for name, f, waived in _sample(engine, found, accepted, Counter(), wanted.kept):
+        yield _failure_row(index, name, f, waived)
 
 
 def _task_rows(
@@ -523,9 +542,18 @@ def _fold(engine: Engine, rows: DataFrame, outputs: _Outputs) -> Partial:
     else:
         outputs.close()
     total: Partial | None = None
-    for part in sorted(parts, key=lambda row: int(row["part"])):
+    # Task failures the result can list: the first KEPT_FAILURES unwaived ones in input order
+    # (each task sent its first ones; once as many were merged, later ones only are written).
+    taken: Counter[str] = Counter()
+    parts.sort(key=lambda row: int(row["part"]), reverse=True)
+    while parts:
+        part = parts.pop()  # in input order; each payload freed once unpickled
         found: Partial = pickle.loads(part["payload"])
         if outputs.failures_path is not None:
+            accepted = _acceptance(engine, found, outputs.now)
+            # Trims ``found``; the failures themselves were written by its task.
+            for _ in _sample(engine, found, accepted, taken, KEPT_FAILURES):
+                pass
             outputs.sampled.update(found.unreadable)
             for tally in found.tallies:
                 outputs.sampled.update(tally.failures)

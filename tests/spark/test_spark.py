@@ -274,6 +274,28 @@ def test_the_executors_write_every_failure_and_the_result_keeps_a_sample(
     assert dataset_rows(pq.read_table(dataset)) == sorted(every, key=repr)
 
 
+def test_a_sample_over_partitions_is_the_first_failures_in_input_order(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    from scrapegate import spark as spark_module
+    from scrapegate.spark import validate
+
+    records = [(f"https://a.example/{i % 5}", "" if i % 3 else "t") for i in range(30)]
+    df = spark.createDataFrame(
+        spark.sparkContext.parallelize(records, 3), "url string, title string"
+    )
+    every = validate(df, suite_from_yaml(SUITE))
+    monkeypatch.setattr(spark_module, "KEPT_FAILURES", 2)
+    sampled = validate(df, suite_from_yaml(SUITE), failures_path=str(tmp_path / "f"))
+    for mine, theirs in zip(sampled.expectations, every.expectations, strict=True):
+        assert (mine.evaluated, mine.failed) == (theirs.evaluated, theirs.failed)
+        assert list(mine.failures) == list(theirs.failures)[:2]
+    rows = dataset_rows(pq.read_table(tmp_path / "f"))
+    assert len(rows) == sum(len(er.failures) for er in every.expectations) > 6
+
+
 def test_a_url_destination_is_a_dataset_of_the_native_lines(
     spark: Any,
     tmp_path: Path,
