@@ -473,6 +473,7 @@ PER_SUITE_OUTPUTS = {
     "baseline_path": "--baseline",
     "quarantine_path": "--quarantine",
     "passing_path": "--passing",
+    "failures_dataset": "--failures-dataset",
 }
 
 

@@ -391,6 +391,10 @@ def test_sample_and_a_sampled_result_with_a_baseline_are_refused_with_the_spark_
     spark_args = ["--engine", "spark", "--failures-dataset", "f", "--baseline", "b.json"]
     assert main([*base, *spark_args]) == 2
     assert "--baseline compares every failing document" in capsys.readouterr().err
+    Path("other.yaml").write_text(SUITE.replace("spark-demo", "other"))
+    both = [*base, "--suite", "other.yaml", "--engine", "spark", "--failures-dataset", "f"]
+    assert main(both) == 2
+    assert "--failures-dataset f: with 2 suites each needs its own file" in capsys.readouterr().err
     assert main([*base, "--engine", "spark", "--sample", "1"]) == 2
     assert "--sample does not work with --engine spark" in capsys.readouterr().err
     assert main([*base, "--spark-master", "local[1]"]) == 2
