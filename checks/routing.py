@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -194,6 +194,23 @@ def split(
     ``accepted(expectation, doc)`` says whether a waiver accepts that failure: a record
     whose error-severity failures are all accepted is passing.
     """
+    lines = (
+        (ordinal(slice_index, position), line)
+        for slice_index, part in enumerate(parts)
+        for position, line in enumerate(_lines(part))
+    )
+    split_lines(routing, lines, routed, expectations, accepted)
+
+
+def split_lines(
+    routing: Routing,
+    lines: Iterable[tuple[int, bytes]],
+    routed: dict[int, RoutedRecord],
+    expectations: Sequence[Expected],
+    accepted: Callable[[str, str | None], bool] | None = None,
+) -> None:
+    """Write each spooled line (with its record's ordinal, in input order) to its output,
+    as :func:`split` does; ``--engine spark`` streams its tasks' spooled lines here."""
     with ExitStack() as stack:
         quarantine = (
             stack.enter_context(atomic_stream(routing.quarantine_path))
@@ -205,28 +222,45 @@ def split(
             if routing.passing_path
             else None
         )
-        for slice_index, part in enumerate(parts):
-            for position, line in enumerate(_lines(part)):
-                routing.read += 1
-                tag, body = line[:1], line[1:]
-                if tag == _UNREADABLE:
-                    routing.unreadable += 1
-                    if quarantine is not None:
-                        quarantine.write(_unreadable_line(body))
-                    continue
-                record = routed.get(ordinal(slice_index, position))
-                waived = _waived(record, expectations, accepted)
-                if record is None or not any(
-                    expectations[index].severity == "error" and index not in waived
-                    for index, _ in record.failed
-                ):
-                    routing.passing += 1
-                    if passing is not None:
-                        passing.write(body)
-                    continue
+        for number, line in lines:
+            routing.read += 1
+            kind, out = routed_line(line, routed.get(number), expectations, accepted)
+            if kind == "unreadable":
+                routing.unreadable += 1
+            elif kind == "passing":
+                routing.passing += 1
+            else:
                 routing.quarantined += 1
-                if quarantine is not None:
-                    quarantine.write(_quarantine_line(body, record, expectations, waived))
+            target = passing if kind == "passing" else quarantine
+            if target is not None:
+                target.write(out)
+
+
+def routed_line(
+    line: bytes,
+    record: RoutedRecord | None,
+    expectations: Sequence[Expected],
+    accepted: Callable[[str, str | None], bool] | None = None,
+) -> tuple[str, bytes]:
+    """Where one spooled line goes ("passing", "quarantined" or "unreadable", the last two
+    to the quarantine) and the line written there."""
+    tag, body = line[:1], line[1:]
+    if tag == _UNREADABLE:
+        return "unreadable", unreadable_line(body)
+    waived = waived_by(record, expectations, accepted)
+    if record is None or not is_quarantined(record, expectations, waived):
+        return "passing", body
+    return "quarantined", _quarantine_line(body, record, expectations, waived)
+
+
+def is_quarantined(
+    record: RoutedRecord, expectations: Sequence[Expected], waived: set[int] | frozenset[int]
+) -> bool:
+    """Whether ``record`` failed an error-severity expectation no waiver accepts."""
+    return any(
+        expectations[index].severity == "error" and index not in waived
+        for index, _ in record.failed
+    )
 
 
 def _lines(part: str) -> Iterator[bytes]:
@@ -234,7 +268,7 @@ def _lines(part: str) -> Iterator[bytes]:
         yield from fh
 
 
-def _waived(
+def waived_by(
     record: RoutedRecord | None,
     expectations: Sequence[Expected],
     accepted: Callable[[str, str | None], bool] | None,
@@ -251,6 +285,16 @@ def _quarantine_line(
     expectations: Sequence[Expected],
     waived: set[int] | frozenset[int] = frozenset(),
 ) -> bytes:
+    # The spooled record is already JSON: splice it in rather than parse and dump it again.
+    return b'{"record":' + body.rstrip(b"\n") + quarantine_tail(record, expectations, waived)
+
+
+def quarantine_tail(
+    record: RoutedRecord,
+    expectations: Sequence[Expected],
+    waived: set[int] | frozenset[int] = frozenset(),
+) -> bytes:
+    """What follows the record in its quarantine line: its source, doc and failures."""
     failed = []
     # Sorted: workers report corpus failures in another order than a single pass would.
     for index, message in sorted(record.failed):
@@ -265,12 +309,11 @@ def _quarantine_line(
         if index in waived:
             entry["waived"] = True  # accepted by a waiver; another failure holds the record
         failed.append(entry)
-    # The spooled record is already JSON: splice it in rather than parse and dump it again.
     head = orjson.dumps({"source": record.source, "doc": record.doc, "failed": failed})
-    return b'{"record":' + body.rstrip(b"\n") + b"," + head[1:] + b"\n"
+    return b"," + head[1:] + b"\n"
 
 
-def _unreadable_line(body: bytes) -> bytes:
+def unreadable_line(body: bytes) -> bytes:
     entry = orjson.loads(body)
     line = {
         "record": None,

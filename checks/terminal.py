@@ -90,8 +90,13 @@ def render_waivers(result: RunResult, console: Console, limit: int) -> None:
 def render_failures(result: RunResult, console: Console, limit: int) -> None:
     """Print the evidence of every expectation that failed, ``limit`` failures each (0: all).
 
-    Past the limit one line says how many more there are and where to find them all.
+    Past the limit one line says how many more there are and where to find them all (the
+    failure dataset, when the result lists only a sample: ``failures_dataset``).
     """
+    dataset = result.extra.get("failures_dataset")
+    hint = MORE_HINT
+    if isinstance(dataset, dict):
+        hint = f"every failure is in the dataset {printable(str(dataset.get('path')))}"
     for er in result.expectations:
         if er.passed or not er.failures:
             continue
@@ -103,9 +108,12 @@ def render_failures(result: RunResult, console: Console, limit: int) -> None:
             console.print(Text("  " + first))
             for line in rest:
                 console.print(Text("  " + line, style="dim"))
-        hidden = len(er.failures) - len(shown)
+        every = len(er.failures)
+        if isinstance(dataset, dict):
+            every = max(every, int(dataset.get("failures", {}).get(er.name, every)))
+        hidden = every - len(shown)
         if hidden > 0:
-            console.print(Text(f"  … and {hidden} more ({MORE_HINT})"))
+            console.print(Text(f"  … and {hidden} more ({hint})"))
         console.print()
 
 

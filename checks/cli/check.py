@@ -143,6 +143,14 @@ regressed; see --fail-on), 2 usage or configuration error, 3 internal error.
     help="With --engine spark: the Spark master (default: spark-submit's, else local[*]).",
 )
 @click.option(
+    "--failures-dataset",
+    "failures_dataset",
+    metavar="DIR|URL",
+    help="With --engine spark: the executors write every failure here as a Parquet dataset "
+    "(the result JSON's failure fields and 'waived'); the result JSON then keeps the first "
+    "1000 failures per expectation, its counts still all of them.",
+)
+@click.option(
     "--gx-docs", "gx_docs", metavar="DIR", help="With --engine gx: build Data Docs in DIR."
 )
 @click.option(
@@ -213,6 +221,10 @@ def _run_engine(
     _check_outputs(options, suite)
     views, report_field = _views(options, suite)
     routing = _routing(options)
+    if options["failures_dataset"] and options["engine"] != "spark":
+        raise UsageError(
+            "--failures-dataset needs --engine spark; without it, --json holds every failure"
+        )
     if options["engine"] == "gx":
         if routing is not None:
             raise UsageError(
@@ -280,10 +292,10 @@ def _run_spark(
     routing: Routing | None,
 ) -> RunResult:
     """``--engine spark``: the native engine's scan in Spark tasks (see scrapegate.spark)."""
-    if routing is not None:
+    if options["failures_dataset"] and baseline is not None:
         raise UsageError(
-            "--quarantine and --passing do not work with --engine spark yet; "
-            "run them with --engine native"
+            "--failures-dataset keeps only the first failures of each expectation in the "
+            "result, and --baseline compares every failing document; drop one of them"
         )
     if options["sample"] is not None:
         raise UsageError(
@@ -306,6 +318,8 @@ def _run_spark(
         group_by=report_field,
         views=views,
         watch=watch,
+        failures_path=options["failures_dataset"],
+        routing=routing,
     )
 
 
@@ -478,6 +492,7 @@ PER_SUITE_OUTPUTS = {
     "baseline_path": "--baseline",
     "quarantine_path": "--quarantine",
     "passing_path": "--passing",
+    "failures_dataset": "--failures-dataset",
 }
 
 

@@ -20,6 +20,7 @@ from scrapegate.engine import run_suite
 from scrapegate.errors import UsageError
 from scrapegate.loaders import resolve_inputs
 from scrapegate.result import RunResult
+from scrapegate.resultfile import schema_problems
 from scrapegate.strategies import documents_satisfying, documents_violating
 from scrapegate.suite import load_suite
 from tests.helpers import docs, suite_from_yaml
@@ -31,7 +32,8 @@ FIXTURE_SUITES = [
     ["expectations/articles.yaml", "--clean"],  # the cleaners travel to the executors too
     ["expectations/news.yaml"],
     ["expectations/web-text.yaml"],
-    ["fixtures/gate/gate.yaml"],
+    ["fixtures/gate/gate.yaml"],  # waivers and per-site views (documents.group_by)
+    ["expectations/articles.yaml", "--group-by", "host:url"],
 ]
 
 SUITE = """\
@@ -135,6 +137,7 @@ def test_failures_df_and_the_parquet_dataset_hold_every_failure(spark: Any, tmp_
             f["start"],
             f["end"],
             f["snippet"],
+            False,
         )
         for er in result.to_json()["expectations"]
         for f in er["failures"]
@@ -149,8 +152,14 @@ def test_failures_df_and_the_parquet_dataset_hold_every_failure(spark: Any, tmp_
     ]
 
 
+def routed_as_given(data: dict[str, Any]) -> dict[str, Any]:
+    """A result JSON without its timing, and without the routed files' names."""
+    routing = {k: v for k, v in data.get("routing", {}).items() if not k.endswith("_path")}
+    return {**comparable(data), "routing": routing}
+
+
 @pytest.mark.parametrize("suite_args", FIXTURE_SUITES, ids=" ".join)
-def test_spark_engine_writes_the_native_result_on_every_fixture(
+def test_spark_engine_writes_the_native_result_and_records_on_every_fixture(
     spark: Any,
     suite_args: list[str],
     tmp_path: Path,
@@ -158,20 +167,160 @@ def test_spark_engine_writes_the_native_result_on_every_fixture(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(ROOT)
-    native_json, spark_json = tmp_path / "native.json", tmp_path / "spark.json"
     base = ["check", "--suite", *suite_args, "--max-failures", "0"]
-    native_code, native_out = run_cli([*base, "--json", str(native_json)], capsys)
-    spark_code, spark_out = run_cli([*base, "--engine", "spark", "--json", str(spark_json)], capsys)
-    assert spark_code == native_code
-    native = json.loads(native_json.read_text())
-    ran = json.loads(spark_json.read_text())
-    assert comparable(ran) == comparable(native)
 
-    # The terminal summary too, but for the duration on its last lines.
+    def outputs(engine: str) -> list[str]:
+        folder = tmp_path / engine
+        return [
+            *("--json", str(folder / "result.json")),
+            *("--quarantine", str(folder / "quarantine.jsonl")),
+            *("--passing", str(folder / "passing.jsonl")),
+        ]
+
+    native_code, native_out = run_cli([*base, *outputs("native")], capsys)
+    spark_code, spark_out = run_cli([*base, "--engine", "spark", *outputs("spark")], capsys)
+    assert spark_code == native_code
+    native = json.loads((tmp_path / "native/result.json").read_text())
+    ran = json.loads((tmp_path / "spark/result.json").read_text())
+    assert routed_as_given(ran) == routed_as_given(native)
+    # The routed records: the same files, byte for byte (the record sets and their order).
+    for name in ("quarantine.jsonl", "passing.jsonl"):
+        assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "native" / name).read_bytes()
+    assert native["routing"]["read"] == native["records"] > 0
+
+    # The terminal summary too, but for the duration and the routed files' names.
     def summary(out: str) -> list[str]:
-        return [line for line in out.splitlines() if not line.startswith(("PASSED", "FAILED"))]
+        return [
+            line.replace(str(tmp_path / "spark"), "").replace(str(tmp_path / "native"), "")
+            for line in out.splitlines()
+            if not line.startswith(("PASSED", "FAILED"))
+        ]
 
     assert summary(spark_out) == summary(native_out)
+
+
+def dataset_rows(table: Any) -> list[tuple[Any, ...]]:
+    """The rows of a Parquet table of failures, sorted."""
+    columns = [table.column(name).to_pylist() for name in table.column_names]
+    return sorted(zip(*columns, strict=True), key=repr)
+
+
+def test_the_executors_write_every_failure_and_the_result_keeps_a_sample(
+    spark: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import pyarrow.parquet as pq
+
+    from scrapegate import spark as spark_module
+
+    monkeypatch.setattr(spark_module, "KEPT_FAILURES", 1)
+    monkeypatch.chdir(ROOT)
+    base = ["check", "--suite", "fixtures/gate/gate.yaml", "--max-failures", "0", "--json"]
+    native_code, _ = run_cli([*base, str(tmp_path / "native.json")], capsys)
+    dataset = tmp_path / "failures"
+    spark_args = ["--engine", "spark", "--failures-dataset", str(dataset)]
+    spark_code, out = run_cli([*base, str(tmp_path / "spark.json"), *spark_args], capsys)
+    assert spark_code == native_code == 1
+    native = json.loads((tmp_path / "native.json").read_text())
+    ran = json.loads((tmp_path / "spark.json").read_text())
+    unwaived = {
+        e["name"]: sum(not f.get("waived") for f in e["failures"]) for e in native["expectations"]
+    }
+    assert ran["failures_dataset"] == {
+        "path": str(dataset),
+        "kept_per_expectation": 1,
+        "failures": unwaived,
+    }
+    # The terminal says how many more failures there are, and where they are.
+    most = max(unwaived.values())
+    assert most > 1
+    assert f"… and {most - 1} more (every failure is in the dataset {dataset})" in out
+    assert schema_problems(ran) == []
+
+    # Every count, verdict and waiver is the native run's; the failures listed are a sample.
+    def counts(data: dict[str, Any]) -> dict[str, Any]:
+        shown = {k: v for k, v in comparable(data).items() if k != "failures_dataset"}
+        shown["expectations"] = [
+            {k: v for k, v in e.items() if k != "failures"} for e in data["expectations"]
+        ]
+        return shown
+
+    assert counts(ran) == counts(native)
+    for mine, theirs in zip(ran["expectations"], native["expectations"], strict=True):
+        unwaived = [f for f in theirs["failures"] if not f.get("waived")]
+        waived = [f for f in theirs["failures"] if f.get("waived")]
+        assert mine["failures"] == unwaived[:1] + waived
+    assert sum(len(e["failures"]) for e in native["expectations"]) > len(native["expectations"])
+
+    # The dataset: every failure of the native JSON, its 'waived' as the JSON marks it.
+    every = [
+        (
+            f["doc"],
+            f["source"],
+            f["field"],
+            e["name"],
+            f["message"],
+            f["start"],
+            f["end"],
+            f["snippet"],
+            bool(f.get("waived")),
+        )
+        for e in native["expectations"]
+        for f in e["failures"]
+    ]
+    assert any(row[-1] for row in every)
+    assert dataset_rows(pq.read_table(dataset)) == sorted(every, key=repr)
+
+
+def test_a_sample_over_partitions_is_the_first_failures_in_input_order(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    from scrapegate import spark as spark_module
+    from scrapegate.spark import validate
+
+    records = [(f"https://a.example/{i % 5}", "" if i % 3 else "t") for i in range(30)]
+    df = spark.createDataFrame(
+        spark.sparkContext.parallelize(records, 3), "url string, title string"
+    )
+    every = validate(df, suite_from_yaml(SUITE))
+    monkeypatch.setattr(spark_module, "KEPT_FAILURES", 2)
+    sampled = validate(df, suite_from_yaml(SUITE), failures_path=str(tmp_path / "f"))
+    for mine, theirs in zip(sampled.expectations, every.expectations, strict=True):
+        assert (mine.evaluated, mine.failed) == (theirs.evaluated, theirs.failed)
+        assert list(mine.failures) == list(theirs.failures)[:2]
+    rows = dataset_rows(pq.read_table(tmp_path / "f"))
+    assert len(rows) == sum(len(er.failures) for er in every.expectations) > 6
+
+
+def test_a_url_destination_is_a_dataset_of_the_native_lines(
+    spark: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
+    base = ["check", "--suite", "fixtures/gate/gate.yaml"]
+    native_args = ["--quarantine", str(tmp_path / "q.jsonl"), "--passing", str(tmp_path / "p")]
+    native_code, _ = run_cli([*base, *native_args], capsys)
+    quarantine, passing = (tmp_path / "quarantine").as_uri(), (tmp_path / "passing").as_uri()
+    spark_args = ["--engine", "spark", "--quarantine", quarantine, "--passing", passing]
+    spark_code, out = run_cli([*base, *spark_args, "--json", str(tmp_path / "r.json")], capsys)
+    assert spark_code == native_code
+    routing = json.loads((tmp_path / "r.json").read_text())["routing"]
+    assert routing["quarantine_path"] == quarantine
+    assert f"to {passing}" in out
+
+    def lines(folder: str) -> list[bytes]:
+        parts = sorted((tmp_path / folder).glob("part-*"))
+        return [line for part in parts for line in part.read_bytes().splitlines()]
+
+    assert lines("quarantine") == (tmp_path / "q.jsonl").read_bytes().splitlines()
+    assert lines("passing") == (tmp_path / "p").read_bytes().splitlines()
+    assert routing["quarantined"] + routing["unreadable"] == len(lines("quarantine")) > 0
 
 
 def test_spark_engine_on_a_split_jsonl_file_keeps_file_line_sources(
@@ -229,20 +378,28 @@ def test_file_urls_are_read_by_spark_with_file_and_line_sources(
     assert "FAIL 'url unique'" in out
 
 
-def test_routing_and_sample_are_refused_with_the_spark_engine(
+def test_sample_and_a_sampled_result_with_a_baseline_are_refused_with_the_spark_engine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("crawl.jsonl").write_text(json.dumps(RECORDS[0]) + "\n")
     Path("suite.yaml").write_text(SUITE)
     base = ["check", "crawl.jsonl", "--suite", "suite.yaml"]
-    assert main([*base, "--engine", "spark", "--quarantine", "q.jsonl"]) == 2
-    assert "do not work with --engine spark yet" in capsys.readouterr().err
+    assert main([*base, "--failures-dataset", "f"]) == 2
+    assert "--failures-dataset needs --engine spark" in capsys.readouterr().err
+    assert main([*base, "--json", "b.json"]) == 0
+    spark_args = ["--engine", "spark", "--failures-dataset", "f", "--baseline", "b.json"]
+    assert main([*base, *spark_args]) == 2
+    assert "--baseline compares every failing document" in capsys.readouterr().err
+    Path("other.yaml").write_text(SUITE.replace("spark-demo", "other"))
+    both = [*base, "--suite", "other.yaml", "--engine", "spark", "--failures-dataset", "f"]
+    assert main(both) == 2
+    assert "--failures-dataset f: with 2 suites each needs its own file" in capsys.readouterr().err
     assert main([*base, "--engine", "spark", "--sample", "1"]) == 2
     assert "--sample does not work with --engine spark" in capsys.readouterr().err
     assert main([*base, "--spark-master", "local[1]"]) == 2
     assert "--spark-master needs --engine spark" in capsys.readouterr().err
-    assert not Path("q.jsonl").exists()
+    assert not Path("f").exists()
 
 
 ARTICLES = load_suite(str(ROOT / "expectations/articles.yaml"))
