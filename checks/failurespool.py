@@ -136,6 +136,8 @@ class FailureSpool(Sequence[Failure]):
         # The file of the last segment while this spool still appends to it.
         self._writer: IO[bytes] | None = None
         self._on_disk = 0
+        # Pickled with the failures themselves, not file names (see travel_far).
+        self._far = False
         self.extend(failures)
 
     # -- writing -----------------------------------------------------------------------
@@ -183,10 +185,18 @@ class FailureSpool(Sequence[Failure]):
         self._flush()
         self._close_writer()
 
+    def travel_far(self) -> None:
+        """Pickle this spool with its failures, not the names of its files: for a process on
+        another machine (a Spark task's partial going to the driver), which cannot read them.
+        The receiver spools them again on its own disk as it folds them in."""
+        self._far = True
+
     def __getstate__(self) -> dict[str, Any]:
         # A worker's spool crosses to the parent as file names and counts (plus the few
         # failures still in memory), never as the failures themselves.
         self._close_writer()
+        if self._far:
+            return {"segments": [], "buffer": list(self), "on_disk": 0}
         return {"segments": self._segments, "buffer": self._buffer, "on_disk": self._on_disk}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -194,6 +204,7 @@ class FailureSpool(Sequence[Failure]):
         self._buffer = state["buffer"]
         self._on_disk = state["on_disk"]
         self._writer = None
+        self._far = False
 
     # -- reading -----------------------------------------------------------------------
 

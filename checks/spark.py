@@ -320,6 +320,11 @@ def _task_rows(
         with open(spool, "rb") as fh:
             for position, line in enumerate(fh):
                 yield ("record", index, -1, 0, None, None, position, None, line, *_NO_FAILURE)
+    # The driver may be another machine: failures past the spool's memory must travel in
+    # the partial, not as the names of this task's files.
+    found.unreadable.travel_far()
+    for tally in found.tallies:
+        tally.failures.travel_far()
     payload = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
     yield ("partial", index, -1, 0, None, None, -1, None, payload, *_NO_FAILURE)
 

@@ -93,6 +93,24 @@ def test_a_pickled_spool_crosses_as_files_and_the_receiver_owns_them() -> None:
     assert list(received) == _failures(8)
 
 
+def test_a_spool_travelling_far_carries_its_failures_not_the_names_of_its_files() -> None:
+    # A Spark task's partial: the driver may be another machine, which cannot read the
+    # task's files. Before, it crossed as file names and only worked in local mode.
+    before = _files()
+    spool = FailureSpool(_failures(8))
+    spool.travel_far()
+    data = pickle.dumps(spool)
+    assert b"message 0" in data and b"message 7" in data
+    del spool
+    assert _files() == before, "nothing left on this machine's disk"
+    received = pickle.loads(data)
+    assert list(received) == _failures(8)
+    folded = FailureSpool()
+    folded.extend(received)  # as the driver folds a task's partial into the run
+    assert list(folded) == _failures(8)
+    assert len(_files() - before) == 1, "the receiver spools them on its own disk"
+
+
 def test_sorted_is_stable_and_matches_sorted_in_memory() -> None:
     failures = _failures(30)
     random.Random(4).shuffle(failures)
