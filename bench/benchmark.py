@@ -50,6 +50,11 @@ class Cell:
         return statistics.median(r.peak_mb for r in self.runs)
 
     @property
+    def pss_mb(self) -> float:
+        """Median peak of the group's summed PSS (MB): shared pages counted once (0: unread)."""
+        return statistics.median(r.tree_pss_mb for r in self.runs)
+
+    @property
     def cpu(self) -> float:
         """Median CPU seconds (user + system, workers included)."""
         return statistics.median(r.cpu for r in self.runs)
@@ -83,6 +88,7 @@ class Cell:
                     "cpu": r.cpu,
                     "maxrss_mb": r.maxrss_mb,
                     "tree_mb": r.tree_mb,
+                    "tree_pss_mb": r.tree_pss_mb,
                     "scan_s": r.scan_s,
                 }
                 for r in self.runs

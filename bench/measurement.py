@@ -2,8 +2,14 @@
 
 The command runs under ``bench/_measure.py``, a small wrapper that reports the exact wall
 time, CPU seconds and ``ru_maxrss`` of the command (and the workers it waited for). Here, the
-harness also samples the RSS summed over the command's whole process group, because the
-largest single process understates a run with forked workers.
+harness also samples the memory of the command's whole process group, because the largest
+single process understates a run with forked workers. Two group figures are kept:
+
+* RSS summed over the group: every page counted once per process that maps it, so the pages
+  forked workers share with the parent (the interpreter, imported modules, compiled sets)
+  are counted once per worker. An upper bound, and the figure the targets have always used.
+* PSS summed over the group (``Pss`` of ``/proc/PID/smaps_rollup``): each shared page divided
+  between the processes that map it, so the sum is the memory the group really holds.
 """
 
 from __future__ import annotations
@@ -36,7 +42,10 @@ class Measured:
     returncode: int
     maxrss_mb: float  # exact: the largest single process (ru_maxrss from wait4)
     tree_mb: float  # sampled: the largest sum of RSS over the process group
-    samples: list[tuple[float, float]]
+    # sampled: the largest sum of PSS over the process group (shared pages counted once);
+    # 0.0 where /proc/PID/smaps_rollup cannot be read
+    tree_pss_mb: float
+    samples: list[tuple[float, float]]  # (seconds, group RSS MB)
     stdout: Path
     stderr: Path
     # Seconds during which the command was scanning records (scrapegate.timings), when it
@@ -54,9 +63,9 @@ class Measured:
         return " | ".join(text[-lines:]) if text else "(no output on stderr)"
 
 
-def _group_rss(pgid: int) -> int:
-    """Sum of RSS (bytes) of the live processes in group ``pgid``, except its leader."""
-    total = 0
+def _group_members(pgid: int) -> list[tuple[int, int]]:
+    """``(pid, RSS bytes)`` of the live processes in group ``pgid``, except its leader."""
+    members = []
     for name in os.listdir("/proc"):
         if not name.isdigit() or int(name) == pgid:
             continue
@@ -67,8 +76,26 @@ def _group_rss(pgid: int) -> int:
             continue
         fields = data[data.rindex(b")") + 2 :].split()
         if int(fields[2]) == pgid:
-            total += int(fields[21]) * PAGE
-    return total
+            members.append((int(name), int(fields[21]) * PAGE))
+    return members
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes) of ``pid``: its shared pages divided among their users."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass  # the process ended, or the kernel has no smaps_rollup
+    return 0
+
+
+def _group_memory(pgid: int) -> tuple[int, int]:
+    """Summed RSS and summed PSS (bytes) of the group ``pgid``, its leader excluded."""
+    members = _group_members(pgid)
+    return sum(rss for _, rss in members), sum(_pss(pid) for pid, _ in members)
 
 
 def child_env() -> dict[str, str]:
@@ -114,11 +141,14 @@ def measure(
             start_new_session=True,
         )
         samples: list[tuple[float, float]] = []
+        pss_peak = [0.0]
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.wait(interval):
-                samples.append((time.perf_counter() - started, _group_rss(proc.pid) / 2**20))
+                rss, pss = _group_memory(proc.pid)
+                samples.append((time.perf_counter() - started, rss / 2**20))
+                pss_peak[0] = max(pss_peak[0], pss / 2**20)
 
         def kill() -> None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -151,6 +181,7 @@ def measure(
         returncode=measured["returncode"],
         maxrss_mb=measured["maxrss_kb"] / 1024,
         tree_mb=max((mb for _, mb in samples), default=0.0),
+        tree_pss_mb=pss_peak[0],
         samples=samples,
         stdout=out_path,
         stderr=err_path,

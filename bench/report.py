@@ -68,6 +68,7 @@ def ratio_rows(cells: list[Cell]) -> list[dict[str, str]]:
         row.update(
             wall=f"{c.wall:.2f}" if c.variant not in STARTUP else f"{c.wall:.3f}",
             rss=f"{c.peak_mb:,.0f}",
+            pss=f"{c.pss_mb:,.0f}" if c.pss_mb else "n/a",
             cpu=f"{c.cpu:.2f} ({c.cpu / c.wall:.0%})",
             runs=f"{len(c.runs)} (±{c.spread / 2:.0%})",
         )
@@ -96,6 +97,7 @@ COLUMNS = (
     ("docs", "docs/s"),
     ("mbps", "MB/s text"),
     ("rss", "peak RSS MB"),
+    ("pss", "peak PSS MB (group)"),
     ("cpu", "CPU s (of wall)"),
     ("vs_floor", "vs floor"),
     ("serial", "serial share"),

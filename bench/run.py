@@ -21,7 +21,8 @@ Each variant's first run checks that it flagged exactly the documents the genera
 bad (per expectation, by file line); it is not timed. The timed runs follow, interleaved
 across variants, and the table shows medians. Wall time is spawn to exit; MB/s counts the
 UTF-8 bytes of the body text; peak RSS is the larger of the exact ``ru_maxrss`` of the
-biggest process and the sampled sum of RSS over the whole process group (workers included).
+biggest process and the sampled sum of RSS over the whole process group (workers included);
+the group's summed PSS (shared pages counted once) is shown beside it.
 A variant that cannot run says "unavailable" with the reason: no number is ever invented.
 
 Results go to the terminal, to ``bench/RESULTS.md`` (with the machine description) and, raw,

@@ -97,6 +97,12 @@ def targets(cells: list[Cell], sizes: list[int]) -> list[tuple[str, str, str]]:
             out.append((f"peak RSS ≤ {TARGET_RSS_MB:.0f} MB ({what})",
                         f"{worst.peak_mb:.0f} MB at {worst.corpus}",
                         verdict(worst.peak_mb <= TARGET_RSS_MB)))  # fmt: skip
+            if key == "wall" and worst.pss_mb:
+                # Summed RSS counts the pages forked workers share with the parent once per
+                # process; summed PSS divides them, so it is what the group really holds.
+                out.append((f"peak PSS ≤ {TARGET_RSS_MB:.0f} MB ({what}, shared pages once)",
+                            f"{worst.pss_mb:.0f} MB at {worst.corpus}",
+                            verdict(worst.pss_mb <= TARGET_RSS_MB)))  # fmt: skip
             small = next((c for c in runs if c.corpus == "100k"), None) or next(
                 (c for c in runs if c.corpus == "10k"), None
             )

@@ -48,7 +48,11 @@ DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "pt", "it", "nl")
 # path, but are neither cached (memory) nor handed to the lenient parsers (seconds per value).
 _MAX_CACHED = 512
 _MAX_LENIENT = 256
-_CACHE_SIZE = 1 << 16
+# Parsed values remembered (LRU). Repeats are mostly near each other (a site's pages of one
+# day), so a small cache keeps most hits: on the 100k bench corpus (48k distinct of 100k
+# dates) 16k entries keep 40k of the 51k hits of 64k entries, at the same speed, and hold
+# about 9 MB instead of 22 MB (30 MB once a million documents fill 64k entries).
+_CACHE_SIZE = 1 << 14
 _MAX_QUOTED = 120
 
 # Month names and abbreviations per language. Shared spellings ("mar", "set", "dez") mean the

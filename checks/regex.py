@@ -14,6 +14,7 @@ from typing import Any
 
 import re2
 
+from .regexrelax import relaxed
 from .textnorm import ByIdentity
 
 _OPTIONS = re2.Options()
@@ -64,14 +65,65 @@ def _search_set(patterns: tuple[str, ...]) -> Any:
     compiled, so sharing them is safe.
     """
     rset = re2.Set.SearchSet(_OPTIONS)
+    confirm: dict[int, str] = {}
     for pattern in patterns:
         try:
             rset.Add(pattern)
         except Exception:
             compile_pattern(pattern)  # raises PatternError, which says what to change
             raise
+    # Large bounded repetitions make most of a set's compile time: scan a relaxed superset
+    # instead, confirmed by the original pattern (scrapegate.regexrelax). Only when every
+    # pattern compiled as given, so that a bad one is reported as the user wrote it.
+    relaxed_patterns = [relaxed(pattern) for pattern in patterns]
+    if any(relaxed_patterns):
+        widened = re2.Set.SearchSet(_OPTIONS)
+        try:
+            for index, (pattern, wide) in enumerate(zip(patterns, relaxed_patterns, strict=True)):
+                widened.Add(wide or pattern)
+                if wide:
+                    confirm[index] = pattern
+        except Exception:
+            confirm = {}  # a relaxed pattern RE2 refuses: the original set it is
+        else:
+            rset = widened
     rset.Compile()
-    return rset
+    return _ConfirmedSet(rset, confirm) if confirm else rset
+
+
+class _ConfirmedSet:
+    """A set of relaxed patterns whose hits on relaxed ones are confirmed by the original."""
+
+    def __init__(self, rset: Any, confirm: dict[int, str]) -> None:
+        self._set = rset
+        self._confirm = confirm
+        self._exact: dict[int, Any] = {}
+
+    def Match(self, text: str) -> list[int] | None:  # re2.Set's spelling: PatternSet calls it
+        hits: list[int] | None = self._set.Match(text)
+        if not hits or self._confirm.keys().isdisjoint(hits):
+            return hits
+        return [i for i in hits if i not in self._confirm or self._matches(i, text)] or None
+
+    def match_utf8(self, data: bytes) -> list[int]:
+        """``Match`` on UTF-8 bytes (see :func:`utf8`), confirmed the same way."""
+        hits: list[int] = self._set._set.Match(data)
+        if not hits or self._confirm.keys().isdisjoint(hits):
+            return hits
+        return [i for i in hits if i not in self._confirm or self._matches_utf8(i, data)]
+
+    def _exact_pattern(self, index: int) -> Any:
+        exact = self._exact.get(index)
+        if exact is None:
+            exact = self._exact[index] = compile_pattern(self._confirm[index])
+        return exact
+
+    def _matches(self, index: int, text: str) -> bool:
+        return self._exact_pattern(index).search(text) is not None
+
+    def _matches_utf8(self, index: int, data: bytes) -> bool:
+        regexp = self._exact_pattern(index)._regexp
+        return bool(regexp.Match(_UNANCHORED, data, 0, len(data))[0][0] >= 0)
 
 
 @functools.lru_cache(maxsize=256)
@@ -200,6 +252,9 @@ class PatternSet:
             if len(self.patterns) < 2:
                 return [0] if self._compiled[0].search(data) else []
             rset = self._set = _search_set(self.patterns)
+        if isinstance(rset, _ConfirmedSet):
+            # Relaxed patterns' hits are confirmed by the originals, as in ``hits``.
+            return sorted(rset.match_utf8(data))
         return sorted(rset._set.Match(data))
 
     def _one(self, index: int) -> Any:

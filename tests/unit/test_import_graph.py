@@ -283,6 +283,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "wording",
             "escaping",
             "atomic",
+            "regexrelax",
             "regex",
             "textnorm",
             "digests",
