@@ -589,9 +589,12 @@ def execute(options: dict[str, Any], out: Console) -> int:
             options["fail_on"], bool(options["baseline_path"]), "--baseline FILE"
         ),
     }
-    if any(_writes_stdout(options.get(key)) for key in STDOUT_OUTPUTS):
-        # Records or a report go to stdout (a pipeline's next step): the summary must not
-        # mix in.
+    if to_stdout or any(
+        _writes_stdout(options.get(k)) for k in ("quarantine_path", "passing_path")
+    ):
+        # Records, or a report asked for with '-', go to stdout (a pipeline's next step: jq,
+        # the next filter): the summary must not mix in. A report named /dev/stdout keeps the
+        # summary after it on stdout, as before '-' was accepted.
         out = Console(stderr=True, highlight=False, soft_wrap=True)
     suites = _load_suites(tuple(options["suite_paths"]))
     runs = _per_suite(options, suites)
