@@ -18,7 +18,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
+import shutil
+import subprocess
+import sys
+import threading
 import time
+import warnings
+from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -26,11 +34,12 @@ from datetime import datetime
 from functools import partial as bind
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .documents import Document, Loaded
 from .engine import Engine, Partial, Transform
 from .errors import UsageError
+from .escaping import printable
 from .fingerprints import Watch
 from .library.unique import UniqueState
 from .library.unique import _duplicate as duplicate_violation
@@ -79,9 +88,15 @@ def require_pyspark() -> None:
         raise UsageError(MISSING_PYSPARK) from None
 
 
-def session(master: str | None = None) -> SparkSession:
-    """The active SparkSession, else a new one (``master`` or spark-submit's, else local[*])."""
+def session(master: str | None = None, quiet: bool = False) -> SparkSession:
+    """The active SparkSession, else a new one (``master`` or spark-submit's, else local[*]).
+
+    A session started here checks Java and ``master`` first (exit 2 naming the problem, not
+    Java's stack trace), keeps Spark's console output to errors (nothing with ``quiet``) and
+    shows no progress bars of its own.
+    """
     require_pyspark()
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -89,10 +104,29 @@ def session(master: str | None = None) -> SparkSession:
         return active
     builder = SparkSession.builder.appName("scrapegate")
     if master is not None:
+        check_master(master)
         builder = builder.master(master)
     elif not _launched_with_master():
         builder = builder.master("local[*]")
-    return builder.getOrCreate()
+    if SparkContext._active_spark_context is not None or os.environ.get("PYSPARK_GATEWAY_PORT"):
+        return builder.getOrCreate()  # Java runs already: its console is its launcher's
+    check_java()
+    _quiet_logging(quiet)
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    with _java_console(quiet) as said:
+        try:
+            spark = builder.getOrCreate()
+        except Exception as exc:
+            if "JAVA_GATEWAY_EXITED" not in str(exc):
+                raise
+            why = next((line for line in reversed(said) if "Exception" in line), "")
+            raise UsageError(
+                "Spark could not start: Java exited before it was ready"
+                + (f" ({printable(why.strip())})" if why else "")
+                + "; check JAVA_HOME, --spark-master and PYSPARK_SUBMIT_ARGS"
+            ) from None
+    spark.sparkContext.setLogLevel("OFF" if quiet else "ERROR")
+    return spark
 
 
 def _launched_with_master() -> bool:
@@ -101,6 +135,156 @@ def _launched_with_master() -> bool:
     if os.environ.get("PYSPARK_GATEWAY_PORT"):
         return True
     return "--master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "")
+
+
+# The master URLs Spark accepts (SparkSubmit and SparkContext.createTaskScheduler).
+MASTER_URL = re.compile(
+    r"local(\[(\*|[1-9]\d*)(,\s*[1-9]\d*)?\])?"
+    r"|local-cluster\[\s*[1-9]\d*\s*,\s*[1-9]\d*\s*,\s*[1-9]\d*\s*\]"
+    r"|spark://[^\s/,]+(,[^\s/,]+)*"
+    r"|yarn"
+    r"|k8s://\S+"
+)
+
+
+def check_master(master: str) -> None:
+    """Refuse a --spark-master value Spark would reject with a stack trace."""
+    if MASTER_URL.fullmatch(master.strip()) is None:
+        raise UsageError(
+            f"--spark-master {printable(master)!r} is not a Spark master URL; use local[*] "
+            "(or local[N]), spark://HOST:7077, yarn or k8s://https://HOST:PORT, or leave it "
+            "out to run locally (spark-submit passes its own)"
+        )
+
+
+# Spark 4 runs on Java 17 and 21; Spark 3 on 8, 11 and 17.
+def _java_needed() -> int:
+    from pyspark import __version__
+
+    return 17 if int(__version__.split(".")[0]) >= 4 else 8
+
+
+def check_java() -> None:
+    """Refuse to start Spark without a Java it runs on, as Spark's launcher finds it."""
+    needed = _java_needed()
+    install = (
+        f"install Java {needed} (e.g. apt-get install openjdk-17-jre-headless) and set "
+        "JAVA_HOME to it"
+    )
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        java: str | None = os.path.join(home, "bin", "java")
+        if not os.access(str(java), os.X_OK):
+            raise UsageError(
+                f"JAVA_HOME is {printable(home)}, which has no bin/java: set JAVA_HOME to a "
+                f"Java {needed} or later installation, or unset it to use the java on PATH; "
+                f"or {install}"
+            )
+    else:
+        java = shutil.which("java")
+        if java is None:
+            raise UsageError(
+                f"--engine spark needs Java {needed} or later, and there is no java on PATH "
+                f"and no JAVA_HOME: {install}"
+            )
+    version = _java_version(str(java))
+    if version is not None and version < needed:
+        where = f"JAVA_HOME={home}" if home else f"{java} (from PATH)"
+        raise UsageError(
+            f"--engine spark needs Java {needed} or later, and {printable(where)} is Java "
+            f"{version}: {install}"
+        )
+
+
+def _java_version(java: str) -> int | None:
+    """The major version of ``java``: from its installation's ``release`` file, else from
+    ``java -version``; None when neither says."""
+    release = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(java))), "release")
+    text = ""
+    try:
+        with open(release, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(4096)
+    except OSError:
+        try:
+            ran = subprocess.run(
+                [java, "-version"], capture_output=True, text=True, timeout=30, check=False
+            )
+            text = ran.stderr + ran.stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+    found = re.search(r'version\s*[=:]?\s*"(\d+)(?:\.(\d+))?', text, re.IGNORECASE)
+    if found is None:
+        return None
+    major = int(found[1])
+    return int(found[2] or 0) if major == 1 else major  # "1.8.0_392" is Java 8
+
+
+def _quiet_logging(quiet: bool) -> None:
+    """Spark's log4j output kept to errors (off with ``quiet``), from its first line on.
+
+    ``setLogLevel`` comes too late for the warnings Spark logs while starting; a log4j
+    configuration passed in the environment the JVM inherits does not. A configuration of
+    the user's own (LOG4J_CONFIGURATION_FILE, or log4j2.properties in Spark's conf folder)
+    is kept.
+    """
+    os.environ["SCRAPEGATE_SPARK_LOG_LEVEL"] = "off" if quiet else "error"
+    conf = os.environ.get("SPARK_CONF_DIR") or os.path.join(
+        os.environ.get("SPARK_HOME", os.sep + "nonexistent"), "conf"
+    )
+    if os.environ.get("LOG4J_CONFIGURATION_FILE") or os.path.exists(
+        os.path.join(conf, "log4j2.properties")
+    ):
+        return
+    os.environ["LOG4J_CONFIGURATION_FILE"] = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "spark_log4j2.properties"
+    )
+    # pyspark warns about pandas versions on every run; not the user's concern here.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+
+
+# What Java prints on its own console that is no use to a scrapegate user: the JVM's note on
+# the vector module Spark enables, and the frames of a stack trace.
+JAVA_NOISE = re.compile(
+    r"WARNING: Using incubator modules|Setting default log level|To adjust logging level"
+    r"|\s+at |\s+\.\.\. \d+ more|Using Spark's default log4j profile"
+)
+
+
+@contextmanager
+def _java_console(quiet: bool) -> Iterator[deque[str]]:
+    """Java's console output (the JVM writes to file descriptor 2 directly) passed on
+    without its noise, nothing with ``quiet``; the last lines kept, to explain a failed
+    start.
+
+    The JVM started meanwhile inherits a pipe as its stderr for its whole life, and a thread
+    copies the pipe to the real stderr.
+    """
+    said: deque[str] = deque(maxlen=50)
+    try:
+        sys.stderr.flush()
+        reader, writer = os.pipe()
+        real = os.dup(2)
+    except (OSError, ValueError):
+        yield said
+        return
+
+    def copy() -> None:
+        with os.fdopen(reader, "rb") as lines, os.fdopen(real, "wb", buffering=0) as out:
+            for raw in lines:
+                line = raw.decode("utf-8", "replace")
+                said.append(line)
+                if not quiet and not JAVA_NOISE.match(line):
+                    out.write(printable(line.rstrip("\n"), keep="\t").encode() + b"\n")
+
+    saved = os.dup(2)
+    os.dup2(writer, 2)
+    os.close(writer)
+    threading.Thread(target=copy, name="scrapegate-java-console", daemon=True).start()
+    try:
+        yield said
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 # -- executors ------------------------------------------------------------------------------
@@ -211,14 +395,35 @@ def _task_rows(found: Partial, index: int) -> Iterator[Row]:
     yield ("partial", index, -1, 0, None, None, -1, None, payload)
 
 
+@dataclass(frozen=True)
+class _Keep:
+    """Which records a --sample run keeps: the sorted indices of the chosen records in the
+    whole input, and where each part's records start in it."""
+
+    chosen: tuple[int, ...]
+    starts: dict[int, int]
+
+
+def _kept(records: Iterable[Loaded], keep: _Keep | None, part: int) -> Iterable[Loaded]:
+    if keep is None:
+        return records
+    start = keep.starts.get(part, 0)
+    wanted = set(keep.chosen[bisect_left(keep.chosen, start) :])
+    return (record for index, record in enumerate(records, start) if index in wanted)
+
+
 def _scan_slices(
-    broadcast: Any, id_field: str | None, cwd: str, jobs: Iterable[tuple[int, Slice]]
+    broadcast: Any,
+    id_field: str | None,
+    cwd: str,
+    keep: _Keep | None,
+    jobs: Iterable[tuple[int, Slice]],
 ) -> Any:
     """A task over local slices: each read by the project's loaders and scanned."""
     engine, transform = _unship(broadcast.value)
     for index, piece in jobs:
         with _working_dir(cwd):
-            records = read_slice(piece, id_field)
+            records = _kept(read_slice(piece, id_field), keep, index)
             found = engine.scan(records, transform, follows_earlier_slice=index > 0)
         yield from _task_rows(found, index)
 
@@ -266,16 +471,20 @@ def _documents(
                 yield Document(ident, path, line, fields)
 
 
-def _scan_arrow(broadcast: Any, id_field: str | None, mode: str, batches: Any) -> Any:
-    """A task over one DataFrame partition (Arrow batches); one row out: its partial."""
+def _scan_arrow(
+    broadcast: Any, id_field: str | None, mode: str, first: int, keep: _Keep | None, batches: Any
+) -> Any:
+    """A task over one DataFrame partition (Arrow batches); its part is ``first`` (the
+    parts of the inputs before this DataFrame) plus its partition."""
     import pyarrow as pa
     from pyspark import TaskContext
 
     engine, transform = _unship(broadcast.value)
     context = TaskContext.get()
-    index = context.partitionId() if context is not None else 0
-    fallback = f"dataframe/part-{index:05d}"
-    records = _documents(batches, id_field, fallback, mode)
+    partition = context.partitionId() if context is not None else 0
+    index = first + partition
+    fallback = f"dataframe/part-{partition:05d}"
+    records = _kept(_documents(batches, id_field, fallback, mode), keep, index)
     found = engine.scan(records, transform, follows_earlier_slice=index > 0)
     rows = list(_task_rows(found, index))
     text, number, raw = pa.string(), pa.int64(), pa.binary()
@@ -323,9 +532,9 @@ def _duplicates(rows: DataFrame) -> list[Any]:
     return repeated.select(*wanted).unionAll(later.select(*wanted)).collect()
 
 
-def _fold(engine: Engine, rows: DataFrame) -> Partial:
+def _fold(engine: Engine, rows: DataFrame, counts: dict[int, int] | None = None) -> Partial:
     """The tasks' partials folded in input order, as the native parallel run folds them;
-    unique's duplicates found by a Spark aggregation."""
+    unique's duplicates found by a Spark aggregation. ``counts`` gets each part's records."""
     from pyspark.sql import functions as F
 
     rows.persist()
@@ -339,6 +548,8 @@ def _fold(engine: Engine, rows: DataFrame) -> Partial:
     total: Partial | None = None
     for part in sorted(parts, key=lambda row: int(row["part"])):
         found: Partial = pickle.loads(part["payload"])
+        if counts is not None:
+            counts[int(part["part"])] = found.records
         total = found if total is None else engine.merge([total, found])
     if total is None:
         return engine.scan(())
@@ -365,23 +576,46 @@ def scan_dataframe(
     spark = df.sparkSession
     broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
     try:
-        task = bind(_scan_arrow, broadcast, engine.suite.documents.id, mode)
-        return _fold(engine, df.mapInArrow(task, ROW_SCHEMA))
+        return _fold(engine, _frame_rows(broadcast, engine, df, mode))
     finally:
         broadcast.unpersist()
+
+
+def _frame_rows(
+    broadcast: Any,
+    engine: Engine,
+    df: DataFrame,
+    mode: str,
+    first: int = 0,
+    keep: _Keep | None = None,
+) -> DataFrame:
+    """The rows (:data:`ROW_SCHEMA`) of scanning ``df``, its parts numbered from ``first``."""
+    task = bind(_scan_arrow, broadcast, engine.suite.documents.id, mode, first, keep)
+    return df.mapInArrow(task, ROW_SCHEMA)
+
+
+def _slice_rows(
+    broadcast: Any,
+    engine: Engine,
+    spark: SparkSession,
+    slices: Sequence[Slice],
+    first: int = 0,
+    keep: _Keep | None = None,
+) -> DataFrame:
+    """The rows of scanning local ``slices``, one task each, numbered from ``first``."""
+    task = bind(_scan_slices, broadcast, engine.suite.documents.id, os.getcwd(), keep)
+    jobs = list(enumerate(slices, first))
+    rows = spark.sparkContext.parallelize(jobs, max(1, len(jobs))).mapPartitions(task)
+    return spark.createDataFrame(rows, ROW_SCHEMA)
 
 
 def scan_slices(
     engine: Engine, spark: SparkSession, slices: Sequence[Slice], clean: bool = False
 ) -> Partial:
     """Scan local slices (:func:`scrapegate.parallel.plan`), one Spark task each."""
-    context = spark.sparkContext
-    broadcast = context.broadcast(_ship(engine, clean))
+    broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
     try:
-        task = bind(_scan_slices, broadcast, engine.suite.documents.id, os.getcwd())
-        jobs = list(enumerate(slices))
-        rows = context.parallelize(jobs, max(1, len(jobs))).mapPartitions(task)
-        return _fold(engine, spark.createDataFrame(rows, ROW_SCHEMA))
+        return _fold(engine, _slice_rows(broadcast, engine, spark, slices))
     finally:
         broadcast.unpersist()
 
@@ -492,57 +726,299 @@ def run_spark(
     group_by: str | None = None,
     views: GroupViews | None = None,
     watch: Watch | None = None,
+    *,
+    quiet: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
 ) -> RunResult:
     """``check --engine spark``: the native engine's result, each part scanned in a Spark task.
 
     Local paths are planned as the native parallel run plans them (JSON Lines cut into
     line-aligned byte ranges) and read in the tasks by the project's loaders, so sources,
     messages and verdicts are the native ones; Hadoop URLs (s3a://, hdfs://, file://...) are
-    read by Spark's readers (see :func:`read_urls`).
+    read by Spark's readers (see :func:`read_urls`). Both may be given in one run: every
+    part of every input is one job's task, folded in the order the inputs were given.
+    ``sample`` checks the records the native engine's ``--sample`` draws with ``seed``.
+    What the user can fix (a missing path, a filesystem without its connector, Java, the
+    master) is a UsageError naming it, checked before Spark starts where it can be.
     """
-    from .loaders import format_of, resolve_inputs, skipped_warning
-    from .parallel import numbered, plan
-    from .runner import input_paths
+    from .loaders import resolve_inputs, skipped_warning
 
     require_pyspark()
     started = time.perf_counter()
-    given = list(paths or ())
-    urls = [p for p in given if is_url(p)]
-    if urls and len(urls) != len(given):
-        raise UsageError(
-            "--engine spark reads either local paths or URLs (s3a://, hdfs://, file://...) in "
-            "one run, not both; pass the local files as file:// URLs"
-        )
-    engine = Engine(suite, now, group_by, views, watch)
-    spark = session(master)
-    if urls:
-        partials: list[Partial] = []
-        for url in urls:
-            chosen = fmt or format_of(url.rstrip("/")) or suite.documents.format
-            if chosen is None:
-                raise UsageError(
-                    f"{url}: cannot tell the format from the name; pass --format "
-                    "(jsonl, json, csv, parquet or text)"
-                )
-            df = read_urls(spark, [url], chosen)
-            partials.append(scan_dataframe(engine, df, clean, read_kind(chosen)))
-        total = engine.merge(partials) if partials else engine.scan(())
-        return engine.finish(total, urls, started)
-    chosen_paths = input_paths(suite, paths)
+    chosen = ordered_inputs(suite, paths)
     skipped: list[str] = []
     walked: list[str] = []
-    inputs = resolve_inputs(
-        chosen_paths, fmt if paths else (fmt or suite.documents.format), skipped, walked
-    )
-    if any(i.path == "-" for i in inputs):
-        raise UsageError(
-            "-: --engine spark reads files, not standard input; save the documents to a file "
-            "and pass its path"
+    # The inputs in the order given: runs of local paths (planned together, as the native
+    # engine plans them) and URLs (read by Spark), each checked before Spark starts.
+    groups: list[tuple[str, Any]] = []
+    for is_remote, run in groupby(chosen, key=is_url):
+        if is_remote:
+            groups.extend(("url", (url, _url_format(url, fmt, suite))) for url in run)
+            continue
+        inputs = resolve_inputs(
+            list(run), fmt if paths else (fmt or suite.documents.format), skipped, walked
         )
-    parallelism = max(1, spark.sparkContext.defaultParallelism)
-    # Numbered on the driver: each task must know the line its slice starts on.
-    slices = list(numbered(plan(inputs, parallelism)))
-    total = scan_slices(engine, spark, slices, clean)
-    result = engine.finish(total, chosen_paths, started)
+        if any(i.path == "-" for i in inputs):
+            raise UsageError(
+                "-: --engine spark reads files, not standard input; save the documents to a "
+                "file and pass its path"
+            )
+        groups.append(("local", inputs))
+    engine = Engine(suite, now, group_by, views, watch)
+    spark = session(master, quiet)
+    with spark_errors():
+        scans = _planned(spark, groups)
+        keep, counted = None, None
+        if sample is not None:
+            keep, counted = _draw_sample(spark, scans, suite, now, clean, sample, seed)
+        total = _scan_all(spark, engine, scans, clean, keep)
+    result = engine.finish(total, chosen, started)
+    if sample is not None:
+        from .runner import sampled_result
+
+        result = sampled_result(result, counted, sample, seed)
     unread = [*walked, *skipped_warning(skipped)]
     return replace(result, warnings=(*result.warnings, *unread)) if unread else result
+
+
+def ordered_inputs(suite: Suite, paths: Sequence[str] | None) -> list[str]:
+    """The inputs of a run in the order given: local paths as the native engine spells
+    them (a missing one is a UsageError naming it), URLs as given."""
+    from .runner import input_paths
+
+    if not paths:
+        return input_paths(suite, None)
+    local = [p for p in paths if not is_url(p)]
+    spelt = iter(input_paths(suite, local) if local else ())
+    return [p if is_url(p) else next(spelt) for p in paths]
+
+
+def _url_format(url: str, fmt: str | None, suite: Suite) -> str:
+    """The format Spark reads ``url`` in; a file:// URL that names no file is refused here,
+    before Spark starts (Spark says "Path does not exist" with a Java stack trace)."""
+    from urllib.parse import unquote, urlparse
+
+    from .loaders import format_of
+
+    if url.startswith("file:"):
+        local = unquote(urlparse(url).path)
+        if not any(c in local for c in "*?[{") and not os.path.exists(local):
+            raise UsageError(
+                f"{printable(url)}: no such file or directory ({printable(local)}); check the "
+                "path (a file:// URL is absolute: file:///home/me/crawl.jsonl)"
+            )
+    chosen = fmt or format_of(url.rstrip("/")) or suite.documents.format
+    if chosen is None:
+        raise UsageError(
+            f"{printable(url)}: cannot tell the format from the name; pass --format "
+            "(jsonl, json, csv, parquet or text)"
+        )
+    return chosen
+
+
+# One input's scan: ("local", slices, first part) or ("url", (DataFrame, mode), first part).
+_Scan = tuple[str, Any, int]
+
+
+def _planned(spark: SparkSession, groups: list[tuple[str, Any]]) -> list[_Scan]:
+    """Each group's slices or DataFrame, and the number of its first part (parts count on
+    across the inputs, so that the partials fold in the order the inputs were given)."""
+    from .parallel import numbered, plan
+
+    parallelism = max(1, spark.sparkContext.defaultParallelism)
+    scans: list[_Scan] = []
+    first = 0
+    for kind, what in groups:
+        if kind == "local":
+            # Numbered on the driver: each task must know the line its slice starts on.
+            slices = list(numbered(plan(what, parallelism)))
+            scans.append(("local", slices, first))
+            first += len(slices)
+        else:
+            url, chosen = what
+            df = read_urls(spark, [url], chosen)
+            scans.append(("url", (df, read_kind(chosen)), first))
+            first += df.rdd.getNumPartitions()
+    return scans
+
+
+def _scan_all(
+    spark: SparkSession,
+    engine: Engine,
+    scans: list[_Scan],
+    clean: bool,
+    keep: _Keep | None = None,
+    counts: dict[int, int] | None = None,
+) -> Partial:
+    """Every input scanned in one Spark job (one task per part), folded in input order; the
+    duplicates of ``unique`` found across all of them at once."""
+    from functools import reduce
+
+    broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
+    try:
+        frames = [
+            _slice_rows(broadcast, engine, spark, what, first, keep)
+            if kind == "local"
+            else _frame_rows(broadcast, engine, what[0], what[1], first, keep)
+            for kind, what, first in scans
+        ]
+        if not frames:
+            return engine.scan(())
+        return _fold(engine, reduce(lambda a, b: a.unionAll(b), frames), counts)
+    finally:
+        broadcast.unpersist()
+
+
+def _draw_sample(
+    spark: SparkSession,
+    scans: list[_Scan],
+    suite: Suite,
+    now: datetime | None,
+    clean: bool,
+    size: int,
+    seed: int,
+) -> tuple[_Keep, RunResult | None]:
+    """The records ``--sample`` keeps, and the ``count`` expectations run on every record.
+
+    The native engine draws its sample with a seeded reservoir over the records in input
+    order, which depends only on their number: a first pass counts each part's records (and
+    runs the suite's ``count`` expectations on all of them, as the native sample does), the
+    driver draws the same indices, and the second pass keeps those.
+    """
+    from .runner import Reservoir
+
+    counts_only = tuple(e for e in suite.expectations if e.check == "count")
+    counter = Engine(replace(suite, expectations=counts_only), now)
+    cleaned = clean and any(e.where is not None for e in counts_only)
+    per_part: dict[int, int] = {}
+    found = _scan_all(spark, counter, scans, cleaned, counts=per_part)
+    reservoir = Reservoir(size, seed)
+    for _ in range(found.records):
+        reservoir.offer(cast(Any, None))  # the draw depends on the records' number alone
+    starts: dict[int, int] = {}
+    at = 0
+    for part in sorted(per_part):
+        starts[part] = at
+        at += per_part[part]
+    keep = _Keep(tuple(sorted(index for index, _ in reservoir.kept)), starts)
+    counted = counter.finish(found, (), time.perf_counter()) if counts_only else None
+    return keep, counted
+
+
+# -- what Spark says, for a user ------------------------------------------------------------
+
+
+class SparkFailed(RuntimeError):
+    """Spark failed for a reason scrapegate does not recognise (exit 3): its first line."""
+
+
+# Hadoop's filesystem classes by the connector package that has them (Maven coordinates;
+# {hadoop} is the version of Hadoop Spark ships, which the connector must match).
+CONNECTORS = (
+    ("org.apache.hadoop.fs.s3a.", "s3a://", "org.apache.hadoop:hadoop-aws:{hadoop}"),
+    (
+        "org.apache.hadoop.fs.azurebfs.",
+        "abfs:// and abfss://",
+        "org.apache.hadoop:hadoop-azure:{hadoop}",
+    ),
+    (
+        "org.apache.hadoop.fs.azure.",
+        "wasb:// and wasbs://",
+        "org.apache.hadoop:hadoop-azure:{hadoop}",
+    ),
+    ("org.apache.hadoop.fs.gs.", "gs://", "org.apache.hadoop:hadoop-gcp:{hadoop}"),
+    (
+        "com.google.cloud.hadoop.fs.gcs.",
+        "gs://",
+        "com.google.cloud.bigdataoss:gcs-connector:hadoop3-2.2.26",
+    ),
+)
+
+
+@contextmanager
+def spark_errors() -> Iterator[None]:
+    """Spark's errors as a user reads them: what to fix (exit 2) for the causes a user can
+    fix, else the first line of Java's message (exit 3), never its stack trace."""
+    try:
+        yield
+    except Exception as exc:
+        module = type(exc).__module__
+        if not module.startswith(("py4j", "pyspark")):
+            raise
+        text = str(exc)
+        problem = user_problem(text)
+        if problem is not None:
+            raise UsageError(problem) from None
+        raise SparkFailed(printable(_first_line(text))) from exc
+
+
+def user_problem(text: str) -> str | None:
+    """What a user should do about Spark's error ``text``, or None when it is not theirs."""
+    missing = re.search(r"Path does not exist: (\S+?)\.?(?:\s+SQLSTATE|\s*$)", text, re.M)
+    if missing:
+        return (
+            f"{printable(missing[1])}: no such file or folder (Spark found nothing there); "
+            "check the URL (bucket, prefix, glob) and that these credentials may list it"
+        )
+    absent = re.search(r"ClassNotFoundException: Class (\S+) not found", text)
+    if absent:
+        for prefix, schemes, package in CONNECTORS:
+            if absent[1].startswith(prefix):
+                return _connector_problem(schemes, package, absent[1])
+    scheme = re.search(r'No FileSystem for scheme "([^"]+)"', text)
+    if scheme:
+        name = printable(scheme[1])
+        hint = " (use s3a:// for S3, with hadoop-aws)" if name in ("s3", "s3n") else ""
+        return (
+            f"{name}:// is not a filesystem Spark knows here{hint}: add the Hadoop connector "
+            f"for {name}:// to Spark's classpath (PYSPARK_SUBMIT_ARGS='--packages GROUP:"
+            "ARTIFACT:VERSION pyspark-shell', or spark.jars.packages in spark-defaults.conf)"
+        )
+    host = re.search(r"UnknownHostException: (\S+)", text)
+    if host:
+        return (
+            f"cannot find the host {printable(host[1])} of an input URL; check the URL "
+            "(hdfs://NAMENODE:PORT/path) and that this machine can resolve it"
+        )
+    ours = re.search(r"scrapegate\.errors\.(?:UsageError|ConfigError): (.+)", text)
+    if ours:
+        return printable(ours[1])
+    return None
+
+
+def _connector_problem(schemes: str, package: str, cls: str) -> str:
+    hadoop = _hadoop_version()
+    coordinates = package.format(hadoop=hadoop or "HADOOP_VERSION")
+    version = f" ({hadoop} here)" if hadoop else ""
+    return (
+        f"{schemes} URLs need Hadoop's connector, which is not on Spark's classpath "
+        f"({printable(cls)} not found): add the package {coordinates}, e.g. "
+        f"PYSPARK_SUBMIT_ARGS='--packages {coordinates} pyspark-shell' scrapegate check ..., "
+        "or spark.jars.packages in spark-defaults.conf, or --packages with spark-submit; its "
+        f"version must match the Hadoop that Spark ships{version}"
+    )
+
+
+def _hadoop_version() -> str | None:
+    """The version of the Hadoop client Spark runs with, from its jar's name."""
+    import glob
+
+    import pyspark
+
+    folders = [os.path.join(os.path.dirname(pyspark.__file__), "jars")]
+    if os.environ.get("SPARK_HOME"):
+        folders.insert(0, os.path.join(os.environ["SPARK_HOME"], "jars"))
+    for folder in folders:
+        for jar in sorted(glob.glob(os.path.join(folder, "hadoop-client-api-*.jar"))):
+            return os.path.basename(jar)[len("hadoop-client-api-") : -len(".jar")]
+    return None
+
+
+def _first_line(text: str) -> str:
+    """The line of a Spark or Java error that says what happened (not where)."""
+    for line in text.splitlines():
+        line = line.strip().removeprefix(": ")
+        if line and not line.startswith(("at ", "An error occurred while calling", "...")):
+            return line[:500]
+    return text[:500]

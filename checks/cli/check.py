@@ -277,11 +277,6 @@ def _run_spark(
             "--quarantine and --passing do not work with --engine spark yet; "
             "run them with --engine native"
         )
-    if options["sample"] is not None:
-        raise UsageError(
-            "--sample does not work with --engine spark; sample the DataFrame in Spark "
-            "(df.sample) and use scrapegate.spark.validate, or use --engine native"
-        )
     from ..spark import run_spark
 
     watch = None
@@ -298,6 +293,9 @@ def _run_spark(
         group_by=report_field,
         views=views,
         watch=watch,
+        quiet=options["quiet"],
+        sample=options["sample"],
+        seed=options["seed"],
     )
 
 
@@ -388,9 +386,9 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
         "--passing": options["passing_path"],
     }
     refuse_colliding_outputs(outputs)
-    if options["engine"] == "spark" and _urls(options["paths"]):
+    if options["engine"] == "spark":
         # Spark reads the URLs (s3a://, hdfs://, file://...); no local file can be one.
-        chosen: list[str] = []
+        chosen = _local_paths(suite, options["paths"])
     else:
         chosen = input_paths(suite, list(options["paths"]) or None)
     refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path, *suite.bases])
@@ -405,10 +403,10 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
             check_writable(path)
 
 
-def _urls(paths: tuple[str, ...]) -> bool:
-    from ..spark import is_url
+def _local_paths(suite: Suite, paths: tuple[str, ...]) -> list[str]:
+    from ..spark import is_url, ordered_inputs
 
-    return any(is_url(p) for p in paths)
+    return [p for p in ordered_inputs(suite, list(paths)) if not is_url(p)]
 
 
 def _refuse_records_inside_inputs(outputs: dict[str, str | None], chosen: list[str]) -> None:
