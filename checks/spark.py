@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 MISSING_PYSPARK = (
-    "--engine spark needs pyspark (and Java 17): pip install 'scrapegate[spark]', "
+    '--engine spark needs pyspark (and Java 17): pip install "scrapegate[spark]", '
     "and install a Java runtime (e.g. apt-get install openjdk-17-jre-headless)"
 )
 # Columns of failures_df and of the Parquet dataset of failures: the result JSON's names.
@@ -98,6 +98,10 @@ def session(master: str | None = None, quiet: bool = False) -> SparkSession:
     require_pyspark()
     from pyspark import SparkContext
     from pyspark.sql import SparkSession
+
+    # pyspark warns about the pandas version on every Arrow job: nothing a user of the CLI
+    # can act on (the spark extra pins what pyspark runs with).
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
 
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
@@ -238,8 +242,6 @@ def _quiet_logging(quiet: bool) -> None:
     os.environ["LOG4J_CONFIGURATION_FILE"] = os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "spark_log4j2.properties"
     )
-    # pyspark warns about pandas versions on every run; not the user's concern here.
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
 
 
 # What Java prints on its own console that is no use to a scrapegate user: the JVM's note on
@@ -943,8 +945,10 @@ def spark_errors() -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        module = type(exc).__module__
-        if not module.startswith(("py4j", "pyspark")):
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+
+        if not isinstance(exc, Py4JError | PySparkException):
             raise
         text = str(exc)
         problem = user_problem(text)

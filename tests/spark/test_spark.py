@@ -238,8 +238,6 @@ def test_routing_and_sample_are_refused_with_the_spark_engine(
     base = ["check", "crawl.jsonl", "--suite", "suite.yaml"]
     assert main([*base, "--engine", "spark", "--quarantine", "q.jsonl"]) == 2
     assert "do not work with --engine spark yet" in capsys.readouterr().err
-    assert main([*base, "--engine", "spark", "--sample", "1"]) == 2
-    assert "--sample does not work with --engine spark" in capsys.readouterr().err
     assert main([*base, "--spark-master", "local[1]"]) == 2
     assert "--spark-master needs --engine spark" in capsys.readouterr().err
     assert not Path("q.jsonl").exists()
