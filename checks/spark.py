@@ -945,10 +945,9 @@ def spark_errors() -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        from py4j.protocol import Py4JError
-        from pyspark.errors import PySparkException
-
-        if not isinstance(exc, Py4JError | PySparkException):
+        # Py4JError or PySparkException (or a subclass), without importing py4j's untyped
+        # module for the isinstance.
+        if not any(c.__module__.startswith(("py4j.", "pyspark.")) for c in type(exc).__mro__):
             raise
         text = str(exc)
         problem = user_problem(text)
