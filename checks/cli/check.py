@@ -713,14 +713,17 @@ def _progress_line(options: dict[str, Any]) -> ProgressLine | None:
     chosen = options.get("progress")
     if chosen is False or (chosen is None and (options["quiet"] or not terminal)):
         return None  # decided without importing the line's module (start-up time)
-    if options["engine"] in ("gx", "spark"):
-        # Great Expectations validates whole batches and Spark reads in its executors:
-        # nothing is counted here meanwhile.
+    if options["engine"] == "gx":
+        # Great Expectations validates whole batches: nothing is counted here meanwhile.
         return None
-    from .progress import ProgressLine, wanted
+    from .progress import ProgressLine, SparkProgressLine, wanted
 
     if not wanted(chosen, options["quiet"], terminal):
         return None
+    if options["engine"] == "spark":
+        # Spark reads in its executors: its status tracker says how many tasks are done.
+        forced = bool(options.get("progress"))
+        return SparkProgressLine(sys.stderr, terminal=terminal, forced=forced).start()
     return ProgressLine(sys.stderr, terminal=terminal, forced=bool(options.get("progress"))).start()
 
 

@@ -165,3 +165,50 @@ class ProgressLine:
             self.stream.flush()
         except (OSError, ValueError):
             self._stop.set()  # stderr closed or gone: the run goes on without the line
+
+
+class SparkProgressLine(ProgressLine):
+    """``--engine spark``'s line: the tasks Spark has done of those its jobs have planned.
+
+    The records are read in Spark's executors, so nothing is counted in this process; Spark's
+    status tracker (polled by the line's thread) says how many tasks of the run's stages are
+    done. A stage that has left the tracker's active list is counted as done.
+    """
+
+    def __init__(self, stream: TextIO, *, terminal: bool, forced: bool) -> None:
+        super().__init__(stream, terminal=terminal, forced=forced)
+        self.stages: dict[int, tuple[int, int]] = {}
+
+    def tasks(self) -> tuple[int, int] | None:
+        """Tasks done and planned so far, or None before Spark has started."""
+        try:
+            from pyspark import SparkContext
+        except ImportError:  # the run stops at once, saying what to install
+            return None
+        context = SparkContext._active_spark_context
+        if context is None:
+            return None
+        try:
+            tracker = context.statusTracker()
+            active = set(tracker.getActiveStageIds())
+            for stage in active:
+                info = tracker.getStageInfo(stage)
+                if info is not None:
+                    self.stages[stage] = (info.numCompletedTasks, info.numTasks)
+        except Exception:  # the JVM going away as the run ends: keep what was seen
+            return self._sums(set())
+        return self._sums(active)
+
+    def _sums(self, active: set[int]) -> tuple[int, int]:
+        done = sum(d if s in active else t for s, (d, t) in self.stages.items())
+        return done, sum(t for _, t in self.stages.values())
+
+    def line(self, final: bool = False) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        tasks = self.tasks()
+        if tasks is None:
+            return f"progress: starting Spark ({duration(elapsed)})"
+        done, planned = tasks
+        if final:
+            return f"progress: {plural(planned, 'Spark task')} done in {duration(elapsed)}"
+        return f"progress: {done:,} of {plural(planned, 'Spark task')} done, {duration(elapsed)}"

@@ -8,8 +8,10 @@ console noise it checks for is printed while Java starts).
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -295,3 +297,28 @@ def test_quiet_prints_nothing_from_spark_while_it_starts_and_runs(crawl: Path) -
     assert ran.stderr == ""
     assert ran.stdout.splitlines()[-2].startswith("FAILED: 3 of 4 expectations failed")
     assert "WARN" not in ran.stdout and "Stage" not in ran.stdout
+
+
+# -- progress -----------------------------------------------------------------------------
+
+
+def test_progress_counts_spark_tasks_and_is_off_with_quiet(
+    spark: Any, crawl: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    base = ["check", "crawl.jsonl", "--suite", "suite.yaml", "--engine", "spark"]
+    code, out, err = run([*base, "--progress"], capfd)
+    assert code == 1
+    last = err.splitlines()[-1]
+    assert re.fullmatch(r"progress: [1-9]\d* Spark tasks? done in \d+ s", last), err
+    assert "progress" not in out
+    code, _, err = run([*base, "-q"], capfd)  # not a terminal, and quiet: no line
+    assert code == 1
+    assert err == ""
+
+
+def test_the_spark_progress_line_adds_up_the_stages_it_saw() -> None:
+    from scrapegate.cli.progress import SparkProgressLine
+
+    line = SparkProgressLine(io.StringIO(), terminal=False, forced=True)
+    line.stages = {0: (3, 5), 1: (1, 2), 2: (0, 4)}
+    assert line._sums({1, 2}) == (5 + 1 + 0, 11)  # stage 0 left the active list: done
