@@ -26,7 +26,6 @@ import threading
 import time
 import warnings
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -117,18 +116,22 @@ def session(master: str | None = None, quiet: bool = False) -> SparkSession:
     check_java()
     _quiet_logging(quiet)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
-    with _java_console(quiet) as said:
+    started = False
+    with _java_console(quiet) as console:
         try:
             spark = builder.getOrCreate()
+            started = True
         except Exception as exc:
             if "JAVA_GATEWAY_EXITED" not in str(exc):
                 raise
-            why = next((line for line in reversed(said) if "Exception" in line), "")
-            raise UsageError(
-                "Spark could not start: Java exited before it was ready"
-                + (f" ({printable(why.strip())})" if why else "")
-                + "; check JAVA_HOME, --spark-master and PYSPARK_SUBMIT_ARGS"
-            ) from None
+    if not started:
+        why = console.reason()
+        raise UsageError(
+            "Spark could not start: Java exited before it was ready"
+            + (f" ({printable(why)})" if why else "")
+            + "; check JAVA_HOME, --spark-master and PYSPARK_SUBMIT_ARGS"
+        )
+    console.go_live()
     spark.sparkContext.setLogLevel("OFF" if quiet else "ERROR")
     return spark
 
@@ -252,38 +255,83 @@ JAVA_NOISE = re.compile(
 )
 
 
+class _JavaConsole:
+    """What Java prints on its console: held while it starts (a failed start is explained
+    by its reason alone, not spark-submit's usage text or a stack trace), then passed on
+    without its noise, or not at all with ``quiet``."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.held: list[str] = []
+        self.live = False
+        self.lock = threading.Lock()
+        self.out: Any = None
+        self.closed = threading.Event()
+
+    def take(self, line: str) -> None:
+        with self.lock:
+            if not self.live:
+                if len(self.held) < 1000:
+                    self.held.append(line)
+                return
+        self._show(line)
+
+    def go_live(self) -> None:
+        """Java is up: pass on what it said while starting, and what it says from now on."""
+        with self.lock:
+            held, self.held, self.live = self.held, [], True
+        for line in held:
+            self._show(line)
+
+    def reason(self) -> str:
+        """The line that says why Java stopped while starting, or ""."""
+        self.closed.wait(5)  # Java has exited: its last lines are on their way
+        for line in self.held:
+            if re.match(r"\s*(Error|Exception)\b|\S+(Exception|Error): ", line):
+                return line.strip()[:300]
+        return ""
+
+    def _show(self, line: str) -> None:
+        if self.quiet or self.out is None or JAVA_NOISE.match(line):
+            return
+        try:
+            self.out.write(printable(line.rstrip("\n"), keep="\t").encode() + b"\n")
+        except OSError:
+            self.out = None
+
+
 @contextmanager
-def _java_console(quiet: bool) -> Iterator[deque[str]]:
-    """Java's console output (the JVM writes to file descriptor 2 directly) passed on
-    without its noise, nothing with ``quiet``; the last lines kept, to explain a failed
-    start.
+def _java_console(quiet: bool) -> Iterator[_JavaConsole]:
+    """Java's console output (the JVM writes to file descriptor 2 directly), through a
+    :class:`_JavaConsole`.
 
     The JVM started meanwhile inherits a pipe as its stderr for its whole life, and a thread
     copies the pipe to the real stderr.
     """
-    said: deque[str] = deque(maxlen=50)
+    console = _JavaConsole(quiet)
     try:
         sys.stderr.flush()
         reader, writer = os.pipe()
         real = os.dup(2)
     except (OSError, ValueError):
-        yield said
+        console.live = True
+        console.closed.set()
+        yield console
         return
 
     def copy() -> None:
         with os.fdopen(reader, "rb") as lines, os.fdopen(real, "wb", buffering=0) as out:
+            console.out = out
             for raw in lines:
-                line = raw.decode("utf-8", "replace")
-                said.append(line)
-                if not quiet and not JAVA_NOISE.match(line):
-                    out.write(printable(line.rstrip("\n"), keep="\t").encode() + b"\n")
+                console.take(raw.decode("utf-8", "replace"))
+        console.closed.set()
 
     saved = os.dup(2)
     os.dup2(writer, 2)
     os.close(writer)
     threading.Thread(target=copy, name="scrapegate-java-console", daemon=True).start()
     try:
-        yield said
+        yield console
     finally:
         os.dup2(saved, 2)
         os.close(saved)

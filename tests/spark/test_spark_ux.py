@@ -199,6 +199,23 @@ def test_spark_errors_that_are_not_the_users_stay_internal_without_the_java_trac
         raise KeyError("x")
 
 
+def test_java_that_stops_while_starting_is_explained_in_one_line(crawl: Path) -> None:
+    """spark-submit refusing an option of PYSPARK_SUBMIT_ARGS: its reason, not its usage."""
+    pytest.importorskip("pyspark")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYSPARK_GATEWAY")}
+    env["PYSPARK_SUBMIT_ARGS"] = "--no-such-option pyspark-shell"
+    ran = subprocess.run(
+        [sys.executable, "-m", "scrapegate.cli", "check", "crawl.jsonl", "--suite",
+         "suite.yaml", "--engine", "spark"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 2
+    assert ran.stderr == (
+        "error: Spark could not start: Java exited before it was ready (Error: Unrecognized "
+        "option: --no-such-option); check JAVA_HOME, --spark-master and PYSPARK_SUBMIT_ARGS\n"
+    )
+
+
 # -- errors Spark finds -------------------------------------------------------------------
 
 
