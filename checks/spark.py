@@ -116,24 +116,37 @@ def session(master: str | None = None, quiet: bool = False) -> SparkSession:
     check_java()
     _quiet_logging(quiet)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
-    started = False
+    failure: Exception | None = None
     with _java_console(quiet) as console:
         try:
             spark = builder.getOrCreate()
-            started = True
         except Exception as exc:
-            if "JAVA_GATEWAY_EXITED" not in str(exc):
-                raise
-    if not started:
+            failure = exc
+    if failure is not None:
+        raise start_failure(str(failure), console, master) from failure
+    console.go_live()
+    spark.sparkContext.setLogLevel("OFF" if quiet else "ERROR")
+    return spark
+
+
+def start_failure(text: str, console: _JavaConsole, master: str | None) -> Exception:
+    """Why Spark did not start (``text``: its exception), as a user reads it."""
+    if "JAVA_GATEWAY_EXITED" in text:
         why = console.reason()
-        raise UsageError(
+        return UsageError(
             "Spark could not start: Java exited before it was ready"
             + (f" ({printable(why)})" if why else "")
             + "; check JAVA_HOME, --spark-master and PYSPARK_SUBMIT_ARGS"
         )
-    console.go_live()
-    spark.sparkContext.setLogLevel("OFF" if quiet else "ERROR")
-    return spark
+    if "stopped SparkContext" in text or any("masters are unresponsive" in h for h in console.held):
+        # A standalone master that never answered: Spark gives up after a minute of retries.
+        return UsageError(
+            f"--spark-master {printable(master or '(from PYSPARK_SUBMIT_ARGS)')}: no Spark master "
+            "answered there, and Spark gave up after its retries; check the host and port "
+            "(spark://HOST:7077, as the master's web page shows it) and that the master runs"
+        )
+    problem = user_problem(text)
+    return UsageError(problem) if problem else SparkFailed(printable(_first_line(text)))
 
 
 def _launched_with_master() -> bool:
@@ -285,7 +298,7 @@ class _JavaConsole:
 
     def reason(self) -> str:
         """The line that says why Java stopped while starting, or ""."""
-        self.closed.wait(5)  # Java has exited: its last lines are on their way
+        self.closed.wait(5)  # Java has exited: its last lines are on their way (or here)
         for line in self.held:
             if re.match(r"\s*(Error|Exception)\b|\S+(Exception|Error): ", line):
                 return line.strip()[:300]

@@ -216,6 +216,27 @@ def test_java_that_stops_while_starting_is_explained_in_one_line(crawl: Path) ->
     )
 
 
+def test_a_standalone_master_that_never_answers_is_a_usage_error() -> None:
+    """Spark retries for a minute, then stops its context: named, not a stopped context."""
+    pytest.importorskip("pyspark")
+    from scrapegate.spark import _JavaConsole, start_failure
+
+    console = _JavaConsole(quiet=True)
+    console.held = ["26/12/08 ERROR StandaloneSchedulerBackend: Application has been killed. "
+                    "Reason: All masters are unresponsive! Giving up.\n"]  # fmt: skip
+    text = (
+        "An error occurred while calling None.org.apache.spark.sql.classic.SparkSession.\n"
+        ": java.lang.IllegalStateException: Cannot call methods on a stopped SparkContext."
+    )
+    error = start_failure(text, console, "spark://10.0.0.9:7077")
+    assert str(error).startswith(
+        "--spark-master spark://10.0.0.9:7077: no Spark master answered there"
+    )
+    other = start_failure(": java.lang.OutOfMemoryError: Java heap space", _JavaConsole(True), None)
+    assert type(other).__name__ == "SparkFailed"
+    assert str(other) == "java.lang.OutOfMemoryError: Java heap space"
+
+
 # -- errors Spark finds -------------------------------------------------------------------
 
 
