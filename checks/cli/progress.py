@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..loaders.meter import METER, ReadMeter
 from ..wording import plural
@@ -171,37 +171,37 @@ class SparkProgressLine(ProgressLine):
     """``--engine spark``'s line: the tasks Spark has done of those its jobs have planned.
 
     The records are read in Spark's executors, so nothing is counted in this process; Spark's
-    status tracker (polled by the line's thread) says how many tasks of the run's stages are
-    done. A stage that has left the tracker's active list is counted as done.
+    status tracker (polled by the line's thread, and once more for the final line) says how
+    many tasks of the stages of the run's jobs are done: every job since the line started.
     """
 
     def __init__(self, stream: TextIO, *, terminal: bool, forced: bool) -> None:
         super().__init__(stream, terminal=terminal, forced=forced)
-        self.stages: dict[int, tuple[int, int]] = {}
+        self.earlier: set[int] = set()
+
+    def start(self) -> ProgressLine:
+        tracker = _status_tracker()
+        if tracker is not None:  # a session of this process ran jobs before: not this run's
+            self.earlier = set(tracker.getJobIdsForGroup())
+        return super().start()
 
     def tasks(self) -> tuple[int, int] | None:
         """Tasks done and planned so far, or None before Spark has started."""
-        try:
-            from pyspark import SparkContext
-        except ImportError:  # the run stops at once, saying what to install
+        tracker = _status_tracker()
+        if tracker is None:
             return None
-        context = SparkContext._active_spark_context
-        if context is None:
-            return None
+        done = planned = 0
         try:
-            tracker = context.statusTracker()
-            active = set(tracker.getActiveStageIds())
-            for stage in active:
-                info = tracker.getStageInfo(stage)
-                if info is not None:
-                    self.stages[stage] = (info.numCompletedTasks, info.numTasks)
-        except Exception:  # the JVM going away as the run ends: keep what was seen
-            return self._sums(set())
-        return self._sums(active)
-
-    def _sums(self, active: set[int]) -> tuple[int, int]:
-        done = sum(d if s in active else t for s, (d, t) in self.stages.items())
-        return done, sum(t for _, t in self.stages.values())
+            for job in set(tracker.getJobIdsForGroup()) - self.earlier:
+                info = tracker.getJobInfo(job)
+                for stage in info.stageIds if info is not None else ():
+                    counts = tracker.getStageInfo(stage)
+                    if counts is not None:
+                        done += counts.numCompletedTasks
+                        planned += counts.numTasks
+        except Exception:  # the JVM going away as a failed run ends: no counts to show
+            return None
+        return done, planned
 
     def line(self, final: bool = False) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-6)
@@ -210,5 +210,15 @@ class SparkProgressLine(ProgressLine):
             return f"progress: starting Spark ({duration(elapsed)})"
         done, planned = tasks
         if final:
-            return f"progress: {plural(planned, 'Spark task')} done in {duration(elapsed)}"
+            return f"progress: {plural(done, 'Spark task')} done in {duration(elapsed)}"
         return f"progress: {done:,} of {plural(planned, 'Spark task')} done, {duration(elapsed)}"
+
+
+def _status_tracker() -> Any:
+    """Spark's status tracker, or None while no Spark runs in this process."""
+    try:
+        from pyspark import SparkContext
+    except ImportError:  # the run stops at once, saying what to install
+        return None
+    context = SparkContext._active_spark_context
+    return None if context is None else context.statusTracker()

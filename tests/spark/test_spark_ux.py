@@ -354,9 +354,32 @@ def test_progress_counts_spark_tasks_and_is_off_with_quiet(
     assert err == ""
 
 
-def test_the_spark_progress_line_adds_up_the_stages_it_saw() -> None:
+def test_the_spark_progress_line_counts_the_tasks_of_this_runs_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("pyspark")
+    from types import SimpleNamespace
+
+    from pyspark import SparkContext
+
     from scrapegate.cli.progress import SparkProgressLine
 
+    jobs = {0: [0], 1: [1, 2]}
+    stages = {0: (4, 4), 1: (3, 5), 2: (0, 2)}
+    tracker = SimpleNamespace(
+        getJobIdsForGroup=lambda: list(jobs),
+        getJobInfo=lambda job: SimpleNamespace(stageIds=jobs[job]),
+        getStageInfo=lambda s: SimpleNamespace(
+            numCompletedTasks=stages[s][0], numTasks=stages[s][1]
+        ),
+    )
+    monkeypatch.setattr(SparkContext, "_active_spark_context", None)
     line = SparkProgressLine(io.StringIO(), terminal=False, forced=True)
-    line.stages = {0: (3, 5), 1: (1, 2), 2: (0, 4)}
-    assert line._sums({1, 2}) == (5 + 1 + 0, 11)  # stage 0 left the active list: done
+    assert line.line().startswith("progress: starting Spark (")
+    monkeypatch.setattr(
+        SparkContext, "_active_spark_context", SimpleNamespace(statusTracker=lambda: tracker)
+    )
+    line.earlier = {0}  # a job of an earlier run in this process
+    assert line.tasks() == (3, 7)
+    assert line.line().startswith("progress: 3 of 7 Spark tasks done, ")
+    assert line.line(final=True).startswith("progress: 3 Spark tasks done in ")
