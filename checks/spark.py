@@ -115,6 +115,10 @@ def session(master: str | None = None, quiet: bool = False) -> SparkSession:
         return builder.getOrCreate()  # Java runs already: its console is its launcher's
     check_java()
     _quiet_logging(quiet)
+    if (master is None and not _launched_with_master()) or (master or "").startswith("local"):
+        # Local tasks run on this machine: with this Python, which has scrapegate, not the
+        # first python3 on PATH (pipx, or a virtualenv run without activating it).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     failure: Exception | None = None
     with _java_console(quiet) as console:
@@ -1044,6 +1048,13 @@ def user_problem(text: str) -> str | None:
         return (
             f"cannot find the host {printable(host[1])} of an input URL; check the URL "
             "(hdfs://NAMENODE:PORT/path) and that this machine can resolve it"
+        )
+    module = re.search(r"No module named '(scrapegate|pyarrow|pandas)\b", text)
+    if module:
+        return (
+            f"Spark's Python workers cannot import {module[1]}: install "
+            '"scrapegate[spark]" (the version this driver runs) on every node, or set '
+            "PYSPARK_PYTHON to a Python that has it"
         )
     ours = re.search(r"scrapegate\.errors\.(?:UsageError|ConfigError): (.+)", text)
     if ours:

@@ -15,6 +15,7 @@ and importing it would cost every run start-up time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -176,8 +177,21 @@ class SparkProgressLine(ProgressLine):
     """
 
     def __init__(self, stream: TextIO, *, terminal: bool, forced: bool) -> None:
-        super().__init__(stream, terminal=terminal, forced=forced)
+        # Drawn on a copy of stderr's file descriptor: while Java starts, descriptor 2 is a
+        # pipe that holds Java's console output (scrapegate.spark), not the terminal.
+        self.own: TextIO | None = None
+        # Without a descriptor (a test's StringIO) the line is drawn on the stream itself.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.own = os.fdopen(os.dup(stream.fileno()), "w", errors="replace")
+        super().__init__(self.own or stream, terminal=terminal, forced=forced)
         self.earlier: set[int] = set()
+
+    def close(self, finished: bool = True) -> None:
+        try:
+            super().close(finished)
+        finally:
+            if self.own is not None:
+                self.own.close()
 
     def start(self) -> ProgressLine:
         tracker = _status_tracker()
@@ -211,6 +225,8 @@ class SparkProgressLine(ProgressLine):
         done, planned = tasks
         if final:
             return f"progress: {plural(done, 'Spark task')} done in {duration(elapsed)}"
+        if not planned:
+            return f"progress: Spark is planning the run ({duration(elapsed)})"
         return f"progress: {done:,} of {plural(planned, 'Spark task')} done, {duration(elapsed)}"
 
 
@@ -221,4 +237,7 @@ def _status_tracker() -> Any:
     except ImportError:  # the run stops at once, saying what to install
         return None
     context = SparkContext._active_spark_context
-    return None if context is None else context.statusTracker()
+    try:
+        return None if context is None else context.statusTracker()
+    except Exception:  # a context still starting (no Java side yet) or stopping
+        return None

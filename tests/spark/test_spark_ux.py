@@ -153,6 +153,11 @@ def test_pyspark_missing_says_what_to_install(
             "s3:// is not a filesystem Spark knows here (use s3a:// for S3, with hadoop-aws)",
         ),
         (
+            "org.apache.spark.api.python.PythonException: Traceback (most recent call last):\n"
+            "ModuleNotFoundError: No module named 'scrapegate'",
+            'Spark\'s Python workers cannot import scrapegate: install "scrapegate[spark]"',
+        ),
+        (
             "java.net.UnknownHostException: namenode",
             "cannot find the host namenode of an input URL",
         ),
