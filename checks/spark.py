@@ -18,9 +18,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+import warnings
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,11 +35,12 @@ from datetime import datetime
 from functools import partial as bind
 from itertools import groupby, islice
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .documents import Document, Loaded
 from .engine import Engine, Partial, Transform
 from .errors import UsageError
+from .escaping import printable
 from .failurespool import FailureSpool
 from .fingerprints import Watch
 from .library.unique import UniqueState
@@ -63,8 +70,13 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 MISSING_PYSPARK = (
-    "--engine spark needs pyspark (and Java 17): pip install 'scrapegate[spark]', "
+    '--engine spark needs pyspark (and Java 17): pip install "scrapegate[spark]", '
     "and install a Java runtime (e.g. apt-get install openjdk-17-jre-headless)"
+)
+# The native engine's refusal (scrapegate.runner.run_paths), word for word.
+ROUTED_SAMPLE = (
+    "--quarantine and --passing route every record read, and --sample checks only some of "
+    "them: the records left out would be in neither file; drop --sample"
 )
 # Columns of failures_df and of the Parquet dataset of failures: the result JSON's names, and
 # whether a waiver of the suite accepts the failure (the result JSON's "waived": true).
@@ -105,20 +117,70 @@ def require_pyspark() -> None:
         raise UsageError(MISSING_PYSPARK) from None
 
 
-def session(master: str | None = None) -> SparkSession:
-    """The active SparkSession, else a new one (``master`` or spark-submit's, else local[*])."""
+def session(master: str | None = None, quiet: bool = False) -> SparkSession:
+    """The active SparkSession, else a new one (``master`` or spark-submit's, else local[*]).
+
+    A session started here checks Java and ``master`` first (exit 2 naming the problem, not
+    Java's stack trace), keeps Spark's console output to errors (nothing with ``quiet``) and
+    shows no progress bars of its own.
+    """
     require_pyspark()
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
+
+    # pyspark warns about the pandas version on every Arrow job: nothing a user of the CLI
+    # can act on (the spark extra pins what pyspark runs with).
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
 
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
         return active
     builder = SparkSession.builder.appName("scrapegate")
     if master is not None:
+        check_master(master)
         builder = builder.master(master)
     elif not _launched_with_master():
         builder = builder.master("local[*]")
-    return builder.getOrCreate()
+    if SparkContext._active_spark_context is not None or os.environ.get("PYSPARK_GATEWAY_PORT"):
+        return builder.getOrCreate()  # Java runs already: its console is its launcher's
+    check_java()
+    _quiet_logging(quiet)
+    if (master is None and not _launched_with_master()) or (master or "").startswith("local"):
+        # Local tasks run on this machine: with this Python, which has scrapegate, not the
+        # first python3 on PATH (pipx, or a virtualenv run without activating it).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    failure: Exception | None = None
+    with _java_console(quiet) as console:
+        try:
+            spark = builder.getOrCreate()
+        except Exception as exc:
+            failure = exc
+    if failure is not None:
+        raise start_failure(str(failure), console, master) from failure
+    console.go_live()
+    spark.sparkContext.setLogLevel("OFF" if quiet else "ERROR")
+    return spark
+
+
+def start_failure(text: str, console: _JavaConsole, master: str | None) -> Exception:
+    """Why Spark did not start (``text``: its exception), as a user reads it."""
+    if "JAVA_GATEWAY_EXITED" in text:
+        why = console.reason()
+        return UsageError(
+            "Spark could not start: Java exited before it was ready"
+            + (f" ({printable(why)})" if why else "")
+            + "; check JAVA_HOME, --spark-master and PYSPARK_SUBMIT_ARGS"
+        )
+    if "stopped SparkContext" in text or any("masters are unresponsive" in h for h in console.held):
+        # A standalone master that never answered: Spark gives up after a minute of retries.
+        return UsageError(
+            f"--spark-master {printable(master or '(from PYSPARK_SUBMIT_ARGS)')}: no Spark master "
+            "answered there, and Spark gave up after its retries; check the host and port "
+            "(spark://HOST:7077, as the master's web page shows it) and that the master runs"
+        )
+    problem = user_problem(text)
+    return UsageError(problem) if problem else SparkFailed(printable(_first_line(text)))
 
 
 def _launched_with_master() -> bool:
@@ -127,6 +189,199 @@ def _launched_with_master() -> bool:
     if os.environ.get("PYSPARK_GATEWAY_PORT"):
         return True
     return "--master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "")
+
+
+# The master URLs Spark accepts (SparkSubmit and SparkContext.createTaskScheduler).
+MASTER_URL = re.compile(
+    r"local(\[(\*|[1-9]\d*)(,\s*[1-9]\d*)?\])?"
+    r"|local-cluster\[\s*[1-9]\d*\s*,\s*[1-9]\d*\s*,\s*[1-9]\d*\s*\]"
+    r"|spark://[^\s/,]+(,[^\s/,]+)*"
+    r"|yarn"
+    r"|k8s://\S+"
+)
+
+
+def check_master(master: str) -> None:
+    """Refuse a --spark-master value Spark would reject with a stack trace."""
+    if MASTER_URL.fullmatch(master.strip()) is None:
+        raise UsageError(
+            f"--spark-master {printable(master)!r} is not a Spark master URL; use local[*] "
+            "(or local[N]), spark://HOST:7077, yarn or k8s://https://HOST:PORT, or leave it "
+            "out to run locally (spark-submit passes its own)"
+        )
+
+
+# Spark 4 runs on Java 17 and 21; Spark 3 on 8, 11 and 17.
+def _java_needed() -> int:
+    from pyspark import __version__
+
+    return 17 if int(__version__.split(".")[0]) >= 4 else 8
+
+
+def check_java() -> None:
+    """Refuse to start Spark without a Java it runs on, as Spark's launcher finds it."""
+    needed = _java_needed()
+    install = (
+        f"install Java {needed} (e.g. apt-get install openjdk-17-jre-headless) and set "
+        "JAVA_HOME to it"
+    )
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        java: str | None = os.path.join(home, "bin", "java")
+        if not os.access(str(java), os.X_OK):
+            raise UsageError(
+                f"JAVA_HOME is {printable(home)}, which has no bin/java: set JAVA_HOME to a "
+                f"Java {needed} or later installation, or unset it to use the java on PATH; "
+                f"or {install}"
+            )
+    else:
+        java = shutil.which("java")
+        if java is None:
+            raise UsageError(
+                f"--engine spark needs Java {needed} or later, and there is no java on PATH "
+                f"and no JAVA_HOME: {install}"
+            )
+    version = _java_version(str(java))
+    if version is not None and version < needed:
+        where = f"JAVA_HOME={home}" if home else f"{java} (from PATH)"
+        raise UsageError(
+            f"--engine spark needs Java {needed} or later, and {printable(where)} is Java "
+            f"{version}: {install}"
+        )
+
+
+def _java_version(java: str) -> int | None:
+    """The major version of ``java``: from its installation's ``release`` file, else from
+    ``java -version``; None when neither says."""
+    release = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(java))), "release")
+    text = ""
+    try:
+        with open(release, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(4096)
+    except OSError:
+        try:
+            ran = subprocess.run(
+                [java, "-version"], capture_output=True, text=True, timeout=30, check=False
+            )
+            text = ran.stderr + ran.stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+    found = re.search(r'version\s*[=:]?\s*"(\d+)(?:\.(\d+))?', text, re.IGNORECASE)
+    if found is None:
+        return None
+    major = int(found[1])
+    return int(found[2] or 0) if major == 1 else major  # "1.8.0_392" is Java 8
+
+
+def _quiet_logging(quiet: bool) -> None:
+    """Spark's log4j output kept to errors (off with ``quiet``), from its first line on.
+
+    ``setLogLevel`` comes too late for the warnings Spark logs while starting; a log4j
+    configuration passed in the environment the JVM inherits does not. A configuration of
+    the user's own (LOG4J_CONFIGURATION_FILE, or log4j2.properties in Spark's conf folder)
+    is kept.
+    """
+    os.environ["SCRAPEGATE_SPARK_LOG_LEVEL"] = "off" if quiet else "error"
+    conf = os.environ.get("SPARK_CONF_DIR") or os.path.join(
+        os.environ.get("SPARK_HOME", os.sep + "nonexistent"), "conf"
+    )
+    if os.environ.get("LOG4J_CONFIGURATION_FILE") or os.path.exists(
+        os.path.join(conf, "log4j2.properties")
+    ):
+        return
+    os.environ["LOG4J_CONFIGURATION_FILE"] = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "spark_log4j2.properties"
+    )
+
+
+# What Java prints on its own console that is no use to a scrapegate user: the JVM's note on
+# the vector module Spark enables, and the frames of a stack trace.
+JAVA_NOISE = re.compile(
+    r"WARNING: Using incubator modules|Setting default log level|To adjust logging level"
+    r"|\s+at |\s+\.\.\. \d+ more|Using Spark's default log4j profile"
+)
+
+
+class _JavaConsole:
+    """What Java prints on its console: held while it starts (a failed start is explained
+    by its reason alone, not spark-submit's usage text or a stack trace), then passed on
+    without its noise, or not at all with ``quiet``."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.held: list[str] = []
+        self.live = False
+        self.lock = threading.Lock()
+        self.out: Any = None
+        self.closed = threading.Event()
+
+    def take(self, line: str) -> None:
+        with self.lock:
+            if not self.live:
+                if len(self.held) < 1000:
+                    self.held.append(line)
+                return
+        self._show(line)
+
+    def go_live(self) -> None:
+        """Java is up: pass on what it said while starting, and what it says from now on."""
+        with self.lock:
+            held, self.held, self.live = self.held, [], True
+        for line in held:
+            self._show(line)
+
+    def reason(self) -> str:
+        """The line that says why Java stopped while starting, or ""."""
+        self.closed.wait(5)  # Java has exited: its last lines are on their way (or here)
+        for line in self.held:
+            if re.match(r"\s*(Error|Exception)\b|\S+(Exception|Error): ", line):
+                return line.strip()[:300]
+        return ""
+
+    def _show(self, line: str) -> None:
+        if self.quiet or self.out is None or JAVA_NOISE.match(line):
+            return
+        try:
+            self.out.write(printable(line.rstrip("\n"), keep="\t").encode() + b"\n")
+        except OSError:
+            self.out = None
+
+
+@contextmanager
+def _java_console(quiet: bool) -> Iterator[_JavaConsole]:
+    """Java's console output (the JVM writes to file descriptor 2 directly), through a
+    :class:`_JavaConsole`.
+
+    The JVM started meanwhile inherits a pipe as its stderr for its whole life, and a thread
+    copies the pipe to the real stderr.
+    """
+    console = _JavaConsole(quiet)
+    try:
+        sys.stderr.flush()
+        reader, writer = os.pipe()
+        real = os.dup(2)
+    except (OSError, ValueError):
+        console.live = True
+        console.closed.set()
+        yield console
+        return
+
+    def copy() -> None:
+        with os.fdopen(reader, "rb") as lines, os.fdopen(real, "wb", buffering=0) as out:
+            console.out = out
+            for raw in lines:
+                console.take(raw.decode("utf-8", "replace"))
+        console.closed.set()
+
+    saved = os.dup(2)
+    os.dup2(writer, 2)
+    os.close(writer)
+    threading.Thread(target=copy, name="scrapegate-java-console", daemon=True).start()
+    try:
+        yield console
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 # -- executors ------------------------------------------------------------------------------
@@ -207,6 +462,23 @@ BATCH_ROWS = 4096
 
 
 @dataclass(frozen=True)
+class _Keep:
+    """Which records a --sample run keeps: the sorted indices of the chosen records in the
+    whole input, and where each part's records start in it."""
+
+    chosen: tuple[int, ...]
+    starts: dict[int, int]
+
+
+def _kept(records: Iterable[Loaded], keep: _Keep | None, part: int) -> Iterable[Loaded]:
+    if keep is None:
+        return records
+    start = keep.starts.get(part, 0)
+    wanted = set(keep.chosen[bisect_left(keep.chosen, start) :])
+    return (record for index, record in enumerate(records, start) if index in wanted)
+
+
+@dataclass(frozen=True)
 class _Wanted:
     """What a task returns besides its partial, and how its partitions are numbered."""
 
@@ -217,8 +489,11 @@ class _Wanted:
     route: bool = False
     # The moment waivers are judged at (the driver's clock), for the rows' "waived".
     now: datetime | None = None
-    # The part index of the first partition: a run over several URLs scans several frames.
+    # The part index of the first partition or slice: parts count on across the inputs, so
+    # that the partials fold in the order the inputs were given.
     offset: int = 0
+    # The records a --sample run keeps (None: all of them).
+    keep: _Keep | None = None
 
 
 def _signed(key: int) -> int:
@@ -354,7 +629,9 @@ def _scan_slices(
     for index, piece in jobs:
         with _spooled(wanted, index) as spool:
             with _working_dir(cwd):
-                records = read_slice(piece, id_field, keep_raw=wanted.route)
+                records = _kept(
+                    read_slice(piece, id_field, keep_raw=wanted.route), wanted.keep, index
+                )
                 found = engine.scan(
                     records, transform, follows_earlier_slice=index > 0, spool=spool
                 )
@@ -408,7 +685,9 @@ def _documents(
 def _scan_arrow(
     broadcast: Any, id_field: str | None, mode: str, wanted: _Wanted, batches: Any
 ) -> Any:
-    """A task over one DataFrame partition (Arrow batches): its partial and wanted rows."""
+    """A task over one DataFrame partition (Arrow batches): its partial and wanted rows. Its
+    part is ``wanted.offset`` (the parts of the inputs before this DataFrame) plus its
+    partition."""
     import pyarrow as pa
     from pyspark import TaskContext
 
@@ -425,7 +704,11 @@ def _scan_arrow(
     }
     schema = pa.schema([(n, types[t]) for n, t in (f.split() for f in ROW_SCHEMA.split(", "))])
     with _spooled(wanted, index) as spool:
-        records = _documents(batches, id_field, fallback, mode, keep_raw=wanted.route)
+        records = _kept(
+            _documents(batches, id_field, fallback, mode, keep_raw=wanted.route),
+            wanted.keep,
+            index,
+        )
         found = engine.scan(records, transform, follows_earlier_slice=index > 0, spool=spool)
         rows = _task_rows(engine, found, index, wanted, spool.path if spool else None)
         while chunk := list(islice(rows, BATCH_ROWS)):
@@ -463,6 +746,13 @@ class _Outputs:
         now: datetime | None = None,
     ) -> None:
         self.failures_path = failures_path
+        # Where Java writes it: a relative local path means the driver's working directory,
+        # and the JVM's may be another (a session started before a chdir).
+        self.failures_target = (
+            failures_path
+            if failures_path is None or is_url(failures_path)
+            else os.path.abspath(failures_path)
+        )
         self.routing = routing
         self.now = now
         # The failures the tasks kept in their partials: they wrote them already.
@@ -470,18 +760,19 @@ class _Outputs:
         # Per scan, its record rows (routing), in input order.
         self.records: list[DataFrame] = []
         self.persisted: list[DataFrame] = []
-        self.parts = 0
         self.writes = 0
         # Unwaived failures written per expectation (by name).
         self.unwaived: Counter[str] = Counter()
 
-    def wanted(self) -> _Wanted:
+    def wanted(self, offset: int = 0, keep: _Keep | None = None) -> _Wanted:
+        """What the tasks of a scan whose parts are numbered from ``offset`` return."""
         return _Wanted(
             failures=self.failures_path is not None,
             kept=KEPT_FAILURES,
             route=self.routing is not None,
             now=self.now,
-            offset=self.parts,
+            offset=offset,
+            keep=keep,
         )
 
     def write_mode(self) -> str:
@@ -515,9 +806,12 @@ def _duplicates(rows: DataFrame) -> list[Any]:
     return repeated.select(*wanted).unionAll(later.select(*wanted)).collect()
 
 
-def _fold(engine: Engine, rows: DataFrame, outputs: _Outputs) -> Partial:
+def _fold(
+    engine: Engine, rows: DataFrame, outputs: _Outputs, counts: dict[int, int] | None = None
+) -> Partial:
     """The tasks' partials folded in input order, as the native parallel run folds them;
     unique's duplicates found by a Spark aggregation; the tasks' failure rows written.
+    ``counts`` gets each part's records.
 
     The rows are persisted: the tasks run once, whatever is read from them (the failure
     rows written, the partials collected, the records routed after the run).
@@ -526,12 +820,12 @@ def _fold(engine: Engine, rows: DataFrame, outputs: _Outputs) -> Partial:
 
     rows.persist()
     outputs.persisted.append(rows)
-    if outputs.failures_path is not None:
+    if outputs.failures_target is not None:
         failures = rows.where(F.col("kind") == "failure").select(
             "doc", "source", "field", F.col("name").alias("expectation"), "message",
             "start", "end", "snippet", "waived",
         )  # fmt: skip
-        failures.write.mode(outputs.write_mode()).parquet(outputs.failures_path)
+        failures.write.mode(outputs.write_mode()).parquet(outputs.failures_target)
         # Read from the persisted rows: how many failures each expectation has beyond the
         # sample (the terminal's "... and N more").
         unwaived = failures.where(~F.col("waived")).groupBy("expectation").count().collect()
@@ -554,6 +848,8 @@ def _fold(engine: Engine, rows: DataFrame, outputs: _Outputs) -> Partial:
     while parts:
         part = parts.pop()  # in input order; each payload freed once unpickled
         found: Partial = pickle.loads(part["payload"])
+        if counts is not None:
+            counts[int(part["part"])] = found.records
         if outputs.failures_path is not None:
             accepted = _acceptance(engine, found, outputs.now)
             # Trims ``found``; the failures themselves were written by its task.
@@ -562,7 +858,6 @@ def _fold(engine: Engine, rows: DataFrame, outputs: _Outputs) -> Partial:
             outputs.sampled.update(found.unreadable)
             for tally in found.tallies:
                 outputs.sampled.update(tally.failures)
-        outputs.parts = max(outputs.parts, int(part["part"]) + 1)
         total = found if total is None else engine.merge([total, found])
     if total is None:
         return engine.scan(())
@@ -594,10 +889,28 @@ def scan_dataframe(
     spark = df.sparkSession
     broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
     try:
-        task = bind(_scan_arrow, broadcast, engine.suite.documents.id, mode, outputs.wanted())
-        return _fold(engine, df.mapInArrow(task, ROW_SCHEMA), outputs)
+        return _fold(engine, _frame_rows(broadcast, engine, df, mode, outputs.wanted()), outputs)
     finally:
         broadcast.unpersist()
+
+
+def _frame_rows(
+    broadcast: Any, engine: Engine, df: DataFrame, mode: str, wanted: _Wanted
+) -> DataFrame:
+    """The rows (:data:`ROW_SCHEMA`) of scanning ``df``, its parts numbered from
+    ``wanted.offset``."""
+    task = bind(_scan_arrow, broadcast, engine.suite.documents.id, mode, wanted)
+    return df.mapInArrow(task, ROW_SCHEMA)
+
+
+def _slice_rows(
+    broadcast: Any, engine: Engine, spark: SparkSession, slices: Sequence[Slice], wanted: _Wanted
+) -> DataFrame:
+    """The rows of scanning local ``slices``, one task each, numbered from ``wanted.offset``."""
+    task = bind(_scan_slices, broadcast, engine.suite.documents.id, os.getcwd(), wanted)
+    jobs = list(enumerate(slices, wanted.offset))
+    rows = spark.sparkContext.parallelize(jobs, max(1, len(jobs))).mapPartitions(task)
+    return spark.createDataFrame(rows, ROW_SCHEMA)
 
 
 def scan_slices(
@@ -609,15 +922,10 @@ def scan_slices(
 ) -> Partial:
     """Scan local slices (:func:`scrapegate.parallel.plan`), one Spark task each."""
     outputs = outputs or _Outputs()
-    context = spark.sparkContext
-    broadcast = context.broadcast(_ship(engine, clean))
+    broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
     try:
-        task = bind(
-            _scan_slices, broadcast, engine.suite.documents.id, os.getcwd(), outputs.wanted()
-        )
-        jobs = list(enumerate(slices))
-        rows = context.parallelize(jobs, max(1, len(jobs))).mapPartitions(task)
-        return _fold(engine, spark.createDataFrame(rows, ROW_SCHEMA), outputs)
+        rows = _slice_rows(broadcast, engine, spark, slices, outputs.wanted())
+        return _fold(engine, rows, outputs)
     finally:
         broadcast.unpersist()
 
@@ -628,8 +936,8 @@ def _finish_failures(
     """Write the failures found on the driver (corpus checks, deferred dates) to the dataset
     the tasks wrote theirs to; keep the first KEPT_FAILURES unwaived failures per expectation
     (and every waived one: applying the waivers counts them) in the result."""
-    path = outputs.failures_path
-    if path is None:
+    path, target = outputs.failures_path, outputs.failures_target
+    if path is None or target is None:
         return result
     accepted = waiver_acceptance(suite, result, outputs.now)
     left = outputs.sampled
@@ -651,7 +959,8 @@ def _finish_failures(
                 unwaived += not waived
         expectations.append(replace(er, failures=tuple(kept)))
     if rows or outputs.writes == 0:
-        spark.createDataFrame(rows, FAILURE_SCHEMA).write.mode(outputs.write_mode()).parquet(path)
+        written = spark.createDataFrame(rows, FAILURE_SCHEMA).write.mode(outputs.write_mode())
+        written.parquet(target)
     dataset = {
         "path": path,
         "kept_per_expectation": KEPT_FAILURES,
@@ -779,68 +1088,162 @@ def run_spark(
     watch: Watch | None = None,
     failures_path: str | None = None,
     routing: Routing | None = None,
+    *,
+    quiet: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
 ) -> RunResult:
     """``check --engine spark``: the native engine's result, each part scanned in a Spark task.
 
     Local paths are planned as the native parallel run plans them (JSON Lines cut into
     line-aligned byte ranges) and read in the tasks by the project's loaders, so sources,
     messages and verdicts are the native ones; Hadoop URLs (s3a://, hdfs://, file://...) are
-    read by Spark's readers (see :func:`read_urls`). ``failures_path`` is
-    :func:`validate`'s; ``routing`` (check --quarantine/--passing) routes every record as
-    the native engine does (see :func:`route_records`).
+    read by Spark's readers (see :func:`read_urls`). Both may be given in one run: every
+    part of every input is one job's task, folded in the order the inputs were given.
+    ``failures_path`` is :func:`validate`'s; ``routing`` (check --quarantine/--passing)
+    routes every record as the native engine does (see :func:`route_records`); both are
+    written from that one fold. ``sample`` checks the records the native engine's
+    ``--sample`` draws with ``seed`` (with ``routing``, refused as the native engine refuses
+    it). What the user can fix (a missing path, a filesystem without its connector, Java,
+    the master) is a UsageError naming it, checked before Spark starts where it can be.
     """
-    from .loaders import format_of, resolve_inputs, skipped_warning
-    from .parallel import numbered, plan
-    from .runner import input_paths
+    from .loaders import resolve_inputs, skipped_warning
 
     require_pyspark()
     started = time.perf_counter()
-    given = list(paths or ())
-    urls = [p for p in given if is_url(p)]
-    if urls and len(urls) != len(given):
-        raise UsageError(
-            "--engine spark reads either local paths or URLs (s3a://, hdfs://, file://...) in "
-            "one run, not both; pass the local files as file:// URLs"
-        )
-    engine = Engine(suite, now, group_by, views, watch)
-    spark = session(master)
-    outputs = _Outputs(failures_path, routing, now)
-    try:
-        if urls:
-            partials: list[Partial] = []
-            for url in urls:
-                chosen = fmt or format_of(url.rstrip("/")) or suite.documents.format
-                if chosen is None:
-                    raise UsageError(
-                        f"{url}: cannot tell the format from the name; pass --format "
-                        "(jsonl, json, csv, parquet or text)"
-                    )
-                df = read_urls(spark, [url], chosen)
-                partials.append(scan_dataframe(engine, df, clean, read_kind(chosen), outputs))
-            total = engine.merge(partials) if partials else engine.scan(())
-            result = engine.finish(total, urls, started)
-            return _outputs_written(result, total, engine, outputs, spark)
-        chosen_paths = input_paths(suite, paths)
-        skipped: list[str] = []
-        walked: list[str] = []
+    if routing is not None and sample is not None:
+        raise UsageError(ROUTED_SAMPLE)
+    chosen = ordered_inputs(suite, paths)
+    skipped: list[str] = []
+    walked: list[str] = []
+    # The inputs in the order given: runs of local paths (planned together, as the native
+    # engine plans them) and URLs (read by Spark), each checked before Spark starts.
+    groups: list[tuple[str, Any]] = []
+    for is_remote, run in groupby(chosen, key=is_url):
+        if is_remote:
+            groups.extend(("url", (url, _url_format(url, fmt, suite))) for url in run)
+            continue
         inputs = resolve_inputs(
-            chosen_paths, fmt if paths else (fmt or suite.documents.format), skipped, walked
+            list(run), fmt if paths else (fmt or suite.documents.format), skipped, walked
         )
         if any(i.path == "-" for i in inputs):
             raise UsageError(
                 "-: --engine spark reads files, not standard input; save the documents to a "
                 "file and pass its path"
             )
-        parallelism = max(1, spark.sparkContext.defaultParallelism)
-        # Numbered on the driver: each task must know the line its slice starts on.
-        slices = list(numbered(plan(inputs, parallelism)))
-        total = scan_slices(engine, spark, slices, clean, outputs)
-        result = engine.finish(total, chosen_paths, started)
-        result = _outputs_written(result, total, engine, outputs, spark)
+        groups.append(("local", inputs))
+    engine = Engine(suite, now, group_by, views, watch)
+    spark = session(master, quiet)
+    outputs = _Outputs(failures_path, routing, now)
+    try:
+        with spark_errors():
+            scans = _planned(spark, groups)
+            keep, counted = None, None
+            if sample is not None:
+                keep, counted = _draw_sample(spark, scans, suite, now, clean, sample, seed)
+            total = _scan_all(spark, engine, scans, clean, outputs, keep)
+            result = engine.finish(total, chosen, started)
+            if sample is not None:
+                from .runner import sampled_result
+
+                # Before the driver's failures are written: the dataset then holds the
+                # count expectations' failures the result shows (those of every record).
+                result = sampled_result(result, counted, sample, seed)
+            result = _outputs_written(result, total, engine, outputs, spark)
     finally:
         outputs.close()
     unread = [*walked, *skipped_warning(skipped)]
     return replace(result, warnings=(*result.warnings, *unread)) if unread else result
+
+
+def ordered_inputs(suite: Suite, paths: Sequence[str] | None) -> list[str]:
+    """The inputs of a run in the order given: local paths as the native engine spells
+    them (a missing one is a UsageError naming it), URLs as given."""
+    from .runner import input_paths
+
+    if not paths:
+        return input_paths(suite, None)
+    local = [p for p in paths if not is_url(p)]
+    spelt = iter(input_paths(suite, local) if local else ())
+    return [p if is_url(p) else next(spelt) for p in paths]
+
+
+def _url_format(url: str, fmt: str | None, suite: Suite) -> str:
+    """The format Spark reads ``url`` in; a file:// URL that names no file is refused here,
+    before Spark starts (Spark says "Path does not exist" with a Java stack trace)."""
+    from urllib.parse import unquote, urlparse
+
+    from .loaders import format_of
+
+    if url.startswith("file:"):
+        local = unquote(urlparse(url).path)
+        if not any(c in local for c in "*?[{") and not os.path.exists(local):
+            raise UsageError(
+                f"{printable(url)}: no such file or directory ({printable(local)}); check the "
+                "path (a file:// URL is absolute: file:///home/me/crawl.jsonl)"
+            )
+    chosen = fmt or format_of(url.rstrip("/")) or suite.documents.format
+    if chosen is None:
+        raise UsageError(
+            f"{printable(url)}: cannot tell the format from the name; pass --format "
+            "(jsonl, json, csv, parquet or text)"
+        )
+    return chosen
+
+
+# One input's scan: ("local", slices, first part) or ("url", (DataFrame, mode), first part).
+_Scan = tuple[str, Any, int]
+
+
+def _planned(spark: SparkSession, groups: list[tuple[str, Any]]) -> list[_Scan]:
+    """Each group's slices or DataFrame, and the number of its first part (parts count on
+    across the inputs, so that the partials fold in the order the inputs were given)."""
+    from .parallel import numbered, plan
+
+    parallelism = max(1, spark.sparkContext.defaultParallelism)
+    scans: list[_Scan] = []
+    first = 0
+    for kind, what in groups:
+        if kind == "local":
+            # Numbered on the driver: each task must know the line its slice starts on.
+            slices = list(numbered(plan(what, parallelism)))
+            scans.append(("local", slices, first))
+            first += len(slices)
+        else:
+            url, chosen = what
+            df = read_urls(spark, [url], chosen)
+            scans.append(("url", (df, read_kind(chosen)), first))
+            first += df.rdd.getNumPartitions()
+    return scans
+
+
+def _scan_all(
+    spark: SparkSession,
+    engine: Engine,
+    scans: list[_Scan],
+    clean: bool,
+    outputs: _Outputs,
+    keep: _Keep | None = None,
+    counts: dict[int, int] | None = None,
+) -> Partial:
+    """Every input scanned in one Spark job (one task per part), folded in input order; the
+    duplicates of ``unique`` found across all of them at once, and the tasks' ``outputs``
+    (failure rows, records to route) taken from that one fold."""
+    from functools import reduce
+
+    broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
+    try:
+        frames = [
+            _slice_rows(broadcast, engine, spark, what, outputs.wanted(first, keep))
+            if kind == "local"
+            else _frame_rows(broadcast, engine, what[0], what[1], outputs.wanted(first, keep))
+            for kind, what, first in scans
+        ]
+        if not frames:
+            return engine.scan(())
+        return _fold(engine, reduce(lambda a, b: a.unionAll(b), frames), outputs, counts)
+    finally:
+        broadcast.unpersist()
 
 
 def _outputs_written(
@@ -946,3 +1349,169 @@ def _routed_lines(broadcast: Any, where: str, rows: Iterable[Any]) -> Iterator[t
             yield (body.decode("utf-8", "replace"),)
         elif tail is not None and where == "quarantine":
             yield ((b'{"record":' + body + tail).rstrip(b"\n").decode("utf-8", "replace"),)
+
+
+def _draw_sample(
+    spark: SparkSession,
+    scans: list[_Scan],
+    suite: Suite,
+    now: datetime | None,
+    clean: bool,
+    size: int,
+    seed: int,
+) -> tuple[_Keep, RunResult | None]:
+    """The records ``--sample`` keeps, and the ``count`` expectations run on every record.
+
+    The native engine draws its sample with a seeded reservoir over the records in input
+    order, which depends only on their number: a first pass counts each part's records (and
+    runs the suite's ``count`` expectations on all of them, as the native sample does), the
+    driver draws the same indices, and the second pass keeps those.
+    """
+    from .runner import Reservoir
+
+    counts_only = tuple(e for e in suite.expectations if e.check == "count")
+    counter = Engine(replace(suite, expectations=counts_only), now)
+    cleaned = clean and any(e.where is not None for e in counts_only)
+    per_part: dict[int, int] = {}
+    counting = _Outputs()  # the first pass writes nothing
+    try:
+        found = _scan_all(spark, counter, scans, cleaned, counting, counts=per_part)
+    finally:
+        counting.close()
+    reservoir = Reservoir(size, seed)
+    for _ in range(found.records):
+        reservoir.offer(cast(Any, None))  # the draw depends on the records' number alone
+    starts: dict[int, int] = {}
+    at = 0
+    for part in sorted(per_part):
+        starts[part] = at
+        at += per_part[part]
+    keep = _Keep(tuple(sorted(index for index, _ in reservoir.kept)), starts)
+    counted = counter.finish(found, (), time.perf_counter()) if counts_only else None
+    return keep, counted
+
+
+# -- what Spark says, for a user ------------------------------------------------------------
+
+
+class SparkFailed(RuntimeError):
+    """Spark failed for a reason scrapegate does not recognise (exit 3): its first line."""
+
+
+# Hadoop's filesystem classes by the connector package that has them (Maven coordinates;
+# {hadoop} is the version of Hadoop Spark ships, which the connector must match).
+CONNECTORS = (
+    ("org.apache.hadoop.fs.s3a.", "s3a://", "org.apache.hadoop:hadoop-aws:{hadoop}"),
+    (
+        "org.apache.hadoop.fs.azurebfs.",
+        "abfs:// and abfss://",
+        "org.apache.hadoop:hadoop-azure:{hadoop}",
+    ),
+    (
+        "org.apache.hadoop.fs.azure.",
+        "wasb:// and wasbs://",
+        "org.apache.hadoop:hadoop-azure:{hadoop}",
+    ),
+    ("org.apache.hadoop.fs.gs.", "gs://", "org.apache.hadoop:hadoop-gcp:{hadoop}"),
+    (
+        "com.google.cloud.hadoop.fs.gcs.",
+        "gs://",
+        "com.google.cloud.bigdataoss:gcs-connector:hadoop3-2.2.26",
+    ),
+)
+
+
+@contextmanager
+def spark_errors() -> Iterator[None]:
+    """Spark's errors as a user reads them: what to fix (exit 2) for the causes a user can
+    fix, else the first line of Java's message (exit 3), never its stack trace."""
+    try:
+        yield
+    except Exception as exc:
+        # Py4JError or PySparkException (or a subclass), without importing py4j's untyped
+        # module for the isinstance.
+        if not any(c.__module__.startswith(("py4j.", "pyspark.")) for c in type(exc).__mro__):
+            raise
+        text = str(exc)
+        problem = user_problem(text)
+        if problem is not None:
+            raise UsageError(problem) from None
+        raise SparkFailed(printable(_first_line(text))) from exc
+
+
+def user_problem(text: str) -> str | None:
+    """What a user should do about Spark's error ``text``, or None when it is not theirs."""
+    missing = re.search(r"Path does not exist: (\S+?)\.?(?:\s+SQLSTATE|\s*$)", text, re.M)
+    if missing:
+        return (
+            f"{printable(missing[1])}: no such file or folder (Spark found nothing there); "
+            "check the URL (bucket, prefix, glob) and that these credentials may list it"
+        )
+    absent = re.search(r"ClassNotFoundException: Class (\S+) not found", text)
+    if absent:
+        for prefix, schemes, package in CONNECTORS:
+            if absent[1].startswith(prefix):
+                return _connector_problem(schemes, package, absent[1])
+    scheme = re.search(r'No FileSystem for scheme "([^"]+)"', text)
+    if scheme:
+        name = printable(scheme[1])
+        hint = " (use s3a:// for S3, with hadoop-aws)" if name in ("s3", "s3n") else ""
+        return (
+            f"{name}:// is not a filesystem Spark knows here{hint}: add the Hadoop connector "
+            f"for {name}:// to Spark's classpath (PYSPARK_SUBMIT_ARGS='--packages GROUP:"
+            "ARTIFACT:VERSION pyspark-shell', or spark.jars.packages in spark-defaults.conf)"
+        )
+    host = re.search(r"UnknownHostException: (\S+)", text)
+    if host:
+        return (
+            f"cannot find the host {printable(host[1])} of an input URL; check the URL "
+            "(hdfs://NAMENODE:PORT/path) and that this machine can resolve it"
+        )
+    module = re.search(r"No module named '(scrapegate|pyarrow|pandas)\b", text)
+    if module:
+        return (
+            f"Spark's Python workers cannot import {module[1]}: install "
+            '"scrapegate[spark]" (the version this driver runs) on every node, or set '
+            "PYSPARK_PYTHON to a Python that has it"
+        )
+    ours = re.search(r"scrapegate\.errors\.(?:UsageError|ConfigError): (.+)", text)
+    if ours:
+        return printable(ours[1])
+    return None
+
+
+def _connector_problem(schemes: str, package: str, cls: str) -> str:
+    hadoop = _hadoop_version()
+    coordinates = package.format(hadoop=hadoop or "HADOOP_VERSION")
+    version = f" ({hadoop} here)" if hadoop else ""
+    return (
+        f"{schemes} URLs need Hadoop's connector, which is not on Spark's classpath "
+        f"({printable(cls)} not found): add the package {coordinates}, e.g. "
+        f"PYSPARK_SUBMIT_ARGS='--packages {coordinates} pyspark-shell' scrapegate check ..., "
+        "or spark.jars.packages in spark-defaults.conf, or --packages with spark-submit; its "
+        f"version must match the Hadoop that Spark ships{version}"
+    )
+
+
+def _hadoop_version() -> str | None:
+    """The version of the Hadoop client Spark runs with, from its jar's name."""
+    import glob
+
+    import pyspark
+
+    folders = [os.path.join(os.path.dirname(pyspark.__file__), "jars")]
+    if os.environ.get("SPARK_HOME"):
+        folders.insert(0, os.path.join(os.environ["SPARK_HOME"], "jars"))
+    for folder in folders:
+        for jar in sorted(glob.glob(os.path.join(folder, "hadoop-client-api-*.jar"))):
+            return os.path.basename(jar)[len("hadoop-client-api-") : -len(".jar")]
+    return None
+
+
+def _first_line(text: str) -> str:
+    """The line of a Spark or Java error that says what happened (not where)."""
+    for line in text.splitlines():
+        line = line.strip().removeprefix(": ")
+        if line and not line.startswith(("at ", "An error occurred while calling", "...")):
+            return line[:500]
+    return text[:500]

@@ -297,11 +297,6 @@ def _run_spark(
             "--failures-dataset keeps only the first failures of each expectation in the "
             "result, and --baseline compares every failing document; drop one of them"
         )
-    if options["sample"] is not None:
-        raise UsageError(
-            "--sample does not work with --engine spark; sample the DataFrame in Spark "
-            "(df.sample) and use scrapegate.spark.validate, or use --engine native"
-        )
     from ..spark import run_spark
 
     watch = None
@@ -320,6 +315,9 @@ def _run_spark(
         watch=watch,
         failures_path=options["failures_dataset"],
         routing=routing,
+        quiet=options["quiet"],
+        sample=options["sample"],
+        seed=options["seed"],
     )
 
 
@@ -410,9 +408,9 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
         "--passing": options["passing_path"],
     }
     refuse_colliding_outputs(outputs)
-    if options["engine"] == "spark" and _urls(options["paths"]):
+    if options["engine"] == "spark":
         # Spark reads the URLs (s3a://, hdfs://, file://...); no local file can be one.
-        chosen: list[str] = []
+        chosen = _local_paths(suite, options["paths"])
     else:
         chosen = input_paths(suite, list(options["paths"]) or None)
     refuse_overwriting_inputs(outputs, chosen, options["fmt"], also=[suite.path, *suite.bases])
@@ -427,10 +425,10 @@ def _check_outputs(options: dict[str, Any], suite: Suite) -> None:
             check_writable(path)
 
 
-def _urls(paths: tuple[str, ...]) -> bool:
-    from ..spark import is_url
+def _local_paths(suite: Suite, paths: tuple[str, ...]) -> list[str]:
+    from ..spark import is_url, ordered_inputs
 
-    return any(is_url(p) for p in paths)
+    return [p for p in ordered_inputs(suite, list(paths)) if not is_url(p)]
 
 
 def _refuse_records_inside_inputs(outputs: dict[str, str | None], chosen: list[str]) -> None:
@@ -757,14 +755,17 @@ def _progress_line(options: dict[str, Any]) -> ProgressLine | None:
     chosen = options.get("progress")
     if chosen is False or (chosen is None and (options["quiet"] or not terminal)):
         return None  # decided without importing the line's module (start-up time)
-    if options["engine"] in ("gx", "spark"):
-        # Great Expectations validates whole batches and Spark reads in its executors:
-        # nothing is counted here meanwhile.
+    if options["engine"] == "gx":
+        # Great Expectations validates whole batches: nothing is counted here meanwhile.
         return None
-    from .progress import ProgressLine, wanted
+    from .progress import ProgressLine, SparkProgressLine, wanted
 
     if not wanted(chosen, options["quiet"], terminal):
         return None
+    if options["engine"] == "spark":
+        # Spark reads in its executors: its status tracker says how many tasks are done.
+        forced = bool(options.get("progress"))
+        return SparkProgressLine(sys.stderr, terminal=terminal, forced=forced).start()
     return ProgressLine(sys.stderr, terminal=terminal, forced=bool(options.get("progress"))).start()
 
 

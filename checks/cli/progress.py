@@ -15,10 +15,11 @@ and importing it would cost every run start-up time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..loaders.meter import METER, ReadMeter
 from ..wording import plural
@@ -165,3 +166,78 @@ class ProgressLine:
             self.stream.flush()
         except (OSError, ValueError):
             self._stop.set()  # stderr closed or gone: the run goes on without the line
+
+
+class SparkProgressLine(ProgressLine):
+    """``--engine spark``'s line: the tasks Spark has done of those its jobs have planned.
+
+    The records are read in Spark's executors, so nothing is counted in this process; Spark's
+    status tracker (polled by the line's thread, and once more for the final line) says how
+    many tasks of the stages of the run's jobs are done: every job since the line started.
+    """
+
+    def __init__(self, stream: TextIO, *, terminal: bool, forced: bool) -> None:
+        # Drawn on a copy of stderr's file descriptor: while Java starts, descriptor 2 is a
+        # pipe that holds Java's console output (scrapegate.spark), not the terminal.
+        self.own: TextIO | None = None
+        # Without a descriptor (a test's StringIO) the line is drawn on the stream itself.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.own = os.fdopen(os.dup(stream.fileno()), "w", errors="replace")
+        super().__init__(self.own or stream, terminal=terminal, forced=forced)
+        self.earlier: set[int] = set()
+
+    def close(self, finished: bool = True) -> None:
+        try:
+            super().close(finished)
+        finally:
+            if self.own is not None:
+                self.own.close()
+
+    def start(self) -> ProgressLine:
+        tracker = _status_tracker()
+        if tracker is not None:  # a session of this process ran jobs before: not this run's
+            self.earlier = set(tracker.getJobIdsForGroup())
+        return super().start()
+
+    def tasks(self) -> tuple[int, int] | None:
+        """Tasks done and planned so far, or None before Spark has started."""
+        tracker = _status_tracker()
+        if tracker is None:
+            return None
+        done = planned = 0
+        try:
+            for job in set(tracker.getJobIdsForGroup()) - self.earlier:
+                info = tracker.getJobInfo(job)
+                for stage in info.stageIds if info is not None else ():
+                    counts = tracker.getStageInfo(stage)
+                    if counts is not None:
+                        done += counts.numCompletedTasks
+                        planned += counts.numTasks
+        except Exception:  # the JVM going away as a failed run ends: no counts to show
+            return None
+        return done, planned
+
+    def line(self, final: bool = False) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        tasks = self.tasks()
+        if tasks is None:
+            return f"progress: starting Spark ({duration(elapsed)})"
+        done, planned = tasks
+        if final:
+            return f"progress: {plural(done, 'Spark task')} done in {duration(elapsed)}"
+        if not planned:
+            return f"progress: Spark is planning the run ({duration(elapsed)})"
+        return f"progress: {done:,} of {plural(planned, 'Spark task')} done, {duration(elapsed)}"
+
+
+def _status_tracker() -> Any:
+    """Spark's status tracker, or None while no Spark runs in this process."""
+    try:
+        from pyspark import SparkContext
+    except ImportError:  # the run stops at once, saying what to install
+        return None
+    context = SparkContext._active_spark_context
+    try:
+        return None if context is None else context.statusTracker()
+    except Exception:  # a context still starting (no Java side yet) or stopping
+        return None

@@ -395,11 +395,13 @@ def test_sample_and_a_sampled_result_with_a_baseline_are_refused_with_the_spark_
     both = [*base, "--suite", "other.yaml", "--engine", "spark", "--failures-dataset", "f"]
     assert main(both) == 2
     assert "--failures-dataset f: with 2 suites each needs its own file" in capsys.readouterr().err
-    assert main([*base, "--engine", "spark", "--sample", "1"]) == 2
-    assert "--sample does not work with --engine spark" in capsys.readouterr().err
+    routed_sample = ["--engine", "spark", "--quarantine", "q.jsonl", "--sample", "1"]
+    assert main([*base, *routed_sample]) == 2
+    assert "--quarantine and --passing route every record read" in capsys.readouterr().err
     assert main([*base, "--spark-master", "local[1]"]) == 2
     assert "--spark-master needs --engine spark" in capsys.readouterr().err
     assert not Path("f").exists()
+    assert not Path("q.jsonl").exists()
 
 
 ARTICLES = load_suite(str(ROOT / "expectations/articles.yaml"))
