@@ -114,6 +114,17 @@ def spark_unavailable() -> str | None:
     return None
 
 
+def spark_variant(key: str, master: str) -> Variant:
+    """``--engine spark`` on ``master``."""
+    return Variant(
+        key,
+        f"--engine spark ({master})",
+        check_cmd("--engine", "spark", "--spark-master", master),
+        "json",
+        unavailable=spark_unavailable(),
+    )
+
+
 def variants() -> dict[str, Variant]:
     """The variants by key, in the order the table shows them."""
     return {
@@ -148,20 +159,8 @@ def variants() -> dict[str, Variant]:
                 "json",
                 unavailable=gx_unavailable(),
             ),
-            Variant(
-                "spark",
-                f"--engine spark ({SPARK_MASTER})",
-                check_cmd("--engine", "spark", "--spark-master", SPARK_MASTER),
-                "json",
-                unavailable=spark_unavailable(),
-            ),
-            Variant(
-                "spark1",
-                f"--engine spark ({SPARK_MASTER_ONE})",
-                check_cmd("--engine", "spark", "--spark-master", SPARK_MASTER_ONE),
-                "json",
-                unavailable=spark_unavailable(),
-            ),
+            spark_variant("spark", SPARK_MASTER),
+            spark_variant("spark1", SPARK_MASTER_ONE),
         )
     }
 
