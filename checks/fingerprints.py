@@ -336,7 +336,7 @@ class FingerprintParts:
         names = {index: name for name, index in other.group_names.items()}
         remap = [self._group_index(names[i]) for i in range(len(names))]
         self.digests.extend(other.digests)
-        self.groups.extend(remap[g] for g in other.groups)
+        self.groups.extend(map(remap.__getitem__, other.groups))
         for mine, theirs in zip(self.values, other.values, strict=True):
             mine.extend(theirs)
         for digest, doc_id in other.ids.items():
@@ -353,9 +353,10 @@ class FingerprintParts:
         renumber = array("I", bytes(4 * len(named)))
         for new, (_, old) in enumerate(named):
             renumber[old] = new
-        parts = [array("Q", (self.digests[i] for i in order))]
-        parts.append(array("I", (renumber[self.groups[i]] for i in order)))
-        parts.extend(array("I", (column[i] for i in order)) for column in self.values)
+        # map() over the order, not generator expressions: a C-level loop per column.
+        parts = [array("Q", map(self.digests.__getitem__, order))]
+        parts.append(array("I", map(renumber.__getitem__, map(self.groups.__getitem__, order))))
+        parts.extend(array("I", map(column.__getitem__, order)) for column in self.values)
         raw = b"".join(_big_endian(p) for p in parts)
         return {
             "format": FORMAT,
