@@ -99,16 +99,37 @@ def plan(inputs: Sequence[Input], workers: int) -> list[Slice]:
     slices: list[Slice] = []
     for inp in inputs:
         size = _splittable(inp)
-        pieces = min(workers * 4, size // MIN_SLICE_BYTES) if size else 0
-        if pieces < 2:
+        targets = _targets(size, workers)
+        if not targets:
             slices.append(Slice(inp.path, inp.format, problem=inp.problem))
             continue
-        targets = [size * i // pieces for i in range(1, pieces)]
         starts = [0, *_line_aligned_starts(inp.path, targets, size)]
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else size
             slices.append(Slice(inp.path, inp.format, start, end, 1 if start == 0 else None))
     return slices
+
+
+def _targets(size: int, workers: int) -> list[int]:
+    """Byte offsets near which to cut a file of ``size`` bytes (none: do not split it).
+
+    Slices get smaller towards the end of the file: while one worker scans the last slice
+    the others are idle, so the last slices are a quarter as large as the first ones (a
+    large file: 3/4 of it in 3 slices a worker, then 1/8 in one, then 1/8 in two). A file
+    too small for that is cut into up to 4 equal slices a worker, none under
+    MIN_SLICE_BYTES.
+    """
+    if not size:
+        return []
+    weights = [4] * (3 * workers) + [2] * workers + [1] * (2 * workers)
+    if size * min(weights) // sum(weights) < MIN_SLICE_BYTES:
+        pieces = min(workers * 4, size // MIN_SLICE_BYTES)
+        weights = [1] * pieces if pieces >= 2 else []
+    total, targets, reached = sum(weights), [], 0
+    for weight in weights[:-1]:
+        reached += weight
+        targets.append(size * reached // total)
+    return targets
 
 
 def numbered(slices: Iterable[Slice]) -> Iterator[Slice]:
