@@ -184,8 +184,9 @@ def _exit(code: int) -> None:
         sys.exit(code)
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None when the process started with it closed
+                stream.flush()
     except (OSError, ValueError):
         sys.exit(code)  # the interpreter reports an unwritable stream as it always did
     os._exit(code)
