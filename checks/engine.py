@@ -22,7 +22,7 @@ from .errors import UsageError
 from .failurespool import FailureSpool
 from .fieldnames import FieldNames, missing_note
 from .fingerprints import KEY as FINGERPRINTS_KEY
-from .fingerprints import MAX_IDS, Fingerprinter, FingerprintParts, Watch
+from .fingerprints import MAX_IDS, Fingerprinter, FingerprintParts, Watch, json_soon
 from .library.rules import RuleScanner, SharedScan
 from .loaders.ids import IdAudit
 from .regex import compile_pattern
@@ -479,6 +479,8 @@ class Engine:
     ) -> RunResult:
         """Close the corpus checks and build the result, failures in input order."""
         timings.record(partial.scan_intervals)
+        # Compressed while the corpus checks close and the failures are sorted.
+        fingerprints = json_soon(partial.fingerprints, self.fingerprinter)
         order = _SourceOrder(inputs)
         results = [
             ExpectationResult(
@@ -555,7 +557,7 @@ class Engine:
             warnings.append(self._nothing_checked(partial, inputs))
         extra: dict[str, Any] = {
             KEY: document_index_json(partial.doc_digests),
-            FINGERPRINTS_KEY: partial.fingerprints.to_json(self.fingerprinter),
+            FINGERPRINTS_KEY: fingerprints(),
         }
         if self.group_by is not None:
             failing = {f.doc for er in results for f in er.failures if f.doc is not None}

@@ -32,7 +32,7 @@ import bisect
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -336,7 +336,7 @@ class FingerprintParts:
         names = {index: name for name, index in other.group_names.items()}
         remap = [self._group_index(names[i]) for i in range(len(names))]
         self.digests.extend(other.digests)
-        self.groups.extend(remap[g] for g in other.groups)
+        self.groups.extend(map(remap.__getitem__, other.groups))
         for mine, theirs in zip(self.values, other.values, strict=True):
             mine.extend(theirs)
         for digest, doc_id in other.ids.items():
@@ -353,9 +353,10 @@ class FingerprintParts:
         renumber = array("I", bytes(4 * len(named)))
         for new, (_, old) in enumerate(named):
             renumber[old] = new
-        parts = [array("Q", (self.digests[i] for i in order))]
-        parts.append(array("I", (renumber[self.groups[i]] for i in order)))
-        parts.extend(array("I", (column[i] for i in order)) for column in self.values)
+        # map() over the order, not generator expressions: a C-level loop per column.
+        parts = [array("Q", map(self.digests.__getitem__, order))]
+        parts.append(array("I", map(renumber.__getitem__, map(self.groups.__getitem__, order))))
+        parts.extend(array("I", map(column.__getitem__, order)) for column in self.values)
         raw = b"".join(_big_endian(p) for p in parts)
         return {
             "format": FORMAT,
@@ -370,6 +371,45 @@ class FingerprintParts:
             "thresholds": fingerprinter.thresholds.to_json(),
             "fail_on": list(fingerprinter.fail_on),
         }
+
+
+# Below this many documents a thread costs more than the compression it overlaps.
+BACKGROUND_MIN_DOCUMENTS = 20_000
+
+
+def json_soon(
+    parts: FingerprintParts, fingerprinter: Fingerprinter
+) -> Callable[[], dict[str, Any]]:
+    """Start ``parts.to_json(fingerprinter)``; the returned function waits for its value.
+
+    For a large corpus it runs in a thread while the caller closes its corpus checks and
+    sorts failures: compressing the columns (zlib releases the GIL) was a quarter of a
+    second at 100k documents, after the workers were done and with every core idle.
+    """
+    if len(parts.digests) < BACKGROUND_MIN_DOCUMENTS:
+        value = parts.to_json(fingerprinter)
+        return lambda: value
+    import threading  # only for a large corpus
+
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = parts.to_json(fingerprinter)
+        except BaseException as exc:  # re-raised by the caller, in its own thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, name="scrapegate-fingerprints", daemon=True)
+    thread.start()
+
+    def wait() -> dict[str, Any]:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        value: dict[str, Any] = box["value"]
+        return value
+
+    return wait
 
 
 def _big_endian(values: array[int]) -> bytes:

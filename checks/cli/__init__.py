@@ -9,8 +9,10 @@ the help lists it, so start-up stays fast. Exit codes: 0 pass, 1 expectations fa
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import io
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -165,4 +167,26 @@ def entry() -> None:
     # SIGTERM's default ends the process at once, leaving the atomic writer's temp file (as
     # large as the report) behind; raised as an exception, it unwinds like Ctrl-C.
     signal.signal(signal.SIGTERM, _terminate)
-    sys.exit(main())
+    _exit(main())
+
+
+def _exit(code: int) -> None:
+    """End the process with ``code`` without tearing the interpreter down.
+
+    Tearing down frees every object one by one and collects garbage several times: after a
+    run in one process (its caches, compiled pattern sets, digests) that took 0.4-0.6 s on
+    20k documents, all of it after the report was written. Exit handlers still run (the
+    failure spool's folder is removed) and the standard streams are flushed; when another
+    thread is still running, or a stream cannot be flushed, the usual exit reports it.
+    """
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None when the process started with it closed
+                stream.flush()
+    except (OSError, ValueError):
+        sys.exit(code)  # the interpreter reports an unwritable stream as it always did
+    os._exit(code)
