@@ -65,13 +65,10 @@ def matches(self, index, text):
     confirmed.append(index)
     return original_matches(self, index, text)
 regex._ConfirmedSet.__init__, regex._ConfirmedSet._matches = init, matches
-from scrapegate.cli import entry
-sys.argv = ["scrapegate", "check", "docs.jsonl", "--suite", "suite.yaml", "-q"]
-code = None
-try:
-    entry()
-except SystemExit as exit_:
-    code = exit_.code
+from scrapegate.cli import main
+# main, not the console script's entry: entry ends the process at once (os._exit) after
+# flushing, which would skip the report below.
+code = main(["check", "docs.jsonl", "--suite", "suite.yaml", "-q"])
 report = {"code": code, "modules": sorted(sys.modules), "built": built, "confirmed": confirmed}
 print(json.dumps(report))
 """
