@@ -29,6 +29,11 @@ from typing import IO
 
 from .errors import OutputError
 
+# Outputs written in place rather than replaced atomically (a Spark failures dataset, which
+# executors write straight to its folder or URL), while they are being written: a run that
+# is interrupted names them instead of saying that no partial output was written.
+unfinished_outputs: set[str] = set()
+
 TEMP_PREFIX = ".scrapegate-"
 TEMP_SUFFIX = ".tmp"
 # How long a write into a FIFO waits for a reader to open the other end.

@@ -37,6 +37,7 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
+from .atomic import unfinished_outputs
 from .documents import Document, Loaded
 from .engine import Engine, Partial, Transform
 from .errors import UsageError
@@ -825,6 +826,7 @@ def _fold(
             "doc", "source", "field", F.col("name").alias("expectation"), "message",
             "start", "end", "snippet", "waived",
         )  # fmt: skip
+        unfinished_outputs.add(f"--failures-dataset {outputs.failures_path}")
         failures.write.mode(outputs.write_mode()).parquet(outputs.failures_target)
         # Read from the persisted rows: how many failures each expectation has beyond the
         # sample (the terminal's "... and N more").
@@ -961,6 +963,7 @@ def _finish_failures(
     if rows or outputs.writes == 0:
         written = spark.createDataFrame(rows, FAILURE_SCHEMA).write.mode(outputs.write_mode())
         written.parquet(target)
+    unfinished_outputs.discard(f"--failures-dataset {path}")
     dataset = {
         "path": path,
         "kept_per_expectation": KEPT_FAILURES,

@@ -108,6 +108,18 @@ def _shown(message: str) -> str:
     return printable(message, keep="\n")
 
 
+def _partial_outputs() -> str:
+    """What an interrupted run left: nothing, or the outputs written in place (by name)."""
+    from ..atomic import unfinished_outputs
+
+    if not unfinished_outputs:
+        return "no partial output was written"
+    named = ", ".join(sorted(unfinished_outputs))
+    return _shown(
+        f"{named} is incomplete (written in place, not replaced); run again to replace it"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -117,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("interrupted; no partial output was written", err=True)
+        click.echo(f"interrupted; {_partial_outputs()}", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
         shown = io.StringIO()
@@ -136,10 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(_shown(f"error: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("interrupted; no partial output was written", err=True)
+        click.echo(f"interrupted; {_partial_outputs()}", err=True)
         return EXIT_INTERRUPTED
     except Terminated:
-        click.echo("terminated (SIGTERM); no partial output was written", err=True)
+        click.echo(f"terminated (SIGTERM); {_partial_outputs()}", err=True)
         return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
@@ -147,7 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(
             _shown(f"internal error: {type(exc).__name__}: {exc}") + "\n"
             f"This is a bug in scrapegate; please report it at {ISSUES_URL}"
-            + ("" if _State.debug else " (rerun with --debug for the traceback)"),
+            + (
+                ""
+                if _State.debug
+                else " (rerun as 'scrapegate --debug COMMAND ...' for the traceback)"
+            ),
             err=True,
         )
         if _State.debug:

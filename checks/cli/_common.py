@@ -27,6 +27,8 @@ HELP_OPTIONS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 def console() -> Console:
     """The stdout console: the terminal's width on a TTY; unwrapped and unpadded when piped."""
+    if sys.stdout is None:  # started with stdout closed (>&-): the summary goes nowhere
+        return Console(highlight=False, file=open(os.devnull, "w"))
     if sys.stdout.isatty():
         return Console(highlight=False)
     return Console(highlight=False, soft_wrap=True, width=UNWRAPPED_WIDTH)

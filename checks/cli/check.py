@@ -571,10 +571,12 @@ def execute(options: dict[str, Any], out: Console) -> int:
         if problem is not None:
             raise UsageError(f"--notify: {problem}; give the webhook's full URL")
     to_stdout = [key for key in STDOUT_OUTPUTS if options.get(key) == "-"]
-    if len(to_stdout) > 1:
-        names = " and ".join(STDOUT_OUTPUTS[key] for key in to_stdout)
+    # '-' and /dev/stdout (or any name of the same pipe or file) alike.
+    on_stdout = [k for k in STDOUT_OUTPUTS if k in to_stdout or _writes_stdout(options.get(k))]
+    if len(on_stdout) > 1:
+        names = " and ".join(STDOUT_OUTPUTS[key] for key in on_stdout)
         raise UsageError(
-            f"{names} both write standard output ('-'), where they would mix; "
+            f"{names} both write standard output, where they would mix; "
             "give all but one of them a file name"
         )
     for key in to_stdout:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -304,13 +305,49 @@ def test_a_report_to_stdout_with_dash_keeps_the_summary_on_stderr(
     assert "FAILED" in done.stderr.decode()
 
 
+def test_dash_and_dev_stdout_into_one_pipe_are_a_usage_error(project: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapegate.cli",
+            "check",
+            "crawl.jsonl",
+            "--suite",
+            "suite.yaml",
+            "--json",
+            "/dev/stdout",
+            "--passing",
+            "-",
+        ],
+        cwd=project,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert b"--json and --passing both write standard output" in done.stderr
+    assert done.stdout == b""
+
+
+def test_a_closed_stdout_still_gives_the_verdict_as_exit_code(project: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapegate.cli", "check", "crawl.jsonl", "--suite", "suite.yaml"],
+        cwd=project,
+        stderr=subprocess.PIPE,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"internal error" not in done.stderr
+
+
 def test_two_outputs_to_stdout_are_a_usage_error(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["check", "crawl.jsonl", "--suite", "suite.yaml", "--json", "-", "--passing", "-"]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "--json and --passing both write standard output ('-')" in err
+    assert "--json and --passing both write standard output" in err
     assert not (project / "-").exists()
 
 

@@ -95,6 +95,28 @@ def test_the_diff_command_reports_an_unwritable_output_the_same_way(project: Pro
     )
 
 
+def test_ctrl_c_while_an_output_is_written_in_place_names_it(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Spark failures dataset is written by the executors straight to its folder: an
+    # interrupted run must not claim that nothing was written.
+    from scrapegate import atomic
+
+    project.good()
+    monkeypatch.setattr(atomic, "unfinished_outputs", {"--failures-dataset out/failures"})
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    result = project.check("docs", "--json", "out/result.json", json_out=False)
+    assert result.code == 130
+    assert result.err.strip().endswith(
+        "interrupted; --failures-dataset out/failures is incomplete (written in place, not "
+        "replaced); run again to replace it"
+    )
+
+
 def test_ctrl_c_while_writing_keeps_the_old_report(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,7 +159,7 @@ def test_a_bug_of_ours_exits_3_asks_for_a_report_and_hides_the_traceback(
     lines = result.err.splitlines()
     assert lines[0] == "internal error: RuntimeError: boom"
     assert "This is a bug in scrapegate; please report it" in lines[1]
-    assert "rerun with --debug for the traceback" in lines[1]
+    assert "rerun as 'scrapegate --debug COMMAND ...' for the traceback" in lines[1]
     assert result.data == {}  # no result file: nothing half-done is written
 
 
