@@ -1458,9 +1458,16 @@ def user_problem(text: str) -> str | None:
     scheme = re.search(r'No FileSystem for scheme "([^"]+)"', text)
     if scheme:
         name = printable(scheme[1])
-        hint = " (use s3a:// for S3, with hadoop-aws)" if name in ("s3", "s3n") else ""
+        if name in ("s3", "s3n"):
+            # s3:// is EMR's own filesystem (EMRFS); elsewhere S3 is Hadoop's s3a://.
+            return (
+                f"{name}:// is not a filesystem Spark knows here (only EMR provides s3://): "
+                "write the URL as s3a://, and add Hadoop's S3 connector if s3a:// is missing "
+                "too (PYSPARK_SUBMIT_ARGS='--packages org.apache.hadoop:hadoop-aws:VERSION "
+                "pyspark-shell', VERSION being Spark's Hadoop version)"
+            )
         return (
-            f"{name}:// is not a filesystem Spark knows here{hint}: add the Hadoop connector "
+            f"{name}:// is not a filesystem Spark knows here: add the Hadoop connector "
             f"for {name}:// to Spark's classpath (PYSPARK_SUBMIT_ARGS='--packages GROUP:"
             "ARTIFACT:VERSION pyspark-shell', or spark.jars.packages in spark-defaults.conf)"
         )

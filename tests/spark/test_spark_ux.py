@@ -151,7 +151,8 @@ def test_pyspark_missing_says_what_to_install(
         ),
         (
             'org.apache.hadoop.fs.UnsupportedFileSystemException: No FileSystem for scheme "s3"',
-            "s3:// is not a filesystem Spark knows here (use s3a:// for S3, with hadoop-aws)",
+            "s3:// is not a filesystem Spark knows here (only EMR provides s3://): write the "
+            "URL as s3a://",
         ),
         (
             "org.apache.spark.api.python.PythonException: Traceback (most recent call last):\n"
