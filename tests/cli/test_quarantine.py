@@ -274,27 +274,23 @@ def test_a_pipeline_filter_from_stdin_to_stdout(project: Path, stdout: str) -> N
     ]
 
 
+def _check_piped(project: Path, *options: str) -> subprocess.CompletedProcess[bytes]:
+    """``scrapegate check crawl.jsonl --suite suite.yaml OPTIONS`` with stdout a pipe."""
+    argv = ["check", "crawl.jsonl", "--suite", "suite.yaml", *options]
+    return subprocess.run(
+        [sys.executable, "-m", "scrapegate.cli", *argv],
+        cwd=project,
+        capture_output=True,
+        timeout=120,
+    )
+
+
 @pytest.mark.parametrize("option", ["--json", "--markdown", "--junit"])
 def test_a_report_to_stdout_with_dash_keeps_the_summary_on_stderr(
     project: Path, option: str
 ) -> None:
     """``--json -`` pipes the report into the next step (jq): stdout holds only the report."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapegate.cli",
-            "check",
-            "crawl.jsonl",
-            "--suite",
-            "suite.yaml",
-            option,
-            "-",
-        ],
-        cwd=project,
-        capture_output=True,
-        timeout=120,
-    )
+    done = _check_piped(project, option, "-")
     assert done.returncode == 1, done.stderr
     assert not (project / "-").exists()
     out = done.stdout.decode()
@@ -306,24 +302,7 @@ def test_a_report_to_stdout_with_dash_keeps_the_summary_on_stderr(
 
 
 def test_dash_and_dev_stdout_into_one_pipe_are_a_usage_error(project: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapegate.cli",
-            "check",
-            "crawl.jsonl",
-            "--suite",
-            "suite.yaml",
-            "--json",
-            "/dev/stdout",
-            "--passing",
-            "-",
-        ],
-        cwd=project,
-        capture_output=True,
-        timeout=120,
-    )
+    done = _check_piped(project, "--json", "/dev/stdout", "--passing", "-")
     assert done.returncode == 2
     assert b"--json and --passing both write standard output" in done.stderr
     assert done.stdout == b""
