@@ -915,23 +915,6 @@ def _slice_rows(
     return spark.createDataFrame(rows, ROW_SCHEMA)
 
 
-def scan_slices(
-    engine: Engine,
-    spark: SparkSession,
-    slices: Sequence[Slice],
-    clean: bool = False,
-    outputs: _Outputs | None = None,
-) -> Partial:
-    """Scan local slices (:func:`scrapegate.parallel.plan`), one Spark task each."""
-    outputs = outputs or _Outputs()
-    broadcast = spark.sparkContext.broadcast(_ship(engine, clean))
-    try:
-        rows = _slice_rows(broadcast, engine, spark, slices, outputs.wanted())
-        return _fold(engine, rows, outputs)
-    finally:
-        broadcast.unpersist()
-
-
 def _finish_failures(
     result: RunResult, suite: Suite, outputs: _Outputs, spark: SparkSession
 ) -> RunResult:
