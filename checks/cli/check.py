@@ -482,6 +482,16 @@ STDOUT_OUTPUTS = {
 }
 
 
+def _stdout_is_a_device() -> bool:
+    """Whether standard output is a character device (a terminal, /dev/null)."""
+    import stat
+
+    try:
+        return stat.S_ISCHR(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 # Options naming a file per suite: with several suites each needs {suite} in its path.
 PER_SUITE_OUTPUTS = {
     "json_path": "--json",
@@ -571,8 +581,14 @@ def execute(options: dict[str, Any], out: Console) -> int:
         if problem is not None:
             raise UsageError(f"--notify: {problem}; give the webhook's full URL")
     to_stdout = [key for key in STDOUT_OUTPUTS if options.get(key) == "-"]
-    # '-' and /dev/stdout (or any name of the same pipe or file) alike.
-    on_stdout = [k for k in STDOUT_OUTPUTS if k in to_stdout or _writes_stdout(options.get(k))]
+    # '-' and /dev/stdout (or any name of the same pipe or file) alike; not a device such as
+    # /dev/null or a terminal, where several outputs land harmlessly (--json /dev/null
+    # --junit /dev/null > /dev/null discards them all).
+    on_stdout = [
+        k
+        for k in STDOUT_OUTPUTS
+        if k in to_stdout or (_writes_stdout(options.get(k)) and not _stdout_is_a_device())
+    ]
     if len(on_stdout) > 1:
         names = " and ".join(STDOUT_OUTPUTS[key] for key in on_stdout)
         raise UsageError(

@@ -308,6 +308,29 @@ def test_dash_and_dev_stdout_into_one_pipe_are_a_usage_error(project: Path) -> N
     assert done.stdout == b""
 
 
+def test_several_outputs_to_dev_null_with_stdout_there_are_allowed(project: Path) -> None:
+    # Discarding every output is not mixing them: only a pipe or a file is refused.
+    argv = ["--json", "/dev/null", "--junit", "/dev/null"]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapegate.cli",
+            "check",
+            "crawl.jsonl",
+            "--suite",
+            "suite.yaml",
+            *argv,
+        ],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"standard output" not in done.stderr
+
+
 def test_a_closed_stdout_still_gives_the_verdict_as_exit_code(project: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "scrapegate.cli", "check", "crawl.jsonl", "--suite", "suite.yaml"],
